@@ -1,0 +1,106 @@
+// The kernel's own routes: health, readiness, metrics, OpenAPI, plugin list.
+#include <boost/json.hpp>
+
+#include "app/application.hpp"
+#include "ops/openapi.hpp"
+
+namespace ambit::kernel {
+
+void Application::register_ops_routes() {
+  auto& router = registry_.router;
+  auto add = [&](std::string path, bool may_block, std::string summary, sdk::Handler h) {
+    sdk::RouteSpec r;
+    r.method = "GET";
+    r.path = std::move(path);
+    r.auth = sdk::AuthMode::none;
+    r.may_block = may_block;
+    r.summary = std::move(summary);
+    r.tags = {"ops"};
+    r.handler = std::move(h);
+    router.add(std::move(r), "kernel");
+  };
+  add("/healthz", false, "Liveness: the process answers", [](const sdk::Request&) {
+    return sdk::Response::json({{"status", "ok"}});
+  });
+  add("/readyz", true, "Readiness: database reachable and plugins started", [this](const sdk::Request&) {
+    bool db_ok = db_ && db_->ping();
+    bool ready = ready_.load() && db_ok;
+    return sdk::Response::json({{"status", ready ? "ready" : "not_ready"},
+                                {"checks", {{"database", db_ok ? "ok" : "unreachable"},
+                                            {"plugins", ready_.load() ? "started" : "not_started"}}}},
+                               ready ? 200 : 503);
+  });
+  add("/metrics", false, "Prometheus metrics", [this](const sdk::Request&) {
+    sdk::Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = render_metrics();
+    return r;
+  });
+  add("/openapi.json", false, "This API's OpenAPI 3.1 document", [this](const sdk::Request&) {
+    // Routes are fixed once serving starts, so the document is built once.
+    static std::once_flag once;
+    std::call_once(once, [this] {
+      std::map<std::string, std::string> scopes;
+      for (auto& [name, info] : registry_.scopes) scopes[name] = info.description;
+      openapi_cache_ = boost::json::serialize(build_openapi(registry_.router, config_.public_url, scopes));
+    });
+    sdk::Response r;
+    r.body = openapi_cache_;
+    return r;
+  });
+  add("/v1/plugins", false, "Loaded plugins and their versions", [this](const sdk::Request&) {
+    boost::json::array list;
+    for (auto& p : host_.plugins()) {
+      auto& d = p->library.descriptor;
+      boost::json::array deps;
+      for (auto& dep : d.dependencies) deps.push_back(boost::json::string(dep));
+      list.push_back({{"name", d.name},
+                      {"version", d.version},
+                      {"status", d.status},
+                      {"description", d.description},
+                      {"sdk", std::to_string(d.sdk_major) + "." + std::to_string(d.sdk_minor) + "." +
+                                  std::to_string(d.sdk_patch)},
+                      {"dependencies", deps},
+                      {"started", p->started}});
+    }
+    return sdk::Response::data(list);
+  });
+}
+
+std::string Application::render_metrics() const {
+  std::string out;
+  out += "# HELP ambit_http_requests_total HTTP requests by route and status.\n";
+  out += "# TYPE ambit_http_requests_total counter\n";
+  out += "# HELP ambit_http_request_duration_seconds Request latency by route.\n";
+  out += "# TYPE ambit_http_request_duration_seconds histogram\n";
+  for (auto& r : registry_.router.routes()) render_route_metrics(out, r->spec.method, r->spec.path, *r->metrics);
+  if (dispatcher_) render_route_metrics(out, "ANY", "(unmatched)", dispatcher_->unmatched_metrics());
+  auto gauge = [&](const char* name, const char* help, long long v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
+           std::to_string(v) + "\n";
+  };
+  auto counter = [&](const char* name, const char* help, unsigned long long v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+           std::to_string(v) + "\n";
+  };
+  if (server_) {
+    gauge("ambit_http_connections_open", "Open client connections.", server_->open_connections());
+    gauge("ambit_http_requests_in_flight", "Requests being handled.", server_->in_flight());
+  }
+  if (dispatcher_) gauge("ambit_workers_busy", "Worker threads running a handler.", dispatcher_->busy_workers());
+  if (db_) {
+    gauge("ambit_db_pool_in_use", "Database connections lent out.", db_->in_use());
+    gauge("ambit_db_pool_size", "Database connections in the pool.", db_->size());
+  }
+  if (jobs_) {
+    auto& s = jobs_->stats();
+    counter("ambit_jobs_succeeded_total", "Jobs completed by this process.", s.succeeded.load());
+    counter("ambit_jobs_failed_total", "Job attempts that failed in this process.", s.failed.load());
+    counter("ambit_jobs_dead_total", "Jobs that exhausted their attempts in this process.", s.dead.load());
+    gauge("ambit_jobs_running", "Jobs running in this process.", s.running.load());
+  }
+  gauge("ambit_plugins_loaded", "Plugins loaded.", static_cast<long long>(host_.plugins().size()));
+  return out;
+}
+
+}  // namespace ambit::kernel

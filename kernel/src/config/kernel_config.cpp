@@ -1,0 +1,207 @@
+#include "config/kernel_config.hpp"
+
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "config/json_schema.hpp"
+#include "log/json_logger.hpp"
+#include "util/paths.hpp"
+
+namespace json = boost::json;
+
+namespace ambit::kernel {
+namespace {
+
+json::value make_schema() {
+  return json::parse(R"({
+  "type": "object",
+  "properties": {
+    "server": {"type": "object", "description": "HTTP server", "properties": {
+      "listen": {"type": "string", "default": "127.0.0.1:8080", "description": "host:port; AMBIT_LISTEN overrides"},
+      "public_url": {"type": ["string", "null"], "default": null, "description": "external base URL; default http://<listen>"},
+      "io_threads": {"type": "integer", "minimum": 0, "maximum": 256, "default": 0, "description": "0 = one per core"},
+      "worker_threads": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 16, "description": "threads running blocking handlers"},
+      "body_limit_bytes": {"type": "integer", "minimum": 1, "default": 1048576},
+      "header_limit_bytes": {"type": "integer", "minimum": 1024, "default": 16384},
+      "header_timeout_ms": {"type": "integer", "minimum": 1, "default": 10000},
+      "body_timeout_ms": {"type": "integer", "minimum": 1, "default": 30000},
+      "idle_timeout_ms": {"type": "integer", "minimum": 1, "default": 60000},
+      "shutdown_grace_ms": {"type": "integer", "minimum": 0, "default": 10000},
+      "access_log": {"type": "boolean", "default": true}
+    }},
+    "data_dir": {"type": "string", "default": "data", "description": "AMBIT_DATA_DIR overrides"},
+    "database": {"type": "object", "properties": {
+      "url": {"type": ["string", "null"], "default": null, "description": "sqlite3://... or postgresql://...; default SQLite in data_dir"},
+      "pool_size": {"type": "integer", "minimum": 1, "maximum": 512, "default": 8}
+    }},
+    "log": {"type": "object", "properties": {
+      "level": {"type": "string", "enum": ["debug", "info", "warn", "error"], "default": "info"}
+    }},
+    "jobs": {"type": "object", "properties": {
+      "enabled": {"type": "boolean", "default": true},
+      "workers": {"type": "integer", "minimum": 1, "maximum": 64, "default": 2},
+      "poll_interval_ms": {"type": "integer", "minimum": 10, "default": 500},
+      "lease_ms": {"type": "integer", "minimum": 100, "default": 60000},
+      "backoff_base_ms": {"type": "integer", "minimum": 1, "default": 1000}
+    }},
+    "plugin_dirs": {"type": "array", "items": {"type": "string"}, "default": []},
+    "plugins": {"type": "array", "default": [], "items": {
+      "type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "sha256": {"type": "string", "description": "pin: refuse the file unless its SHA-256 matches"},
+        "config": {"type": "object", "additionalProperties": true, "default": {}}
+      }}}
+  }})");
+}
+
+bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string h = text.substr(0, colon);
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  const char* begin = text.data() + colon + 1;
+  const char* end = text.data() + text.size();
+  unsigned value = 0;
+  auto [p, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || p != end || begin == end || value > 65535) return false;
+  host = h;
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+const json::value& kernel_config_schema() {
+  static const json::value schema = make_schema();
+  return schema;
+}
+
+std::optional<json::value> parse_config_json(const std::string& text, std::string& error) {
+  json::parse_options options;
+  options.allow_comments = true;
+  options.allow_trailing_commas = true;
+  json::stream_parser parser(json::storage_ptr(), options);
+  boost::system::error_code ec;
+  std::size_t consumed = parser.write_some(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < consumed && i < text.size(); ++i) {
+      if (text[i] == '\n') { ++line; column = 1; } else { ++column; }
+    }
+    error = "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + ec.message();
+    return std::nullopt;
+  }
+  return parser.release();
+}
+
+ConfigResult load_config(const std::filesystem::path& file, const EnvLookup& env) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return {std::nullopt, {file.string() + ": cannot read the config file"}};
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return load_config_text(buffer.str(), file, env);
+}
+
+ConfigResult load_config_text(const std::string& text, const std::filesystem::path& file, const EnvLookup& env) {
+  ConfigResult result;
+  std::string parse_error;
+  auto parsed = parse_config_json(text, parse_error);
+  if (!parsed) {
+    result.errors.push_back(file.string() + ": " + parse_error);
+    return result;
+  }
+  json::value v = apply_schema(kernel_config_schema(), *parsed, "", result.errors);
+  if (!result.errors.empty() || !v.is_object()) return result;
+  const json::object& root = v.as_object();
+  const json::object& server = root.at("server").as_object();
+  const json::object& database = root.at("database").as_object();
+  const json::object& jobs = root.at("jobs").as_object();
+
+  KernelConfig c;
+  c.file = file;
+  auto ms = [](const json::value& x) { return std::chrono::milliseconds(x.as_int64()); };
+
+  std::string listen = std::string(server.at("listen").as_string());
+  std::string listen_path = "server.listen";
+  if (auto e = env("AMBIT_LISTEN")) { listen = *e; listen_path = "AMBIT_LISTEN"; }
+  if (!parse_listen(listen, c.listen_host, c.listen_port))
+    result.errors.push_back(listen_path + ": expected host:port, got \"" + listen + "\"");
+
+  c.io_threads = static_cast<int>(server.at("io_threads").as_int64());
+  if (c.io_threads == 0) c.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c.worker_threads = static_cast<int>(server.at("worker_threads").as_int64());
+  c.body_limit = static_cast<std::size_t>(server.at("body_limit_bytes").as_int64());
+  c.header_limit = static_cast<std::size_t>(server.at("header_limit_bytes").as_int64());
+  c.header_timeout = ms(server.at("header_timeout_ms"));
+  c.body_timeout = ms(server.at("body_timeout_ms"));
+  c.idle_timeout = ms(server.at("idle_timeout_ms"));
+  c.shutdown_grace = ms(server.at("shutdown_grace_ms"));
+  c.access_log = server.at("access_log").as_bool();
+
+  c.data_dir = std::string(root.at("data_dir").as_string());
+  if (auto e = env("AMBIT_DATA_DIR")) c.data_dir = *e;
+
+  if (database.at("url").is_string()) c.database_url = std::string(database.at("url").as_string());
+  if (auto e = env("AMBIT_DATABASE_URL")) c.database_url = *e;
+  if (c.database_url.empty()) c.database_url = "sqlite3://" + (c.data_dir / "ambit.db").string();
+  c.pool_size = static_cast<int>(database.at("pool_size").as_int64());
+
+  std::string level = std::string(root.at("log").as_object().at("level").as_string());
+  std::string level_path = "log.level";
+  if (auto e = env("AMBIT_LOG_LEVEL")) { level = *e; level_path = "AMBIT_LOG_LEVEL"; }
+  try {
+    c.log_level = parse_log_level(level);
+  } catch (const std::invalid_argument& ex) {
+    result.errors.push_back(level_path + ": " + ex.what());
+  }
+
+  if (auto e = env("AMBIT_MASTER_KEY")) c.master_key_base64 = *e;
+
+  c.jobs.enabled = jobs.at("enabled").as_bool();
+  c.jobs.workers = static_cast<int>(jobs.at("workers").as_int64());
+  c.jobs.poll_interval = ms(jobs.at("poll_interval_ms"));
+  c.jobs.lease = ms(jobs.at("lease_ms"));
+  c.jobs.backoff_base = ms(jobs.at("backoff_base_ms"));
+
+  for (auto& d : root.at("plugin_dirs").as_array()) c.plugin_dirs.emplace_back(std::string(d.as_string()));
+  c.plugin_dirs.push_back(builtin_plugin_dir());
+
+  std::size_t i = 0;
+  for (auto& p : root.at("plugins").as_array()) {
+    const json::object& o = p.as_object();
+    PluginEntry entry;
+    entry.name = std::string(o.at("name").as_string());
+    if (auto* s = o.if_contains("sha256")) entry.sha256 = std::string(s->as_string());
+    entry.config = o.at("config").as_object();
+    entry.path = "plugins[" + std::to_string(i++) + "]";
+    for (auto& other : c.plugins)
+      if (other.name == entry.name)
+        result.errors.push_back(entry.path + ".name: plugin \"" + entry.name + "\" is listed twice");
+    c.plugins.push_back(std::move(entry));
+  }
+
+  if (server.at("public_url").is_string()) {
+    c.public_url = std::string(server.at("public_url").as_string());
+    while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  } else {
+    bool v6 = c.listen_host.find(':') != std::string::npos;
+    c.public_url = "http://" + (v6 ? "[" + c.listen_host + "]" : c.listen_host) + ":" + std::to_string(c.listen_port);
+  }
+  if (result.errors.empty()) result.config = std::move(c);
+  return result;
+}
+
+}  // namespace ambit::kernel

@@ -1,0 +1,76 @@
+#pragma once
+// The deployment config: one JSON file (comments and trailing commas allowed),
+// validated against kernel_config_schema(), then the AMBIT_* environment
+// overrides. Plugin sections are validated later, against each plugin's own
+// schema, by the plugin host.
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ambit/sdk/logger.hpp"
+
+namespace ambit::kernel {
+
+struct PluginEntry {
+  std::string name;
+  std::string sha256;           ///< optional pin of the .so file
+  boost::json::object config;   ///< the raw section, validated by the plugin host
+  std::string path;             ///< "plugins[i]" for error messages
+};
+
+struct JobsConfig {
+  bool enabled = true;
+  int workers = 2;
+  std::chrono::milliseconds poll_interval{500};
+  std::chrono::milliseconds lease{60000};
+  std::chrono::milliseconds backoff_base{1000};
+};
+
+struct KernelConfig {
+  std::filesystem::path file;
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string public_url;  ///< resolved: never empty after load
+  int io_threads = 0;      ///< resolved: >= 1
+  int worker_threads = 16;
+  std::size_t body_limit = 1 << 20;
+  std::size_t header_limit = 16 << 10;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds shutdown_grace{10000};
+  bool access_log = true;
+  std::filesystem::path data_dir = "data";
+  std::string database_url;  ///< resolved: sqlite under data_dir by default
+  int pool_size = 8;
+  sdk::LogLevel log_level = sdk::LogLevel::info;
+  std::string master_key_base64;  ///< AMBIT_MASTER_KEY, never from the file
+  JobsConfig jobs;
+  std::vector<std::filesystem::path> plugin_dirs;  ///< config's, then the built-in dir
+  std::vector<PluginEntry> plugins;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+EnvLookup process_env();
+
+const boost::json::value& kernel_config_schema();
+
+struct ConfigResult {
+  std::optional<KernelConfig> config;
+  std::vector<std::string> errors;  ///< each "path: message"
+};
+
+/// Parse JSON with comments and trailing commas; errors carry line/column.
+std::optional<boost::json::value> parse_config_json(const std::string& text, std::string& error);
+
+ConfigResult load_config(const std::filesystem::path& file, const EnvLookup& env = process_env());
+ConfigResult load_config_text(const std::string& text, const std::filesystem::path& file, const EnvLookup& env);
+
+}  // namespace ambit::kernel

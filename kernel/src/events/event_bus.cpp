@@ -1,0 +1,131 @@
+#include "events/event_bus.hpp"
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <soci/soci.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <random>
+
+namespace ambit::kernel {
+namespace {
+
+constexpr const char* kChannel = "ambit_events";
+
+std::string make_origin() {
+  std::random_device rd;
+  return std::to_string(::getpid()) + "-" + std::to_string(rd());
+}
+
+}  // namespace
+
+EventBus::EventBus(DatabaseTarget target, sdk::Logger& log)
+    : target_(std::move(target)), log_(log), origin_(make_origin()) {}
+
+EventBus::~EventBus() { stop(); }
+
+void EventBus::publish(soci::session& tx, std::string_view topic, std::string_view payload) {
+  if (target_.dialect == sdk::Dialect::postgresql) {
+    // Delivered by PostgreSQL to every listener when `tx` commits.
+    std::string message = origin_ + "\n" + std::string(topic) + "\n" + std::string(payload);
+    tx << "SELECT pg_notify(:c, :m)", soci::use(std::string(kChannel)), soci::use(message);
+  }
+  deliver(topic, payload);
+}
+
+void EventBus::subscribe(std::string topic, sdk::EventHandler handler) {
+  std::lock_guard lock(mu_);
+  handlers_.emplace(std::move(topic), std::move(handler));
+}
+
+void EventBus::deliver(std::string_view topic, std::string_view payload) {
+  std::vector<sdk::EventHandler> matched;
+  {
+    std::lock_guard lock(mu_);
+    auto [b, e] = handlers_.equal_range(topic);
+    for (auto it = b; it != e; ++it) matched.push_back(it->second);
+  }
+  for (auto& h : matched) {
+    try {
+      h(topic, payload);
+    } catch (const std::exception& ex) {
+      log_.error("event handler failed", {{"topic", topic}, {"error", ex.what()}});
+    }
+  }
+}
+
+void EventBus::deliver_reset() {
+  std::vector<sdk::EventHandler> all;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [t, h] : handlers_) all.push_back(h);
+  }
+  for (auto& h : all) {
+    try { h("*", ""); } catch (...) {}
+  }
+}
+
+void EventBus::start() {
+  if (target_.dialect != sdk::Dialect::postgresql || listener_.joinable()) return;
+  stopping_ = false;
+  listener_ = std::thread([this] { listen_loop(); });
+  std::unique_lock lock(ready_mu_);
+  ready_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return ready_; });
+}
+
+void EventBus::stop() {
+  stopping_ = true;
+  if (listener_.joinable()) listener_.join();
+}
+
+void EventBus::listen_loop() {
+  bool first = true;
+  while (!stopping_) {
+    PGconn* conn = PQconnectdb(target_.connect_string.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      log_.warn("event listener cannot connect; retrying", {{"error", PQerrorMessage(conn)}});
+      PQfinish(conn);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    PGresult* res = PQexec(conn, (std::string("LISTEN ") + kChannel).c_str());
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) {
+      PQfinish(conn);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    if (first) {
+      std::lock_guard lock(ready_mu_);
+      ready_ = true;
+      ready_cv_.notify_all();
+      first = false;
+    } else {
+      // Anything published while we were away is lost: caches start over.
+      log_.warn("event listener reconnected; dropping caches");
+      deliver_reset();
+    }
+    while (!stopping_) {
+      pollfd pfd{PQsocket(conn), POLLIN, 0};
+      int rc = ::poll(&pfd, 1, 200);
+      if (rc < 0) break;
+      if (rc == 0) continue;
+      if (!PQconsumeInput(conn)) break;
+      while (PGnotify* n = PQnotifies(conn)) {
+        std::string_view msg(n->extra);
+        auto a = msg.find('\n');
+        auto b = a == std::string_view::npos ? a : msg.find('\n', a + 1);
+        if (b != std::string_view::npos && msg.substr(0, a) != origin_)
+          deliver(msg.substr(a + 1, b - a - 1), msg.substr(b + 1));
+        PQfreemem(n);
+      }
+      if (PQstatus(conn) != CONNECTION_OK) break;
+    }
+    PQfinish(conn);
+  }
+}
+
+}  // namespace ambit::kernel

@@ -1,0 +1,187 @@
+#include "http/dispatcher.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/url/parse.hpp>
+
+#include <chrono>
+#include <optional>
+
+#include "util/ids.hpp"
+
+namespace ambit::kernel {
+
+struct Dispatcher::Pending {
+  sdk::Request request;
+  sdk::Principal principal;
+  const RouteEntry* route = nullptr;
+  Reply reply;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+namespace {
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+  return true;
+}
+
+bool iequals_prefix(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
+      return false;
+  return true;
+}
+
+sdk::Response unauthenticated(const std::string& reason, const std::string& message) {
+  return error_response(401, "unauthenticated", message, {{"reason", reason}})
+      .with_header("WWW-Authenticate", "Bearer");
+}
+
+}  // namespace
+
+sdk::Response error_response(int status, const std::string& code, const std::string& message,
+                             const boost::json::object& details) {
+  boost::json::object err{{"code", code}, {"message", message}, {"details", details}};
+  return sdk::Response::json(boost::json::object{{"error", std::move(err)}}, status);
+}
+
+Dispatcher::Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
+                       sdk::Logger& log, int worker_threads, bool access_log)
+    : router_(router),
+      authenticators_(authenticators),
+      log_(log),
+      access_log_(access_log),
+      workers_(static_cast<std::size_t>(worker_threads)) {}
+
+Dispatcher::~Dispatcher() { join_workers(); }
+
+void Dispatcher::join_workers() { workers_.join(); }
+
+void Dispatcher::dispatch(InboundRequest in, Reply reply) {
+  auto p = std::make_shared<Pending>();
+  p->reply = std::move(reply);
+  sdk::Request& req = p->request;
+  req.method = std::move(in.method);
+  req.target = std::move(in.target);
+  req.body = std::move(in.body);
+  req.headers = in.headers;
+  auto given_id = req.header("X-Request-Id");
+  req.request_id = given_id && valid_request_id(*given_id) ? std::string(*given_id) : new_request_id();
+
+  auto url = boost::urls::parse_origin_form(req.target);
+  if (!url) {
+    finish(*p, error_response(400, "BAD_REQUEST", "malformed request target"), unmatched_, "(unmatched)");
+    return;
+  }
+  std::vector<std::string> segments;
+  try {
+    req.path = url->path();
+    for (auto seg : url->segments()) segments.emplace_back(seg);
+    for (auto param : url->params()) req.query_params.emplace_back(param.key, param.value);
+  } catch (const std::exception&) {
+    finish(*p, error_response(400, "BAD_REQUEST", "malformed request target"), unmatched_, "(unmatched)");
+    return;
+  }
+  auto match = router_.match(req.method, segments);
+  if (match.outcome == Router::Outcome::not_found) {
+    finish(*p, error_response(404, "NOT_FOUND", "no route for " + req.path), unmatched_, "(unmatched)");
+    return;
+  }
+  if (match.outcome == Router::Outcome::method_not_allowed) {
+    auto r = error_response(405, "METHOD_NOT_ALLOWED", "method " + req.method + " is not allowed here",
+                            {{"allow", match.allow}});
+    r.headers.emplace_back("Allow", match.allow);
+    finish(*p, std::move(r), unmatched_, "(unmatched)");
+    return;
+  }
+  p->route = match.route;
+  req.route = match.route->spec.path;
+  req.path_params = std::move(match.params);
+  if (match.route->spec.may_block) {
+    boost::asio::post(workers_, [this, p]() mutable { run(std::move(p)); });
+  } else {
+    run(std::move(p));
+  }
+}
+
+std::optional<sdk::Response> Dispatcher::authenticate(Pending& p, const RouteEntry& route) {
+  const auto mode = route.spec.auth;
+  if (mode == sdk::AuthMode::none) return std::nullopt;
+  std::string_view token;
+  bool present = false;
+  // Authorization wins over X-API-Key.
+  if (auto auth = p.request.header("Authorization")) {
+    present = true;
+    if (!iequals_prefix(*auth, "Bearer ") || auth->size() <= 7)
+      return unauthenticated("malformed", "Authorization must be \"Bearer <credential>\"");
+    token = auth->substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  } else if (auto key = p.request.header("X-API-Key")) {
+    present = true;
+    token = *key;
+  }
+  if (!present || token.empty()) {
+    if (mode == sdk::AuthMode::optional) return std::nullopt;
+    return unauthenticated("missing", "a credential is required (Authorization: Bearer ... or X-API-Key)");
+  }
+  for (auto& a : authenticators_) {
+    if (!a->claims(token)) continue;
+    sdk::AuthResult result = a->authenticate(token);
+    if (!result.principal) {
+      std::string reason = result.reason.empty() ? "unknown" : result.reason;
+      return unauthenticated(reason, "the credential is " + reason);
+    }
+    p.principal = std::move(*result.principal);
+    std::sort(p.principal.scopes.begin(), p.principal.scopes.end());
+    p.request.principal = &p.principal;
+    return std::nullopt;
+  }
+  return unauthenticated("unknown", "the credential is not recognized");
+}
+
+void Dispatcher::run(std::shared_ptr<Pending> p) {
+  const RouteEntry& route = *p->route;
+  busy_.fetch_add(1, std::memory_order_relaxed);
+  sdk::Response response;
+  try {
+    if (auto denied = authenticate(*p, route)) {
+      response = std::move(*denied);
+    } else if (!route.spec.scope.empty() && !(p->request.principal && p->principal.has_scope(route.spec.scope))) {
+      response = error_response(403, "forbidden", "this call needs the scope " + route.spec.scope,
+                                {{"missing_scope", route.spec.scope}});
+    } else {
+      response = route.spec.handler(p->request);
+    }
+  } catch (const sdk::ApiError& e) {
+    response = error_response(e.status(), e.code(), e.message(), e.details());
+  } catch (const std::exception& e) {
+    log_.error("handler failed", {{"request_id", p->request.request_id}, {"route", route.spec.path},
+                                  {"plugin", route.owner}, {"error", e.what()}});
+    response = error_response(500, "INTERNAL", "internal error; see the server log for request " +
+                                                   p->request.request_id);
+  } catch (...) {
+    log_.error("handler threw a non-standard exception", {{"request_id", p->request.request_id}});
+    response = error_response(500, "INTERNAL", "internal error");
+  }
+  busy_.fetch_sub(1, std::memory_order_relaxed);
+  finish(*p, std::move(response), *route.metrics, route.spec.path);
+}
+
+void Dispatcher::finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route) {
+  response.headers.emplace_back("X-Request-Id", p.request.request_id);
+  auto elapsed = std::chrono::steady_clock::now() - p.started;
+  metrics.observe(response.status, elapsed);
+  if (access_log_ && log_.enabled(sdk::LogLevel::info)) {
+    boost::json::object fields{{"request_id", p.request.request_id}, {"method", p.request.method},
+                               {"route", route}, {"status", response.status},
+                               {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()}};
+    if (p.request.principal) fields["credential_id"] = p.principal.credential_id;
+    log_.info("request", fields);
+  }
+  p.reply(std::move(response));
+}
+
+}  // namespace ambit::kernel

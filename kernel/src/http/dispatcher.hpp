@@ -1,0 +1,63 @@
+#pragma once
+// The request pipeline, independent of sockets: request id, routing, the
+// authentication chain, scope enforcement, the handler, the error envelope,
+// metrics and the access log. Blocking routes run on the worker pool so a
+// slow database never stalls the I/O threads.
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ambit/sdk/auth.hpp"
+#include "ambit/sdk/http.hpp"
+#include "ambit/sdk/logger.hpp"
+#include "http/router.hpp"
+
+namespace ambit::kernel {
+
+struct InboundRequest {
+  std::string method;
+  std::string target;
+  std::string body;
+  const sdk::HeaderView* headers = nullptr;  ///< valid until the reply is sent
+};
+
+using Reply = std::function<void(sdk::Response)>;
+
+/// The error envelope {"error": {"code", "message", "details"}}.
+sdk::Response error_response(int status, const std::string& code, const std::string& message,
+                             const boost::json::object& details = {});
+
+class Dispatcher {
+ public:
+  Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
+             sdk::Logger& log, int worker_threads, bool access_log);
+  ~Dispatcher();
+
+  /// Calls `reply` exactly once, on an I/O thread or a worker thread.
+  void dispatch(InboundRequest request, Reply reply);
+  /// Wait for queued handlers to finish (shutdown).
+  void join_workers();
+  RouteMetrics& unmatched_metrics() { return unmatched_; }
+  int busy_workers() const { return busy_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Pending;
+  void run(std::shared_ptr<Pending> p);
+  void finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route);
+  std::optional<sdk::Response> authenticate(Pending& p, const RouteEntry& route);
+
+  const Router& router_;
+  const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators_;
+  sdk::Logger& log_;
+  bool access_log_;
+  boost::asio::thread_pool workers_;
+  std::atomic<int> busy_{0};
+  RouteMetrics unmatched_;
+};
+
+}  // namespace ambit::kernel

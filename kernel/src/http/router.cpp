@@ -1,0 +1,95 @@
+#include "http/router.hpp"
+
+#include <regex>
+#include <stdexcept>
+
+namespace ambit::kernel {
+namespace {
+
+std::vector<std::string> split_template(const std::string& path) {
+  if (path.empty() || path.front() != '/') throw std::invalid_argument("route path \"" + path + "\" must start with /");
+  std::vector<std::string> out;
+  if (path == "/") return out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string seg = path.substr(start, end - start);
+    if (seg.empty()) throw std::invalid_argument("route path \"" + path + "\" has an empty segment");
+    out.push_back(seg);
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::add(sdk::RouteSpec spec, std::string owner) {
+  static const std::regex method_re("[A-Z]+");
+  static const std::regex param_re(":[A-Za-z_][A-Za-z0-9_]*");
+  if (!std::regex_match(spec.method, method_re))
+    throw std::invalid_argument("route method \"" + spec.method + "\" must be an upper-case HTTP method");
+  if (!spec.handler) throw std::invalid_argument("route " + spec.method + " " + spec.path + " has no handler");
+  auto entry = std::make_unique<RouteEntry>();
+  Node* node = &root_;
+  for (auto& seg : split_template(spec.path)) {
+    if (seg.front() == ':') {
+      if (!std::regex_match(seg, param_re))
+        throw std::invalid_argument("route path \"" + spec.path + "\": bad parameter \"" + seg + "\"");
+      std::string name = seg.substr(1);
+      if (!node->param) {
+        node->param = std::make_unique<Node>();
+        node->param_name = name;
+      } else if (node->param_name != name) {
+        throw std::invalid_argument("route path \"" + spec.path + "\": parameter :" + name +
+                                    " conflicts with :" + node->param_name + " at the same position");
+      }
+      entry->param_names.push_back(name);
+      node = node->param.get();
+    } else {
+      auto& child = node->literals[seg];
+      if (!child) child = std::make_unique<Node>();
+      node = child.get();
+    }
+  }
+  if (auto it = node->methods.find(spec.method); it != node->methods.end())
+    throw std::invalid_argument("duplicate route " + spec.method + " " + spec.path + " (registered by " + owner +
+                                ", already registered by " + it->second->owner + ")");
+  entry->owner = std::move(owner);
+  entry->spec = std::move(spec);
+  node->methods[entry->spec.method] = entry.get();
+  routes_.push_back(std::move(entry));
+}
+
+const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments, std::size_t i,
+                                 std::vector<std::string_view>& values) const {
+  if (i == segments.size()) return node.methods.empty() ? nullptr : &node;
+  if (auto it = node.literals.find(segments[i]); it != node.literals.end())
+    if (auto* hit = find(*it->second, segments, i + 1, values)) return hit;
+  if (node.param && !segments[i].empty()) {
+    values.push_back(segments[i]);
+    if (auto* hit = find(*node.param, segments, i + 1, values)) return hit;
+    values.pop_back();
+  }
+  return nullptr;
+}
+
+Router::Match Router::match(std::string_view method, const std::vector<std::string>& segments) const {
+  Match m;
+  std::vector<std::string_view> values;
+  const Node* node = find(root_, segments, 0, values);
+  if (!node) return m;
+  auto it = node->methods.find(method);
+  if (it == node->methods.end()) {
+    m.outcome = Outcome::method_not_allowed;
+    for (auto& [name, route] : node->methods) m.allow += (m.allow.empty() ? "" : ", ") + name;
+    return m;
+  }
+  m.outcome = Outcome::found;
+  m.route = it->second;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    m.params.emplace_back(m.route->param_names[i], std::string(values[i]));
+  return m;
+}
+
+}  // namespace ambit::kernel

@@ -1,0 +1,55 @@
+#pragma once
+// Method + path-template routing over a segment trie. Literal segments win
+// over :params; a path that exists with another method answers 405 + Allow.
+// Built at startup, read-only while serving (no locks on the hot path).
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ambit/sdk/http.hpp"
+#include "ops/metrics.hpp"
+
+namespace ambit::kernel {
+
+struct RouteEntry {
+  sdk::RouteSpec spec;
+  std::string owner;  ///< "kernel" or the plugin that registered it
+  std::unique_ptr<RouteMetrics> metrics = std::make_unique<RouteMetrics>();
+  std::vector<std::string> param_names;
+};
+
+class Router {
+ public:
+  /// Throws std::invalid_argument for a malformed template or a duplicate
+  /// (method, template), naming the owner that registered it first.
+  void add(sdk::RouteSpec spec, std::string owner);
+
+  enum class Outcome { found, not_found, method_not_allowed };
+  struct Match {
+    Outcome outcome = Outcome::not_found;
+    const RouteEntry* route = nullptr;
+    sdk::StringPairs params;
+    std::string allow;  ///< for 405: "GET, POST"
+  };
+  /// `segments` are the decoded path segments.
+  Match match(std::string_view method, const std::vector<std::string>& segments) const;
+
+  const std::vector<std::unique_ptr<RouteEntry>>& routes() const { return routes_; }
+
+ private:
+  struct Node {
+    std::map<std::string, std::unique_ptr<Node>, std::less<>> literals;
+    std::unique_ptr<Node> param;
+    std::string param_name;
+    std::map<std::string, RouteEntry*, std::less<>> methods;
+  };
+  const Node* find(const Node& node, const std::vector<std::string>& segments, std::size_t i,
+                   std::vector<std::string_view>& values) const;
+
+  Node root_;
+  std::vector<std::unique_ptr<RouteEntry>> routes_;
+};
+
+}  // namespace ambit::kernel

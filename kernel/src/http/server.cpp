@@ -1,0 +1,259 @@
+#include "http/server.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <optional>
+
+namespace ambit::kernel {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class BeastHeaders final : public sdk::HeaderView {
+ public:
+  explicit BeastHeaders(const http::fields& f) : fields_(f) {}
+  std::optional<std::string_view> get(std::string_view name) const override {
+    auto it = fields_.find(beast::string_view(name.data(), name.size()));
+    if (it == fields_.end()) return std::nullopt;
+    auto v = it->value();
+    return std::string_view(v.data(), v.size());
+  }
+
+ private:
+  const http::fields& fields_;
+};
+
+}  // namespace
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, HttpServer& server) : stream_(std::move(socket)), server_(server) {}
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+  }
+
+  /// Called on shutdown: close the connection unless a request is in flight.
+  void close_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+  ~Session() { server_.session_closed(this); }
+
+ private:
+  void do_read() {
+    if (server_.draining()) return close();
+    parser_.emplace();
+    parser_->body_limit(server_.limits().body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.limits().header_limit));
+    // The first request must arrive within the header timeout; later ones
+    // may wait for the idle (keep-alive) timeout.
+    stream_.expires_after(first_ ? server_.limits().header_timeout : server_.limits().idle_timeout);
+    first_ = false;
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    if (parser_->is_done()) return on_request();
+    stream_.expires_after(server_.limits().body_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+  }
+
+  void on_body(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    on_request();
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor)
+      return close();
+    // The request is unusable: answer once and close.
+    if (ec == http::error::body_limit)
+      return send_error(413, "PAYLOAD_TOO_LARGE",
+                        "request body exceeds " + std::to_string(server_.limits().body_limit) + " bytes");
+    if (ec == http::error::header_limit)
+      return send_error(431, "HEADERS_TOO_LARGE", "request headers are too large");
+    send_error(400, "BAD_REQUEST", "malformed HTTP request");
+  }
+
+  void send_error(int status, const std::string& code, const std::string& message) {
+    keep_alive_ = false;
+    write(error_response(status, code, message));
+  }
+
+  void on_request() {
+    stream_.expires_never();
+    auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    busy_ = true;
+    server_.in_flight_counter()++;
+    headers_.emplace(req.base());
+    InboundRequest in;
+    in.method = std::string(req.method_string());
+    in.target = std::string(req.target());
+    in.body = std::move(req.body());
+    in.headers = &*headers_;
+    server_.dispatcher().dispatch(std::move(in), [self = shared_from_this()](sdk::Response r) {
+      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+        self->server_.in_flight_counter()--;
+        self->write(std::move(r));
+      });
+    });
+  }
+
+  void write(sdk::Response r) {
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_ ? version_ : 11);
+    res->set(http::field::server, "ambit");
+    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res->insert(k, v);
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive_ && !server_.draining());
+    res->prepare_payload();
+    stream_.expires_after(server_.limits().body_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      self->busy_ = false;
+      self->headers_.reset();
+      if (ec || !res->keep_alive()) return self->close();
+      self->do_read();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<BeastHeaders> headers_;
+  bool keep_alive_ = true;
+  bool first_ = true;
+  bool busy_ = false;
+  unsigned version_ = 11;
+};
+
+HttpServer::HttpServer(const KernelConfig& config, Dispatcher& dispatcher, sdk::Logger& log)
+    : config_(config),
+      dispatcher_(dispatcher),
+      log_(log),
+      limits_{config.body_limit, config.header_limit, config.header_timeout, config.body_timeout, config.idle_timeout},
+      ioc_(config.io_threads),
+      acceptor_(ioc_) {}
+
+HttpServer::~HttpServer() = default;
+
+std::uint16_t HttpServer::listen() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(config_.listen_host, ec);
+  if (ec) throw std::runtime_error("server.listen: \"" + config_.listen_host + "\" is not an IP address");
+  tcp::endpoint endpoint(address, config_.listen_port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + config_.listen_host + ":" + std::to_string(config_.listen_port) +
+                             ": " + ec.message());
+  acceptor_.listen(net::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  do_accept();
+  return port_;
+}
+
+void HttpServer::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      log_.warn("accept failed", {{"error", ec.message()}});
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      auto session = std::make_shared<Session>(std::move(socket), *this);
+      session_opened(session);
+      session->start();
+    }
+    if (!draining_) do_accept();
+  });
+}
+
+void HttpServer::session_opened(const std::shared_ptr<Session>& s) {
+  connections_++;
+  std::lock_guard lock(sessions_mu_);
+  sessions_.insert(s);
+}
+
+void HttpServer::session_closed(Session*) {
+  connections_--;
+  // Expired weak_ptrs are swept on shutdown; the set only grows with live sessions.
+  std::lock_guard lock(sessions_mu_);
+  for (auto it = sessions_.begin(); it != sessions_.end();) it = it->expired() ? sessions_.erase(it) : std::next(it);
+}
+
+void HttpServer::run() {
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpServer::handle_signals() {
+  signals_ = std::make_unique<net::signal_set>(ioc_, SIGINT, SIGTERM);
+  signals_->async_wait([this](beast::error_code ec, int signal) {
+    if (ec) return;
+    log_.info("signal received", {{"signal", signal}});
+    shutdown();
+  });
+}
+
+void HttpServer::shutdown() {
+  net::post(ioc_, [this] {
+    if (draining_.exchange(true)) return;
+    log_.info("shutting down: draining", {{"in_flight", in_flight_.load()}, {"connections", connections_.load()}});
+    beast::error_code ec;
+    acceptor_.close(ec);
+    if (signals_) signals_->cancel(ec);
+    drain_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
+    drain_timer_ = std::make_unique<net::steady_timer>(ioc_);
+    drain_step();
+  });
+}
+
+void HttpServer::drain_step() {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu_);
+    for (auto& w : sessions_)
+      if (auto s = w.lock()) live.push_back(std::move(s));
+  }
+  for (auto& s : live) s->close_if_idle();
+  bool done = in_flight_.load() == 0 && connections_.load() == 0;
+  if (done || std::chrono::steady_clock::now() >= drain_deadline_) {
+    if (!done) log_.warn("shutdown grace period over; closing", {{"in_flight", in_flight_.load()}});
+    ioc_.stop();
+    return;
+  }
+  drain_timer_->expires_after(std::chrono::milliseconds(20));
+  drain_timer_->async_wait([this](beast::error_code) { drain_step(); });
+}
+
+}  // namespace ambit::kernel

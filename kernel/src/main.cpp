@@ -1,0 +1,32 @@
+// ambit: the command line. serve | check | migrate | plugins | keyring rotate
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ambit: a plugin-based API server"};
+  app.require_subcommand(1);
+  ambit::kernel::CommandOptions opts;
+  auto with_config = [&](CLI::App* sub) {
+    sub->add_option("--config,-c", opts.config_file, "deployment config (JSON)")->default_val("config/default.json");
+    return sub;
+  };
+  auto* serve = with_config(app.add_subcommand("serve", "run the server"));
+  auto* check = with_config(app.add_subcommand("check", "validate a deployment without serving"));
+  auto* migrate = with_config(app.add_subcommand("migrate", "apply pending migrations and exit"));
+  auto* plugins = with_config(app.add_subcommand("plugins", "list the plugins the config would load"));
+  auto* keyring = app.add_subcommand("keyring", "manage the master key");
+  keyring->require_subcommand(1);
+  auto* rotate = with_config(keyring->add_subcommand("rotate", "re-wrap every data key under a new master key"));
+  CLI11_PARSE(app, argc, argv);
+
+  using namespace ambit::kernel;
+  if (serve->parsed()) return run_serve(opts);
+  if (check->parsed()) return run_check(opts);
+  if (migrate->parsed()) return run_migrate(opts);
+  if (plugins->parsed()) return run_plugins(opts);
+  if (rotate->parsed()) return run_keyring_rotate(opts);
+  return 2;
+}

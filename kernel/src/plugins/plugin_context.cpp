@@ -1,0 +1,86 @@
+#include "plugins/plugin_context.hpp"
+
+#include <regex>
+#include <stdexcept>
+
+#include "events/event_bus.hpp"
+
+namespace ambit::kernel {
+
+PluginContext::PluginContext(std::string name, boost::json::object config, std::shared_ptr<sdk::Logger> logger,
+                             Registry& registry, KernelServices& services)
+    : name_(std::move(name)),
+      config_(std::move(config)),
+      logger_(std::move(logger)),
+      registry_(registry),
+      services_(services) {}
+
+void PluginContext::require_open(const char* what) const {
+  if (!open_) throw std::logic_error(std::string(what) + " is only allowed during setup()");
+}
+
+void PluginContext::add_route(sdk::RouteSpec route) {
+  require_open("add_route");
+  if (!route.scope.empty() && route.auth != sdk::AuthMode::required)
+    throw std::invalid_argument("route " + route.method + " " + route.path + " needs a scope but not authentication");
+  registry_.router.add(std::move(route), name_);
+}
+
+void PluginContext::add_scope(std::string name, std::string description) {
+  require_open("add_scope");
+  static const std::regex valid("[a-z][a-z0-9_]*:[a-z][a-z0-9_]*");
+  if (!std::regex_match(name, valid))
+    throw std::invalid_argument("scope \"" + name + "\" must look like resource:action");
+  auto [it, inserted] = registry_.scopes.emplace(name, ScopeInfo{std::move(description), name_});
+  if (!inserted && it->second.owner != name_)
+    throw std::invalid_argument("scope \"" + name + "\" is declared by " + it->second.owner + " and " + name_);
+}
+
+void PluginContext::add_authenticator(std::shared_ptr<sdk::Authenticator> authenticator) {
+  require_open("add_authenticator");
+  if (!authenticator) throw std::invalid_argument("add_authenticator: null");
+  registry_.authenticators.push_back(std::move(authenticator));
+}
+
+void PluginContext::add_migration(sdk::Migration migration) {
+  require_open("add_migration");
+  auto& sets = registry_.migrations;
+  if (sets.empty() || sets.back().owner != name_) sets.push_back(MigrationSet{name_, {}});
+  sets.back().migrations.push_back(std::move(migration));
+}
+
+void PluginContext::add_job_handler(std::string kind, sdk::JobHandler handler) {
+  require_open("add_job_handler");
+  if (!services_.jobs) return;  // check/plugins runs: nothing executes jobs
+  services_.jobs->add_handler(kind, std::move(handler));
+}
+
+void PluginContext::provide_service(std::string name, int version, std::shared_ptr<void> service) {
+  require_open("provide_service");
+  auto key = std::make_pair(name, version);
+  if (registry_.services.count(key))
+    throw std::invalid_argument("service \"" + name + "\" v" + std::to_string(version) + " is provided by " +
+                                registry_.services[key].first + " and " + name_);
+  registry_.services[key] = {name_, std::move(service)};
+}
+
+std::shared_ptr<void> PluginContext::find_service(std::string_view name, int version) const {
+  auto it = registry_.services.find(std::make_pair(std::string(name), version));
+  return it == registry_.services.end() ? nullptr : it->second.second;
+}
+
+namespace {
+template <class T>
+T& need(T* p, const char* what) {
+  if (!p) throw std::logic_error(std::string(what) + " is not available in this command");
+  return *p;
+}
+}  // namespace
+
+sdk::Database& PluginContext::database() { return need(services_.database, "the database"); }
+sdk::Keyring& PluginContext::keyring() { return need(services_.keyring, "the keyring"); }
+const sdk::Clock& PluginContext::clock() const { return need(services_.clock, "the clock"); }
+sdk::JobQueue& PluginContext::jobs() { return need(services_.jobs, "the job queue"); }
+sdk::Events& PluginContext::events() { return need(services_.events, "the event bus"); }
+
+}  // namespace ambit::kernel

@@ -1,0 +1,77 @@
+#pragma once
+// What the kernel collects from plugins (Registry) and the sdk::Context each
+// plugin is handed.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ambit/sdk/context.hpp"
+#include "db/migrator.hpp"
+#include "http/router.hpp"
+#include "jobs/job_queue.hpp"
+
+namespace ambit::kernel {
+
+class EventBus;
+
+struct ScopeInfo {
+  std::string description;
+  std::string owner;
+};
+
+struct Registry {
+  Router router;
+  std::vector<std::shared_ptr<sdk::Authenticator>> authenticators;
+  std::map<std::string, ScopeInfo> scopes;
+  std::vector<MigrationSet> migrations;  ///< kernel first, then plugins in start order
+  std::map<std::pair<std::string, int>, std::pair<std::string, std::shared_ptr<void>>> services;
+};
+
+/// The kernel services a context hands out. Pointers are null in `ambit
+/// check`/`plugins` runs that never open the database.
+struct KernelServices {
+  sdk::Database* database = nullptr;
+  sdk::Keyring* keyring = nullptr;
+  const sdk::Clock* clock = nullptr;
+  JobQueue* jobs = nullptr;
+  EventBus* events = nullptr;
+};
+
+class PluginContext final : public sdk::Context {
+ public:
+  PluginContext(std::string name, boost::json::object config, std::shared_ptr<sdk::Logger> logger,
+                Registry& registry, KernelServices& services);
+
+  std::string_view plugin_name() const override { return name_; }
+  const boost::json::object& config() const override { return config_; }
+  void add_route(sdk::RouteSpec route) override;
+  void add_scope(std::string name, std::string description) override;
+  void add_authenticator(std::shared_ptr<sdk::Authenticator> authenticator) override;
+  void add_migration(sdk::Migration migration) override;
+  void add_job_handler(std::string kind, sdk::JobHandler handler) override;
+  void provide_service(std::string name, int version, std::shared_ptr<void> service) override;
+  std::shared_ptr<void> find_service(std::string_view name, int version) const override;
+  sdk::Logger& logger() override { return *logger_; }
+  sdk::Database& database() override;
+  sdk::Keyring& keyring() override;
+  const sdk::Clock& clock() const override;
+  sdk::JobQueue& jobs() override;
+  sdk::Events& events() override;
+
+  /// Registration is refused after setup().
+  void close_registration() { open_ = false; }
+
+ private:
+  void require_open(const char* what) const;
+
+  std::string name_;
+  boost::json::object config_;
+  std::shared_ptr<sdk::Logger> logger_;
+  Registry& registry_;
+  KernelServices& services_;
+  bool open_ = true;
+};
+
+}  // namespace ambit::kernel

@@ -1,0 +1,65 @@
+#pragma once
+// Context: everything the kernel offers a plugin, handed to Plugin::setup,
+// start and stop. Registration calls are valid only during setup(); the
+// services (database, keyring, ...) from start() on.
+//
+// New members are appended at the end (a minor version bump), never edited,
+// so plugins built against an older minor keep working.
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ambit/sdk/auth.hpp"
+#include "ambit/sdk/clock.hpp"
+#include "ambit/sdk/database.hpp"
+#include "ambit/sdk/events.hpp"
+#include "ambit/sdk/http.hpp"
+#include "ambit/sdk/jobs.hpp"
+#include "ambit/sdk/keyring.hpp"
+#include "ambit/sdk/logger.hpp"
+
+namespace ambit::sdk {
+inline namespace v1 {
+
+class Context {
+ public:
+  virtual ~Context() = default;
+
+  /// This plugin's name, as in its descriptor.
+  virtual std::string_view plugin_name() const = 0;
+  /// This plugin's config section, validated against config_schema() with
+  /// defaults filled in. Immutable for the life of the process.
+  virtual const boost::json::object& config() const = 0;
+
+  // --- registration (setup only); duplicates are startup errors ----------
+  virtual void add_route(RouteSpec route) = 0;
+  /// Declare a scope "resource:action" with a one-line description.
+  virtual void add_scope(std::string name, std::string description) = 0;
+  virtual void add_authenticator(std::shared_ptr<Authenticator> authenticator) = 0;
+  virtual void add_migration(Migration migration) = 0;
+  virtual void add_job_handler(std::string kind, JobHandler handler) = 0;
+  /// Offer a service to other plugins, found by name and major version.
+  virtual void provide_service(std::string name, int version, std::shared_ptr<void> service) = 0;
+
+  // --- lookups and services ----------------------------------------------
+  /// A service another plugin provided (declare it in your dependencies so
+  /// it is set up first); null when absent or of another version.
+  virtual std::shared_ptr<void> find_service(std::string_view name, int version) const = 0;
+  template <class T>
+  std::shared_ptr<T> service(std::string_view name, int version) const {
+    return std::static_pointer_cast<T>(find_service(name, version));
+  }
+
+  virtual Logger& logger() = 0;
+  virtual Database& database() = 0;
+  virtual Keyring& keyring() = 0;
+  virtual const Clock& clock() const = 0;
+  virtual JobQueue& jobs() = 0;
+  virtual Events& events() = 0;
+};
+
+}  // namespace v1
+}  // namespace ambit::sdk

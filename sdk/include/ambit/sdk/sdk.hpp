@@ -1,0 +1,15 @@
+#pragma once
+// Everything a plugin may use, in one include.
+#include "ambit/sdk/auth.hpp"
+#include "ambit/sdk/clock.hpp"
+#include "ambit/sdk/context.hpp"
+#include "ambit/sdk/database.hpp"
+#include "ambit/sdk/error.hpp"
+#include "ambit/sdk/events.hpp"
+#include "ambit/sdk/http.hpp"
+#include "ambit/sdk/jobs.hpp"
+#include "ambit/sdk/keyring.hpp"
+#include "ambit/sdk/logger.hpp"
+#include "ambit/sdk/plugin.hpp"
+#include "ambit/sdk/principal.hpp"
+#include "ambit/sdk/version.hpp"
