@@ -12,6 +12,7 @@ namespace ambit::kernel {
 Application::Application(KernelConfig config, std::shared_ptr<JsonLogger> log)
     : config_(std::move(config)), log_(std::move(log)) {
   services_.clock = &clock_;
+  services_.public_url = &config_.public_url;
 }
 
 Application::~Application() {
@@ -83,6 +84,7 @@ void Application::serve() {
                                              config_.worker_threads, config_.access_log);
   server_ = std::make_unique<HttpServer>(config_, *dispatcher_, *log_);
   std::uint16_t port = server_->listen();
+  if (config_.public_url.empty()) config_.public_url = default_public_url(config_.listen_host, port);
   server_->handle_signals();
   jobs_->start();
   ready_ = true;

@@ -87,7 +87,7 @@ std::string Application::render_metrics() const {
     gauge("ambit_http_connections_open", "Open client connections.", server_->open_connections());
     gauge("ambit_http_requests_in_flight", "Requests being handled.", server_->in_flight());
   }
-  if (dispatcher_) gauge("ambit_workers_busy", "Worker threads running a handler.", dispatcher_->busy_workers());
+  if (dispatcher_) gauge("ambit_handlers_running", "Route handlers running (worker pool and I/O threads).", dispatcher_->busy_workers());
   if (db_) {
     gauge("ambit_db_pool_in_use", "Database connections lent out.", db_->in_use());
     gauge("ambit_db_pool_size", "Database connections in the pool.", db_->size());

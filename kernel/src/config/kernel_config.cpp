@@ -88,6 +88,11 @@ const json::value& kernel_config_schema() {
   return schema;
 }
 
+std::string default_public_url(const std::string& host, std::uint16_t port) {
+  bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 std::optional<json::value> parse_config_json(const std::string& text, std::string& error) {
   json::parse_options options;
   options.allow_comments = true;
@@ -196,9 +201,8 @@ ConfigResult load_config_text(const std::string& text, const std::filesystem::pa
   if (server.at("public_url").is_string()) {
     c.public_url = std::string(server.at("public_url").as_string());
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
-  } else {
-    bool v6 = c.listen_host.find(':') != std::string::npos;
-    c.public_url = "http://" + (v6 ? "[" + c.listen_host + "]" : c.listen_host) + ":" + std::to_string(c.listen_port);
+  } else if (c.listen_port != 0) {
+    c.public_url = default_public_url(c.listen_host, c.listen_port);
   }
   if (result.errors.empty()) result.config = std::move(c);
   return result;

@@ -37,7 +37,7 @@ struct KernelConfig {
   std::filesystem::path file;
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
-  std::string public_url;  ///< resolved: never empty after load
+  std::string public_url;  ///< default http://<listen>; with port 0, set once the port is bound
   int io_threads = 0;      ///< resolved: >= 1
   int worker_threads = 16;
   std::size_t body_limit = 1 << 20;
@@ -61,6 +61,7 @@ using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 EnvLookup process_env();
 
 const boost::json::value& kernel_config_schema();
+std::string default_public_url(const std::string& host, std::uint16_t port);
 
 struct ConfigResult {
   std::optional<KernelConfig> config;

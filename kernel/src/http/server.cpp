@@ -9,6 +9,8 @@
 
 #include <optional>
 
+#include "util/ids.hpp"
+
 namespace ambit::kernel {
 
 namespace beast = boost::beast;
@@ -96,7 +98,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void send_error(int status, const std::string& code, const std::string& message) {
     keep_alive_ = false;
-    write(error_response(status, code, message));
+    auto r = error_response(status, code, message);
+    r.headers.emplace_back("X-Request-Id", new_request_id());
+    server_.log().info("request rejected", {{"status", status}, {"code", code}});
+    write(std::move(r));
   }
 
   void on_request() {

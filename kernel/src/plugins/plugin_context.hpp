@@ -37,6 +37,7 @@ struct KernelServices {
   const sdk::Clock* clock = nullptr;
   JobQueue* jobs = nullptr;
   EventBus* events = nullptr;
+  const std::string* public_url = nullptr;
 };
 
 class PluginContext final : public sdk::Context {
@@ -59,6 +60,7 @@ class PluginContext final : public sdk::Context {
   const sdk::Clock& clock() const override;
   sdk::JobQueue& jobs() override;
   sdk::Events& events() override;
+  const std::string& public_url() const override { return *services_.public_url; }
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -109,7 +109,14 @@ void PluginHost::start() {
       p->instance->start(*p->context);
       p->started = true;
     } catch (const std::exception& e) {
-      throw std::runtime_error("plugin \"" + p->library.name + "\" failed to start: " + e.what());
+      std::string message = "plugin \"" + p->library.name + "\" failed to start: " + e.what();
+      // Leave nothing half-started: stop the ones already running.
+      for (auto& q : plugins_) {
+        if (!q->started) continue;
+        try { q->instance->stop(*q->context); } catch (...) {}
+        q->started = false;
+      }
+      throw std::runtime_error(message);
     }
   }
 }

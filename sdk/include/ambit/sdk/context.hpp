@@ -59,6 +59,9 @@ class Context {
   virtual const Clock& clock() const = 0;
   virtual JobQueue& jobs() = 0;
   virtual Events& events() = 0;
+  /// The server's external base URL (server.public_url), without a trailing
+  /// slash: build every absolute URL (issuer, redirects) from it.
+  virtual const std::string& public_url() const = 0;
 };
 
 }  // namespace v1

@@ -27,9 +27,10 @@ class Database {
   /// Borrow a session from the pool (blocks while the pool is exhausted).
   virtual Session session() = 0;
   /// Run `work` inside one transaction: committed when it returns, rolled
-  /// back when it throws. On PostgreSQL a serialization failure or deadlock
-  /// (SQLSTATE 40001 / 40P01) reruns `work` up to a few times, so `work` must
-  /// be safe to repeat. SQLite takes the write lock at BEGIN (IMMEDIATE).
+  /// back when it throws. A serialization failure or deadlock on PostgreSQL
+  /// (SQLSTATE 40001 / 40P01), or SQLITE_BUSY/LOCKED after the busy timeout,
+  /// reruns `work` up to 5 times, so `work` must be safe to repeat. SQLite
+  /// takes the write lock at BEGIN (IMMEDIATE). Do not nest transactions.
   virtual void transaction(const std::function<void(soci::session&)>& work) = 0;
 
   /// Serialize writers on `key` until the transaction ends

@@ -1,9 +1,11 @@
 #pragma once
 // Cross-process events for cache invalidation.
 //
-// `publish` inside a transaction is delivered to every process sharing the
-// database after that transaction commits (PostgreSQL LISTEN/NOTIFY), and to
-// this process at once. Subscribers also receive the topic "*" with an empty
+// `publish` inside a transaction is delivered to every other process sharing
+// the database after that transaction commits (PostgreSQL LISTEN/NOTIFY), and
+// to this process at once, before the commit: use events to invalidate caches
+// (a spurious invalidation when the transaction rolls back is harmless), not
+// to carry state. Subscribers also receive the topic "*" with an empty
 // payload when the event connection was lost and re-established: events may
 // have been missed, so drop every cache.
 

@@ -1,0 +1,3 @@
+CREATE TABLE testkit_runs (job_id TEXT NOT NULL, attempt INTEGER NOT NULL, runner TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE TABLE testkit_lock (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+INSERT INTO testkit_lock (id, n) VALUES (1, 0);

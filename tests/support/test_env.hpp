@@ -1,0 +1,56 @@
+#pragma once
+// Where the test binaries find things, and the databases tests run against.
+//
+// Database tests run once per backend: SQLite always, PostgreSQL when
+// AMBIT_TEST_PG_URL / AMBIT_TEST_PG_ADMIN_URL are set (./scripts/test sets
+// them; AMBIT_TEST_REQUIRE_PG=1 makes their absence a failure, not a skip).
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ambit::test {
+
+std::string ambit_binary();
+std::filesystem::path plugin_build_dir();   ///< first-party plugins
+std::filesystem::path fixture_plugin_dir();  ///< test fixture plugins
+std::filesystem::path source_dir();
+
+/// A fresh temporary directory, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+enum class Backend { sqlite, postgresql };
+std::string backend_name(Backend b);
+/// The backends this run covers (see the header comment).
+std::vector<Backend> test_backends();
+
+/// A fresh, empty database for one test: a file under `dir` for SQLite, a
+/// new database (dropped in the destructor) on the test PostgreSQL server.
+class TestDatabase {
+ public:
+  TestDatabase(Backend backend, const TempDir& dir);
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+  Backend backend() const { return backend_; }
+
+ private:
+  Backend backend_;
+  std::string url_;
+  std::string pg_name_;
+};
+
+/// Write a deployment config file and return its path.
+std::string write_config(const TempDir& dir, const boost::json::object& config, const std::string& name = "ambit.json");
+
+}  // namespace ambit::test
