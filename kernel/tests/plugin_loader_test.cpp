@@ -59,7 +59,7 @@ TEST(PluginLoader, RefusesAPluginNeedingANewerMinor) {
 
 TEST(PluginLoader, RefusesADifferentToolchain) {
   auto msg = refusal(entry("fx-abi"));
-  expect_contains(msg, "is not binary compatible: built with \"gcc-1;libstdc++-abi0;boost-100000;soci-100\"");
+  expect_contains(msg, "is not binary compatible: built with \"gcc-1 libstdc++-abi0 boost-100000 soci-100\"");
   expect_contains(msg, kernel::kernel_build_signature());
 }
 
@@ -105,8 +105,8 @@ std::vector<std::string> host_problems(const std::vector<std::string>& names, ke
 }  // namespace
 
 TEST(PluginHost, OrdersByDependenciesWhateverTheConfigOrder) {
+  kernel::PluginHost host;  // declared first: destroyed after the routes it owns the code of
   kernel::Registry registry;
-  kernel::PluginHost host;
   auto problems = host_problems({"fx-c", "fx-b", "fx-a"}, registry, host);
   ASSERT_TRUE(problems.empty()) << problems.front();
   std::vector<std::string> order;
@@ -115,8 +115,8 @@ TEST(PluginHost, OrdersByDependenciesWhateverTheConfigOrder) {
 }
 
 TEST(PluginHost, ReportsMissingDependencyCycleAndDuplicateRoute) {
-  kernel::Registry registry;
   kernel::PluginHost host;
+  kernel::Registry registry;
   auto problems = host_problems({"fx-missing-dep", "fx-cycle1", "fx-cycle2", "fx-a", "fx-dup-route"}, registry, host);
   std::string all;
   for (auto& p : problems) all += p + "\n";

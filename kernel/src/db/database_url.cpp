@@ -86,9 +86,11 @@ DatabaseTarget parse_database_url(const std::string& url) {
   std::string scheme = url.substr(0, scheme_end);
   std::string rest = url.substr(scheme_end + 3);
   if (scheme == "sqlite3" || scheme == "sqlite") {
-    std::string path = rest.rfind("db=", 0) == 0 ? rest.substr(3) : rest;
-    auto space = path.find(' ');
-    if (space != std::string::npos) path = path.substr(0, space);
+    std::string path = rest;
+    if (rest.rfind("db=", 0) == 0) {  // SOCI keyword form: db=<path> [other=...]
+      path = rest.substr(3);
+      path = path.substr(0, path.find(' '));
+    }
     if (path.empty()) throw std::invalid_argument("sqlite3 URL names no file");
     return {sdk::Dialect::sqlite, "db=" + keyword_value(path), "sqlite3://" + path, path};
   }
