@@ -21,6 +21,7 @@ class NullLogger final : public sdk::Logger {
 class DbTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    AMBIT_REQUIRE_BACKEND(GetParam());
     database = std::make_unique<TestDatabase>(GetParam(), dir);
     db = std::make_unique<kernel::SociDatabase>(kernel::parse_database_url(database->url()), 4);
   }

@@ -22,6 +22,7 @@ class JobQueueTest : public DbTest {
  protected:
   void SetUp() override {
     DbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     migrate_kernel();
     auto s = db->session();
     *s << "CREATE TABLE effects (job_id TEXT, attempt INTEGER)";

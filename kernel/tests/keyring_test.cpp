@@ -15,6 +15,7 @@ class KeyringTest : public DbTest {
  protected:
   void SetUp() override {
     DbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     migrate_kernel();
   }
   kernel::SystemClock clock;

@@ -132,6 +132,7 @@ TEST_F(HttpServer, GracefulShutdownDrainsAnInFlightRequest) {
 class SlowDatabase : public ::testing::TestWithParam<Backend> {};
 
 TEST_P(SlowDatabase, HealthzAnswersWhile64RequestsWaitOnALockedTable) {
+  AMBIT_REQUIRE_BACKEND(GetParam());
   TempDir dir;
   TestDatabase db(GetParam(), dir);
   auto cfg = e2e_config(dir, db.url(), {boost::json::object{{"name", "test-kit"}}}, {{"worker_threads", 16}});

@@ -32,6 +32,7 @@ class Jobs : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(Jobs, TwoProcessesRunEachJobExactlyOnce) {
+  AMBIT_REQUIRE_BACKEND(GetParam());
   TestDatabase db(GetParam(), dir);
   auto file = write_config(dir, config(db.url()));
   ASSERT_EQ(run_ambit({"migrate", "--config", file}).exit_code, 0);
@@ -55,6 +56,7 @@ TEST_P(Jobs, TwoProcessesRunEachJobExactlyOnce) {
 }
 
 TEST_P(Jobs, FailedAttemptsAreRetriedUntilTheySucceed) {
+  AMBIT_REQUIRE_BACKEND(GetParam());
   TestDatabase db(GetParam(), dir);
   ServerProcess server(write_config(dir, config(db.url())));
   auto r = http(server.port(), "POST", "/testkit/jobs", {}, R"({"count": 20, "fail_times": 2, "prefix": "f"})");
@@ -65,6 +67,7 @@ TEST_P(Jobs, FailedAttemptsAreRetriedUntilTheySucceed) {
 }
 
 TEST_P(Jobs, JobsThatKeepFailingEndDead) {
+  AMBIT_REQUIRE_BACKEND(GetParam());
   TestDatabase db(GetParam(), dir);
   ServerProcess server(write_config(dir, config(db.url())));
   http(server.port(), "POST", "/testkit/jobs", {}, R"({"count": 3, "fail_times": 99, "prefix": "d"})");

@@ -56,15 +56,14 @@ TempDir::~TempDir() {
 
 std::string backend_name(Backend b) { return b == Backend::sqlite ? "sqlite" : "postgresql"; }
 
-std::vector<Backend> test_backends() {
-  std::vector<Backend> out{Backend::sqlite};
-  if (env("AMBIT_TEST_PG_URL") && env("AMBIT_TEST_PG_ADMIN_URL")) {
-    out.push_back(Backend::postgresql);
-  } else if (env("AMBIT_TEST_REQUIRE_PG")) {
-    ADD_FAILURE() << "AMBIT_TEST_REQUIRE_PG is set but AMBIT_TEST_PG_URL/AMBIT_TEST_PG_ADMIN_URL are not";
-  }
-  return out;
+std::vector<Backend> test_backends() { return {Backend::sqlite, Backend::postgresql}; }
+
+std::optional<std::string> backend_unavailable(Backend b) {
+  if (b == Backend::sqlite || (env("AMBIT_TEST_PG_URL") && env("AMBIT_TEST_PG_ADMIN_URL"))) return std::nullopt;
+  return "PostgreSQL tests need AMBIT_TEST_PG_URL and AMBIT_TEST_PG_ADMIN_URL (./scripts/test sets them)";
 }
+
+bool backend_required() { return env("AMBIT_TEST_REQUIRE_PG") != nullptr; }
 
 TestDatabase::TestDatabase(Backend backend, const TempDir& dir) : backend_(backend) {
   if (backend == Backend::sqlite) {

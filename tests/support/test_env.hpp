@@ -7,7 +7,10 @@
 
 #include <boost/json.hpp>
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +35,21 @@ class TempDir {
 
 enum class Backend { sqlite, postgresql };
 std::string backend_name(Backend b);
-/// The backends this run covers (see the header comment).
+/// Both backends: test lists must not depend on the environment (ctest caches
+/// them); a test on an unavailable backend skips, or fails when required.
 std::vector<Backend> test_backends();
+/// Why `b` cannot be used in this run, if it cannot.
+std::optional<std::string> backend_unavailable(Backend b);
+bool backend_required();
+
+/// First line of a database test: skip (or fail, under AMBIT_TEST_REQUIRE_PG) without the backend.
+#define AMBIT_REQUIRE_BACKEND(b)                                              \
+  do {                                                                        \
+    if (auto why_ = ::ambit::test::backend_unavailable(b)) {                  \
+      if (::ambit::test::backend_required()) FAIL() << *why_;                 \
+      GTEST_SKIP() << *why_;                                                  \
+    }                                                                         \
+  } while (0)
 
 /// A fresh, empty database for one test: a file under `dir` for SQLite, a
 /// new database (dropped in the destructor) on the test PostgreSQL server.
