@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   auto* keyring = app.add_subcommand("keyring", "manage the master key");
   keyring->require_subcommand(1);
   auto* rotate = with_config(keyring->add_subcommand("rotate", "re-wrap every data key under a new master key"));
+  auto* bootstrap = with_config(app.add_subcommand("bootstrap", "create the first tenant and owner; prints their key once"));
+  bootstrap->add_option("--email", opts.email, "the owner's email")->required();
+  bootstrap->add_option("--password", opts.password, "the owner's password (optional; 8+ characters)");
+  bootstrap->add_option("--tenant-name", opts.tenant_name, "the first tenant's name")->default_val("Default");
   CLI11_PARSE(app, argc, argv);
 
   using namespace ambit::kernel;
@@ -28,5 +32,6 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return run_migrate(opts);
   if (plugins->parsed()) return run_plugins(opts);
   if (rotate->parsed()) return run_keyring_rotate(opts);
+  if (bootstrap->parsed()) return run_bootstrap(opts);
   return 2;
 }

@@ -5,6 +5,7 @@
 #include "ambit/sdk/embedded_migrations.hpp"
 #include "db/migrator.hpp"
 #include "keyring/master_key.hpp"
+#include "identity/identity_routes.hpp"
 #include "ops/openapi.hpp"
 
 namespace ambit::kernel {
@@ -12,10 +13,15 @@ namespace ambit::kernel {
 Application::Application(KernelConfig config, std::shared_ptr<JsonLogger> log)
     : config_(std::move(config)), log_(std::move(log)) {
   services_.clock = &clock_;
+  if (!config_.clock_offset_file.empty()) {
+    clock_.set_offset_file(config_.clock_offset_file);
+    log_->warn("testing.clock_offset_file is set: the clock is shifted (test deployments only)");
+  }
   services_.public_url = &config_.public_url;
 }
 
 Application::~Application() {
+  if (audit_) audit_->stop();
   if (jobs_) jobs_->stop();
   if (events_) events_->stop();
 }
@@ -45,9 +51,13 @@ void Application::open_database(Mode mode, std::vector<std::string>& problems) {
   }
   events_ = std::make_unique<EventBus>(target, *log_);
   jobs_ = std::make_unique<JobQueue>(*db_, *events_, clock_, *log_, config_.jobs);
+  identity_ = std::make_unique<IdentityStore>(*db_, *events_, clock_);
+  audit_ = std::make_unique<AuditLog>(*db_, *log_);
   services_.database = db_.get();
   services_.events = events_.get();
   services_.jobs = jobs_.get();
+  services_.identity = identity_.get();
+  services_.audit = audit_.get();
 
   try {
     std::vector<MasterKey> masters;
@@ -70,18 +80,33 @@ std::vector<std::string> Application::prepare(Mode mode) {
   if (mode != Mode::plugins) open_database(mode, problems);
   registry_.migrations.push_back(MigrationSet{"kernel", sdk::embedded_migrations()});
   register_ops_routes();
+  for (auto& [name, description] : identity_scopes()) registry_.scopes[name] = ScopeInfo{description, "kernel"};
+  if (identity_)
+    register_identity_routes(registry_.router, *identity_, *db_, [this] { return credential_issuer(); });
   host_.setup(registry_, services_, log_, problems);
+  if (identity_) {
+    std::vector<std::string> names;
+    for (auto& [name, info] : registry_.scopes) names.push_back(name);
+    identity_->catalog().build(names, config_.role_patterns);
+  }
   return problems;
 }
 
-int Application::migrate() { return apply_migrations(*db_, registry_.migrations, *log_); }
+int Application::migrate() {
+  int applied = apply_migrations(*db_, registry_.migrations, *log_);
+  // Each plugin's own keyring purpose exists before any of its transactions.
+  if (keyring_)
+    for (auto& p : host_.plugins()) keyring_->ensure(p->library.name);
+  return applied;
+}
 
 void Application::serve() {
   migrate();
   events_->start();
   host_.start();
+  audit_->start();
   dispatcher_ = std::make_unique<Dispatcher>(registry_.router, registry_.authenticators, *log_,
-                                             config_.worker_threads, config_.access_log);
+                                             config_.worker_threads, config_.access_log, audit_.get());
   server_ = std::make_unique<HttpServer>(config_, *dispatcher_, *log_);
   std::uint16_t port = server_->listen();
   if (config_.public_url.empty()) config_.public_url = default_public_url(config_.listen_host, port);
@@ -94,11 +119,43 @@ void Application::serve() {
   server_->run();  // returns when drained
   ready_ = false;
   dispatcher_->join_workers();
+  audit_->stop();  // every queued audit row is written before exit
   jobs_->stop();
   host_.stop(*log_);
   events_->stop();
   log_->info("stopped");
   log_->flush();
+}
+
+}  // namespace ambit::kernel
+
+namespace ambit::kernel {
+
+sdk::CredentialIssuer* Application::credential_issuer() {
+  auto it = registry_.services.find({sdk::kCredentialIssuerService, 1});
+  return it == registry_.services.end() ? nullptr : static_cast<sdk::CredentialIssuer*>(it->second.second.get());
+}
+
+boost::json::object Application::bootstrap(const std::string& email, const std::optional<std::string>& password,
+                                           const std::string& tenant_name) {
+  if (normalize_email(email).empty()) throw std::runtime_error("--email: not a valid address");
+  boost::json::object out;
+  db_->transaction([&](soci::session& tx) {
+    int done = 0;
+    tx << "SELECT COUNT(*) FROM ambit_bootstrap", soci::into(done);
+    if (done) throw std::runtime_error("already bootstrapped: this database has its first tenant and owner");
+    auto tenant = identity_->create_tenant(tx, tenant_name);
+    auto user = identity_->create_user(tx, email, password);
+    identity_->add_member(tx, tenant.id, user.id, "owner");
+    auto key = issue_credential(credential_issuer(), tx, tenant.id, user.id, identity_->role_scopes("owner"),
+                                "bootstrap owner key");
+    std::int64_t now = clock_.now_ms();
+    tx << "INSERT INTO ambit_bootstrap (id, tenant_id, user_id, created_at) VALUES (1, :t, :u, :c)",
+        soci::use(tenant.id), soci::use(user.id), soci::use(now);
+    out = {{"tenant_id", tenant.id}, {"user_id", user.id},
+           {"api_key", key.is_object() ? key.as_object().at("key") : boost::json::value(nullptr)}};
+  });
+  return out;
 }
 
 }  // namespace ambit::kernel

@@ -5,10 +5,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.hpp"
 #include "config/kernel_config.hpp"
+#include "identity/identity_store.hpp"
 #include "db/soci_database.hpp"
 #include "events/event_bus.hpp"
 #include "http/dispatcher.hpp"
@@ -16,6 +19,7 @@
 #include "jobs/job_queue.hpp"
 #include "keyring/keyring.hpp"
 #include "log/json_logger.hpp"
+#include "ambit/sdk/credentials.hpp"
 #include "plugins/plugin_host.hpp"
 #include "util/system_clock.hpp"
 
@@ -39,6 +43,10 @@ class Application {
   int migrate();
   /// Serve until SIGTERM/SIGINT, then drain and stop. Throws on startup failure.
   void serve();
+  /// First tenant, its owner and an owner credential; throws std::runtime_error
+  /// when a bootstrap already happened.
+  boost::json::object bootstrap(const std::string& email, const std::optional<std::string>& password,
+                                const std::string& tenant_name);
 
   const KernelConfig& config() const { return config_; }
   const PluginHost& host() const { return host_; }
@@ -49,6 +57,7 @@ class Application {
  private:
   void open_database(Mode mode, std::vector<std::string>& problems);
   void register_ops_routes();
+  sdk::CredentialIssuer* credential_issuer();
   std::string render_metrics() const;
 
   KernelConfig config_;
@@ -59,6 +68,8 @@ class Application {
   std::unique_ptr<EventBus> events_;
   std::unique_ptr<JobQueue> jobs_;
   std::unique_ptr<Keyring> keyring_;
+  std::unique_ptr<IdentityStore> identity_;
+  std::unique_ptr<AuditLog> audit_;
   KernelServices services_;
   Registry registry_;
   std::unique_ptr<Dispatcher> dispatcher_;

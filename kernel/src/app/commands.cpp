@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/application.hpp"
+#include "ambit/sdk/error.hpp"
 #include "keyring/master_key.hpp"
 
 namespace ambit::kernel {
@@ -89,6 +90,26 @@ int run_plugins(const CommandOptions& opts) {
   }
   std::cout << boost::json::serialize(list) << "\n";
   return rc;
+}
+
+int run_bootstrap(const CommandOptions& opts) {
+  auto app = make_application(opts, nullptr);
+  if (!app) return 1;
+  if (int rc = report(app->prepare(Mode::migrate), "error")) return rc;
+  try {
+    app->migrate();
+    std::optional<std::string> password;
+    if (!opts.password.empty()) password = opts.password;
+    auto out = app->bootstrap(opts.email, password, opts.tenant_name);
+    std::cout << boost::json::serialize(out) << "\n";
+  } catch (const sdk::ApiError& e) {
+    std::cerr << "error: bootstrap refused: " << e.message() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: bootstrap refused: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 int run_keyring_rotate(const CommandOptions& opts) {

@@ -7,6 +7,9 @@ namespace ambit::kernel {
 
 struct CommandOptions {
   std::string config_file = "config/default.json";
+  std::string email;           ///< bootstrap
+  std::string password;        ///< bootstrap (optional)
+  std::string tenant_name = "Default";
 };
 
 int run_serve(const CommandOptions& opts);
@@ -14,5 +17,6 @@ int run_check(const CommandOptions& opts);
 int run_migrate(const CommandOptions& opts);
 int run_plugins(const CommandOptions& opts);
 int run_keyring_rotate(const CommandOptions& opts);
+int run_bootstrap(const CommandOptions& opts);
 
 }  // namespace ambit::kernel

@@ -99,6 +99,10 @@ std::string Application::render_metrics() const {
     counter("ambit_jobs_dead_total", "Jobs that exhausted their attempts in this process.", s.dead.load());
     gauge("ambit_jobs_running", "Jobs running in this process.", s.running.load());
   }
+  if (audit_) {
+    counter("ambit_audit_rows_written_total", "Audit rows written by this process.", audit_->written());
+    counter("ambit_audit_rows_dropped_total", "Audit rows dropped because the queue was full.", audit_->dropped());
+  }
   gauge("ambit_plugins_loaded", "Plugins loaded.", static_cast<long long>(host_.plugins().size()));
   return out;
 }

@@ -48,6 +48,18 @@ json::value make_schema() {
       "lease_ms": {"type": "integer", "minimum": 100, "default": 60000},
       "backoff_base_ms": {"type": "integer", "minimum": 1, "default": 1000}
     }},
+    "identity": {"type": "object", "properties": {
+      "roles": {"type": "object", "description": "each role's default scopes as patterns: *, res:*, *:action, exact, !exclude",
+        "properties": {
+          "viewer": {"type": "array", "items": {"type": "string"}, "default": ["*:read", "!audit:read"]},
+          "editor": {"type": "array", "items": {"type": "string"}, "default": ["*:read", "*:write", "keys:manage", "!audit:read"]},
+          "admin": {"type": "array", "items": {"type": "string"}, "default": ["*", "!tenant:manage"]},
+          "owner": {"type": "array", "items": {"type": "string"}, "default": ["*"]}
+        }}
+    }},
+    "testing": {"type": "object", "description": "test-only switches; never in production", "properties": {
+      "clock_offset_file": {"type": "string", "default": "", "description": "shift the clock by the milliseconds in this file"}
+    }},
     "plugin_dirs": {"type": "array", "items": {"type": "string"}, "default": []},
     "plugins": {"type": "array", "default": [], "items": {
       "type": "object", "required": ["name"], "properties": {
@@ -181,6 +193,8 @@ ConfigResult load_config_text(const std::string& text, const std::filesystem::pa
   c.jobs.lease = ms(jobs.at("lease_ms"));
   c.jobs.backoff_base = ms(jobs.at("backoff_base_ms"));
 
+  c.clock_offset_file = std::string(root.at("testing").as_object().at("clock_offset_file").as_string());
+  c.role_patterns = root.at("identity").as_object().at("roles").as_object();
   for (auto& d : root.at("plugin_dirs").as_array()) c.plugin_dirs.emplace_back(std::string(d.as_string()));
   c.plugin_dirs.push_back(builtin_plugin_dir());
 

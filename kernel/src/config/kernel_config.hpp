@@ -53,6 +53,8 @@ struct KernelConfig {
   sdk::LogLevel log_level = sdk::LogLevel::info;
   std::string master_key_base64;  ///< AMBIT_MASTER_KEY, never from the file
   JobsConfig jobs;
+  boost::json::object role_patterns;
+  std::string clock_offset_file;  ///< testing.clock_offset_file (tests only)  ///< identity.roles: role -> scope patterns
   std::vector<std::filesystem::path> plugin_dirs;  ///< config's, then the built-in dir
   std::vector<PluginEntry> plugins;
 };

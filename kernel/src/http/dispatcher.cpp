@@ -49,11 +49,12 @@ sdk::Response error_response(int status, const std::string& code, const std::str
 }
 
 Dispatcher::Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
-                       sdk::Logger& log, int worker_threads, bool access_log)
+                       sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit)
     : router_(router),
       authenticators_(authenticators),
       log_(log),
       access_log_(access_log),
+      audit_(audit),
       workers_(static_cast<std::size_t>(worker_threads)) {}
 
 Dispatcher::~Dispatcher() { join_workers(); }
@@ -101,22 +102,25 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
   req.route = match.route->spec.path;
   req.path_params = std::move(match.params);
   if (match.route->spec.may_block) {
-    boost::asio::post(workers_, [this, p]() mutable { run(std::move(p)); });
+    boost::asio::post(workers_, [this, p]() mutable { run(std::move(p), false); });
   } else {
-    run(std::move(p));
+    run(std::move(p), true);
   }
 }
 
-std::optional<sdk::Response> Dispatcher::authenticate(Pending& p, const RouteEntry& route) {
+Dispatcher::AuthStep Dispatcher::authenticate(Pending& p, const RouteEntry& route, bool inline_only,
+                                              sdk::Response& denial) {
   const auto mode = route.spec.auth;
-  if (mode == sdk::AuthMode::none) return std::nullopt;
+  if (mode == sdk::AuthMode::none) return AuthStep::ok;
   std::string_view token;
   bool present = false;
   // Authorization wins over X-API-Key.
   if (auto auth = p.request.header("Authorization")) {
     present = true;
-    if (!iequals_prefix(*auth, "Bearer ") || auth->size() <= 7)
-      return unauthenticated("malformed", "Authorization must be \"Bearer <credential>\"");
+    if (!iequals_prefix(*auth, "Bearer ") || auth->size() <= 7) {
+      denial = unauthenticated("malformed", "Authorization must be \"Bearer <credential>\"");
+      return AuthStep::denied;
+    }
     token = auth->substr(7);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   } else if (auto key = p.request.header("X-API-Key")) {
@@ -124,31 +128,46 @@ std::optional<sdk::Response> Dispatcher::authenticate(Pending& p, const RouteEnt
     token = *key;
   }
   if (!present || token.empty()) {
-    if (mode == sdk::AuthMode::optional) return std::nullopt;
-    return unauthenticated("missing", "a credential is required (Authorization: Bearer ... or X-API-Key)");
+    if (mode == sdk::AuthMode::optional) return AuthStep::ok;
+    denial = unauthenticated("missing", "a credential is required (Authorization: Bearer ... or X-API-Key)");
+    return AuthStep::denied;
   }
   for (auto& a : authenticators_) {
     if (!a->claims(token)) continue;
-    sdk::AuthResult result = a->authenticate(token);
-    if (!result.principal) {
-      std::string reason = result.reason.empty() ? "unknown" : result.reason;
-      return unauthenticated(reason, "the credential is " + reason);
+    std::optional<sdk::AuthResult> result;
+    if (inline_only) {
+      result = a->authenticate_cached(token);
+      if (!result) return AuthStep::would_block;
+    } else {
+      result = a->authenticate(token);
     }
-    p.principal = std::move(*result.principal);
+    if (!result->principal) {
+      std::string reason = result->reason.empty() ? "unknown" : result->reason;
+      denial = unauthenticated(reason, "the credential is " + reason);
+      return AuthStep::denied;
+    }
+    p.principal = std::move(*result->principal);
     std::sort(p.principal.scopes.begin(), p.principal.scopes.end());
     p.request.principal = &p.principal;
-    return std::nullopt;
+    return AuthStep::ok;
   }
-  return unauthenticated("unknown", "the credential is not recognized");
+  denial = unauthenticated("unknown", "the credential is not recognized");
+  return AuthStep::denied;
 }
 
-void Dispatcher::run(std::shared_ptr<Pending> p) {
+void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
   const RouteEntry& route = *p->route;
   busy_.fetch_add(1, std::memory_order_relaxed);
   sdk::Response response;
   try {
-    if (auto denied = authenticate(*p, route)) {
-      response = std::move(*denied);
+    AuthStep step = authenticate(*p, route, inline_only, response);
+    if (step == AuthStep::would_block) {
+      busy_.fetch_sub(1, std::memory_order_relaxed);
+      boost::asio::post(workers_, [this, p]() mutable { run(std::move(p), false); });
+      return;
+    }
+    if (step == AuthStep::denied) {
+      // response holds the 401
     } else if (!route.spec.scope.empty() && !(p->request.principal && p->principal.has_scope(route.spec.scope))) {
       response = error_response(403, "forbidden", "this call needs the scope " + route.spec.scope,
                                 {{"missing_scope", route.spec.scope}});
@@ -174,6 +193,20 @@ void Dispatcher::finish(Pending& p, sdk::Response response, RouteMetrics& metric
   response.headers.emplace_back("X-Request-Id", p.request.request_id);
   auto elapsed = std::chrono::steady_clock::now() - p.started;
   metrics.observe(response.status, elapsed);
+  if (audit_ && p.request.principal && p.principal.audited && !p.principal.tenant_id.empty()) {
+    sdk::AuditRecord r;
+    r.at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    r.tenant_id = p.principal.tenant_id;
+    r.user_id = p.principal.user_id;
+    r.credential_type = p.principal.credential_type;
+    r.credential_id = p.principal.credential_id;
+    r.method = p.request.method;
+    r.route = route;
+    r.status = response.status;
+    r.request_id = p.request.request_id;
+    r.legacy_mode = p.principal.legacy_mode;
+    audit_->record(std::move(r));
+  }
   if (access_log_ && log_.enabled(sdk::LogLevel::info)) {
     boost::json::object fields{{"request_id", p.request.request_id}, {"method", p.request.method},
                                {"route", route}, {"status", response.status},

@@ -15,6 +15,7 @@
 #include "ambit/sdk/auth.hpp"
 #include "ambit/sdk/http.hpp"
 #include "ambit/sdk/logger.hpp"
+#include "audit/audit_log.hpp"
 #include "http/router.hpp"
 
 namespace ambit::kernel {
@@ -34,8 +35,9 @@ sdk::Response error_response(int status, const std::string& code, const std::str
 
 class Dispatcher {
  public:
+  /// `audit` (nullable) receives one record per request with an audited principal.
   Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
-             sdk::Logger& log, int worker_threads, bool access_log);
+             sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit);
   ~Dispatcher();
 
   /// Calls `reply` exactly once, on an I/O thread or a worker thread.
@@ -47,14 +49,18 @@ class Dispatcher {
 
  private:
   struct Pending;
-  void run(std::shared_ptr<Pending> p);
+  /// On the I/O thread (`inline_only`), hands over to a worker when
+  /// authentication would need I/O.
+  void run(std::shared_ptr<Pending> p, bool inline_only);
   void finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route);
-  std::optional<sdk::Response> authenticate(Pending& p, const RouteEntry& route);
+  enum class AuthStep { ok, denied, would_block };
+  AuthStep authenticate(Pending& p, const RouteEntry& route, bool inline_only, sdk::Response& denial);
 
   const Router& router_;
   const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators_;
   sdk::Logger& log_;
   bool access_log_;
+  AuditLog* audit_;
   boost::asio::thread_pool workers_;
   std::atomic<int> busy_{0};
   RouteMetrics unmatched_;

@@ -4,6 +4,7 @@
 #include <botan/base64.h>
 #include <botan/hex.h>
 #include <botan/kdf.h>
+#include <botan/mac.h>
 #include <botan/system_rng.h>
 #include <soci/soci.h>
 
@@ -37,8 +38,9 @@ std::vector<std::uint8_t> aes_gcm_seal(const Botan::secure_vector<std::uint8_t>&
   mode->start(nonce);
   Botan::secure_vector<std::uint8_t> buf(plaintext.begin(), plaintext.end());
   mode->finish(buf);
-  std::vector<std::uint8_t> out(nonce);
-  out.insert(out.end(), buf.begin(), buf.end());
+  std::vector<std::uint8_t> out(nonce.size() + buf.size());
+  std::copy(nonce.begin(), nonce.end(), out.begin());
+  std::copy(buf.begin(), buf.end(), out.begin() + static_cast<std::ptrdiff_t>(nonce.size()));
   return out;
 }
 
@@ -160,6 +162,28 @@ std::vector<std::uint8_t> Keyring::derive_key(std::string_view purpose, std::str
   auto out = kdf->derive_key(length, dk.key.data(), dk.key.size(), reinterpret_cast<const std::uint8_t*>(salt.data()),
                              salt.size(), reinterpret_cast<const std::uint8_t*>(label.data()), label.size());
   return std::vector<std::uint8_t>(out.begin(), out.end());
+}
+
+std::string Keyring::mac(std::string_view purpose, std::string_view data) {
+  std::vector<std::uint8_t> key;
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = mac_keys_.find(purpose); it != mac_keys_.end()) key = it->second;
+  }
+  if (key.empty()) {
+    key = derive_key(purpose, "ambit mac key", 32);
+    std::unique_lock lock(mu_);
+    mac_keys_.emplace(std::string(purpose), key);
+  }
+  auto hmac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
+  hmac->set_key(key);
+  hmac->update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+  return Botan::hex_encode(hmac->final(), false);
+}
+
+std::string Keyring::random_bytes(std::size_t n) {
+  auto bytes = Botan::system_rng().random_vec(n);
+  return std::string(bytes.begin(), bytes.end());
 }
 
 int Keyring::rewrap_all(const MasterKey& next) {

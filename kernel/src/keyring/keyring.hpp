@@ -25,7 +25,11 @@ class Keyring final : public sdk::Keyring {
   std::string seal(std::string_view purpose, std::string_view plaintext, std::string_view aad) override;
   std::string open(std::string_view purpose, std::string_view sealed, std::string_view aad) override;
   std::vector<std::uint8_t> derive_key(std::string_view purpose, std::string_view label, std::size_t length) override;
+  std::string mac(std::string_view purpose, std::string_view data) override;
+  std::string random_bytes(std::size_t n) override;
 
+  /// Create (or load) the purpose's data key now, outside any caller's transaction.
+  void ensure(std::string_view purpose) { key_for_purpose(purpose); }
   /// Re-wrap every data key under `next` in one transaction. Returns how many.
   int rewrap_all(const MasterKey& next);
 
@@ -47,6 +51,7 @@ class Keyring final : public sdk::Keyring {
   std::shared_mutex mu_;
   std::map<std::string, DataKey, std::less<>> by_purpose_;
   std::map<std::string, DataKey, std::less<>> by_id_;
+  std::map<std::string, std::vector<std::uint8_t>, std::less<>> mac_keys_;
 };
 
 /// AES-256-GCM with a random 96-bit nonce: returns nonce || ciphertext || tag.

@@ -82,5 +82,7 @@ sdk::Keyring& PluginContext::keyring() { return need(services_.keyring, "the key
 const sdk::Clock& PluginContext::clock() const { return need(services_.clock, "the clock"); }
 sdk::JobQueue& PluginContext::jobs() { return need(services_.jobs, "the job queue"); }
 sdk::Events& PluginContext::events() { return need(services_.events, "the event bus"); }
+sdk::Identity& PluginContext::identity() { return need(services_.identity, "the identity core"); }
+sdk::AuditLog& PluginContext::audit() { return need(services_.audit, "the audit log"); }
 
 }  // namespace ambit::kernel

@@ -38,6 +38,8 @@ struct KernelServices {
   JobQueue* jobs = nullptr;
   EventBus* events = nullptr;
   const std::string* public_url = nullptr;
+  sdk::Identity* identity = nullptr;
+  sdk::AuditLog* audit = nullptr;
 };
 
 class PluginContext final : public sdk::Context {
@@ -61,6 +63,8 @@ class PluginContext final : public sdk::Context {
   sdk::JobQueue& jobs() override;
   sdk::Events& events() override;
   const std::string& public_url() const override { return *services_.public_url; }
+  sdk::Identity& identity() override;
+  sdk::AuditLog& audit() override;
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -17,7 +17,7 @@ class HelloPlugin final : public sdk::Plugin {
 
   void setup(sdk::Context& ctx) override {
     for (auto& m : sdk::embedded_migrations()) ctx.add_migration(m);
-    auto store = std::make_shared<Store>(ctx.database());
+    auto store = std::make_shared<Store>(ctx);
     register_routes(ctx, store, std::string(ctx.config().at("greeting").as_string()));
   }
 };

@@ -4,7 +4,7 @@ namespace hello {
 
 std::int64_t Store::record_visit(const std::string& name, std::int64_t now_ms) {
   std::int64_t visits = 0;
-  db_.transaction([&](soci::session& tx) {
+  ctx_.database().transaction([&](soci::session& tx) {
     // Portable upsert: SQLite and PostgreSQL both accept ON CONFLICT.
     tx << "INSERT INTO hello_visits (name, visits, last_visit_at) VALUES (:n, 1, :t)"
           " ON CONFLICT (name) DO UPDATE SET visits = hello_visits.visits + 1, last_visit_at = :t2",

@@ -3,18 +3,19 @@
 #include <cstdint>
 #include <string>
 
-#include "ambit/sdk/database.hpp"
+#include "ambit/sdk/context.hpp"
 
 namespace hello {
 
 class Store {
  public:
-  explicit Store(ambit::sdk::Database& db) : db_(db) {}
+  /// The database is looked up on use: `ambit plugins` runs setup() without one.
+  explicit Store(ambit::sdk::Context& ctx) : ctx_(ctx) {}
   /// Count one more visit of `name` and return the new total.
   std::int64_t record_visit(const std::string& name, std::int64_t now_ms);
 
  private:
-  ambit::sdk::Database& db_;
+  ambit::sdk::Context& ctx_;
 };
 
 }  // namespace hello

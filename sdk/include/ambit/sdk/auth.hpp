@@ -31,9 +31,12 @@ class Authenticator {
   virtual ~Authenticator() = default;
   /// Cheap, no I/O: is this token of my kind (e.g. starts with "ak_")?
   virtual bool claims(std::string_view token) const = 0;
-  /// Verify the token. May block on a cache miss (runs on the worker pool
-  /// unless the route is non-blocking), must be thread-safe.
+  /// Verify the token. May block on a cache miss; runs on a worker thread.
+  /// Must be thread-safe.
   virtual AuthResult authenticate(std::string_view token) = 0;
+  /// The same answer from memory only, or nullopt when that would need I/O.
+  /// Lets non-blocking routes (hot paths) stay on the I/O thread.
+  virtual std::optional<AuthResult> authenticate_cached(std::string_view) { return std::nullopt; }
 };
 
 }  // namespace v1

@@ -12,11 +12,13 @@
 #include <string>
 #include <string_view>
 
+#include "ambit/sdk/audit.hpp"
 #include "ambit/sdk/auth.hpp"
 #include "ambit/sdk/clock.hpp"
 #include "ambit/sdk/database.hpp"
 #include "ambit/sdk/events.hpp"
 #include "ambit/sdk/http.hpp"
+#include "ambit/sdk/identity.hpp"
 #include "ambit/sdk/jobs.hpp"
 #include "ambit/sdk/keyring.hpp"
 #include "ambit/sdk/logger.hpp"
@@ -62,6 +64,9 @@ class Context {
   /// The server's external base URL (server.public_url), without a trailing
   /// slash: build every absolute URL (issuer, redirects) from it.
   virtual const std::string& public_url() const = 0;
+  /// Tenants, users, memberships and the scope catalog (complete from start()).
+  virtual Identity& identity() = 0;
+  virtual AuditLog& audit() = 0;
 };
 
 }  // namespace v1

@@ -4,6 +4,11 @@
 // A master key (AMBIT_MASTER_KEY or a 0600 key file) wraps one data key per
 // purpose; the data keys live in the database, so rotating the master key
 // re-wraps them without touching anything they sealed.
+//
+// The purpose named like your plugin exists before start() (the kernel
+// creates it after migrations). Any other purpose is created on first use in
+// a transaction of its own: on SQLite, use it first outside your own
+// transactions (e.g. in start()), since a second writer waits for the first.
 
 #include <cstdint>
 #include <string>
@@ -27,7 +32,20 @@ class Keyring {
   /// an HMAC pepper. Unchanged by master key rotation.
   virtual std::vector<std::uint8_t> derive_key(std::string_view purpose, std::string_view label,
                                                std::size_t length = 32) = 0;
+  /// HMAC-SHA-256 of `data` under a key derived from the purpose's data key,
+  /// lower-case hex. For storing lookups of high-entropy secrets (API keys).
+  virtual std::string mac(std::string_view purpose, std::string_view data) = 0;
+  /// `n` bytes from the system's cryptographic random generator.
+  virtual std::string random_bytes(std::size_t n) = 0;
 };
+
+/// Compare secrets without leaking where they differ.
+inline bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
 
 }  // namespace v1
 }  // namespace ambit::sdk

@@ -1,0 +1,48 @@
+#pragma once
+// The audit log writer and reader. Requests append records to an in-memory
+// queue (no I/O on the request path); a background thread writes them in
+// batches. stop() writes whatever is queued, so a graceful shutdown loses
+// nothing; a crash loses at most the last flush interval.
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ambit/sdk/audit.hpp"
+#include "ambit/sdk/database.hpp"
+#include "ambit/sdk/logger.hpp"
+
+namespace ambit::kernel {
+
+class AuditLog final : public sdk::AuditLog {
+ public:
+  AuditLog(sdk::Database& db, sdk::Logger& log, std::chrono::milliseconds flush_interval = std::chrono::milliseconds(200));
+  ~AuditLog() override;
+
+  void record(sdk::AuditRecord r);  ///< never blocks on the database
+  void start();
+  void stop();   ///< flush and join
+  void flush();  ///< write what is queued now
+  sdk::AuditPage query(const sdk::AuditQuery& q) override;
+
+  std::uint64_t dropped() const { return dropped_.load(); }
+  std::uint64_t written() const { return written_.load(); }
+
+ private:
+  void loop();
+
+  sdk::Database& db_;
+  sdk::Logger& log_;
+  std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<sdk::AuditRecord> queue_;
+  std::mutex flush_mu_;  ///< one writer at a time
+  bool stopping_ = false;
+  std::thread thread_;
+  std::atomic<std::uint64_t> dropped_{0}, written_{0};
+};
+
+}  // namespace ambit::kernel

@@ -1,0 +1,31 @@
+#pragma once
+// The identity core's REST API (kernel routes):
+//   GET    /v1/me                     any credential: who am I, with what scopes
+//   POST   /v1/tenants                any user credential: new tenant, caller owner
+//   GET    /v1/users                  [members:read]   members of the caller's tenant
+//   POST   /v1/users                  [members:manage] add a member (+ initial key)
+//   PATCH  /v1/users/:userId          [members:manage] change role
+//   DELETE /v1/users/:userId          [members:manage] remove
+// Initial credentials come from the CredentialIssuer service, if a plugin provides one.
+
+#include <functional>
+
+#include "ambit/sdk/credentials.hpp"
+#include "http/router.hpp"
+#include "identity/identity_store.hpp"
+
+namespace ambit::kernel {
+
+using IssuerLookup = std::function<sdk::CredentialIssuer*()>;
+
+/// The kernel's own scopes, declared in the catalog.
+std::vector<std::pair<std::string, std::string>> identity_scopes();
+
+void register_identity_routes(Router& router, IdentityStore& identity, sdk::Database& db, IssuerLookup issuer);
+
+/// Owner credential JSON {"id","key","key_prefix"} or null without an issuer.
+boost::json::value issue_credential(sdk::CredentialIssuer* issuer, soci::session& tx, const std::string& tenant_id,
+                                    const std::string& user_id, const std::vector<std::string>& scopes,
+                                    const std::string& name);
+
+}  // namespace ambit::kernel

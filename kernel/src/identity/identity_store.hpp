@@ -1,0 +1,59 @@
+#pragma once
+// The kernel's sdk::Identity on the ambit_tenants / ambit_users /
+// ambit_memberships tables, with an in-process membership cache invalidated
+// through the event bus (so other processes drop stale roles too).
+
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "ambit/sdk/clock.hpp"
+#include "ambit/sdk/identity.hpp"
+#include "events/event_bus.hpp"
+#include "identity/scope_catalog.hpp"
+
+namespace ambit::kernel {
+
+class IdentityStore final : public sdk::Identity {
+ public:
+  IdentityStore(sdk::Database& db, EventBus& events, const sdk::Clock& clock);
+
+  ScopeCatalog& catalog() { return catalog_; }
+
+  bool is_role(std::string_view role) const override { return catalog_.is_role(role); }
+  const std::vector<std::string>& role_scopes(std::string_view role) const override {
+    return catalog_.role_scopes(role);
+  }
+  bool scope_exists(std::string_view scope) const override { return catalog_.exists(scope); }
+  const std::vector<std::string>& scopes() const override { return catalog_.scopes(); }
+
+  std::optional<sdk::Member> member(const std::string& tenant_id, const std::string& user_id) override;
+  std::vector<sdk::Member> members(const std::string& tenant_id) override;
+  std::optional<sdk::Tenant> tenant(const std::string& tenant_id) override;
+  std::optional<sdk::User> user_by_email(const std::string& email) override;
+  std::optional<sdk::User> verify_password(const std::string& email, const std::string& password) override;
+
+  sdk::Tenant create_tenant(soci::session& tx, const std::string& name) override;
+  sdk::User create_user(soci::session& tx, const std::string& email,
+                        const std::optional<std::string>& password) override;
+  sdk::Member add_member(soci::session& tx, const std::string& tenant_id, const std::string& user_id,
+                         const std::string& role) override;
+  void set_role(soci::session& tx, const std::string& tenant_id, const std::string& user_id,
+                const std::string& role) override;
+  void remove_member(soci::session& tx, const std::string& tenant_id, const std::string& user_id) override;
+
+ private:
+  void changed(soci::session& tx, const std::string& tenant_id, const std::string& user_id);
+  void forget(std::string_view key);
+
+  sdk::Database& db_;
+  EventBus& events_;
+  const sdk::Clock& clock_;
+  ScopeCatalog catalog_;
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, std::optional<sdk::Member>> members_;  ///< key: tenant \n user
+};
+
+/// Lower-case and trim; empty when it is not a plausible address.
+std::string normalize_email(const std::string& email);
+
+}  // namespace ambit::kernel

@@ -1,0 +1,67 @@
+#include "authenticator.hpp"
+
+#include <algorithm>
+
+#include "key_format.hpp"
+
+namespace sdk = ambit::sdk;
+
+namespace apikey {
+
+bool KeyAuthenticator::claims(std::string_view token) const { return claims_key(token); }
+
+sdk::AuthResult KeyAuthenticator::evaluate(const CachedKey& entry, const std::vector<std::string>& role_scopes,
+                                           std::int64_t now_ms) {
+  const KeyRecord& k = entry.key;
+  if (k.revoked_at && *k.revoked_at <= now_ms) return sdk::AuthResult::rejected("revoked");
+  if (k.expires_at && *k.expires_at <= now_ms) return sdk::AuthResult::rejected("expired");
+  if (entry.role.empty()) return sdk::AuthResult::rejected("revoked");  // owner left the tenant
+  sdk::Principal p;
+  p.tenant_id = k.tenant_id;
+  p.user_id = k.user_id;
+  p.credential_type = "api_key";
+  p.credential_id = k.id;
+  p.role = entry.role;
+  if (k.scope_mode == "legacy") {
+    p.scopes = role_scopes;
+    p.legacy_mode = true;
+  } else {
+    std::set_intersection(k.scopes.begin(), k.scopes.end(), role_scopes.begin(), role_scopes.end(),
+                          std::back_inserter(p.scopes));
+  }
+  return sdk::AuthResult::ok(std::move(p));
+}
+
+sdk::AuthResult KeyAuthenticator::decide(const CachedKey& entry, std::int64_t now_ms) {
+  auto result = evaluate(entry, ctx_.identity().role_scopes(entry.role), now_ms);
+  if (result.principal) cache_.mark_used(entry.key.id, now_ms);
+  return result;
+}
+
+std::optional<sdk::AuthResult> KeyAuthenticator::authenticate_cached(std::string_view token) {
+  if (!well_formed(token)) return sdk::AuthResult::rejected("malformed");
+  std::int64_t now = ctx_.clock().now_ms();
+  auto found = cache_.find(hash_key(ctx_.keyring(), token), now);
+  if (found.kind == KeyCache::Kind::hit) return decide(*found.entry, now);
+  if (found.kind == KeyCache::Kind::unknown) return sdk::AuthResult::rejected("unknown");
+  return std::nullopt;
+}
+
+sdk::AuthResult KeyAuthenticator::authenticate(std::string_view token) {
+  if (auto cached = authenticate_cached(token)) return *cached;
+  std::string hash = hash_key(ctx_.keyring(), token);
+  std::uint64_t generation = cache_.generation();
+  std::int64_t now = ctx_.clock().now_ms();
+  auto record = store_.find_by_hash(hash);
+  if (!record) {
+    cache_.put_unknown(hash, now, generation);
+    return sdk::AuthResult::rejected("unknown");
+  }
+  auto entry = std::make_shared<CachedKey>();
+  entry->key = std::move(*record);
+  if (auto member = ctx_.identity().member(entry->key.tenant_id, entry->key.user_id)) entry->role = member->role;
+  cache_.put(hash, entry, generation);
+  return decide(*entry, now);
+}
+
+}  // namespace apikey

@@ -1,0 +1,93 @@
+// auth-apikey: API keys with scopes (seed: authentication.txt, "API keys"),
+// the CredentialIssuer service, and GET /v1/audit. Registration only; the
+// work lives in the other files of this folder.
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "ambit/sdk/embedded_migrations.hpp"
+#include "ambit/sdk/plugin.hpp"
+#include "authenticator.hpp"
+#include "config.hpp"
+#include "issuer.hpp"
+#include "key_cache.hpp"
+#include "routes.hpp"
+#include "store.hpp"
+
+namespace sdk = ambit::sdk;
+
+namespace apikey {
+
+class AuthApiKeyPlugin final : public sdk::Plugin {
+ public:
+  boost::json::value config_schema() const override { return apikey::config_schema(); }
+
+  void setup(sdk::Context& ctx) override {
+    config_ = parse_config(ctx.config());
+    store_ = std::make_unique<Store>(ctx);
+    cache_ = std::make_unique<KeyCache>(config_);
+    for (auto& m : sdk::embedded_migrations()) ctx.add_migration(m);
+    ctx.add_scope("keys:read", "list and read API keys (never the secret)");
+    ctx.add_scope("keys:manage", "create, rotate and revoke API keys");
+    ctx.add_scope("audit:read", "read the tenant's audit log");
+    ctx.add_authenticator(std::make_shared<KeyAuthenticator>(ctx, *store_, *cache_));
+    ctx.provide_service(sdk::kCredentialIssuerService, 1, std::make_shared<Issuer>(ctx, *store_));
+    register_routes(ctx, config_, *store_);
+  }
+
+  void start(sdk::Context& ctx) override {
+    auto& events = ctx.events();
+    events.subscribe(kKeyChangedTopic, [this](std::string_view, std::string_view id) { cache_->forget_key(id); });
+    events.subscribe(sdk::kMembershipChangedTopic, [this](std::string_view, std::string_view payload) {
+      auto nl = payload.find('\n');
+      if (nl != std::string_view::npos) cache_->forget_member(payload.substr(0, nl), payload.substr(nl + 1));
+    });
+    events.subscribe("*", [this](std::string_view, std::string_view) { cache_->clear(); });
+    stopping_ = false;
+    flusher_ = std::thread([this, &ctx] { flush_loop(ctx); });
+  }
+
+  void stop(sdk::Context& ctx) override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (flusher_.joinable()) flusher_.join();
+    flush(ctx);
+  }
+
+ private:
+  // last_used_at is written in batches, never on the request path.
+  void flush_loop(sdk::Context& ctx) {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      cv_.wait_for(lock, config_.last_used_flush, [this] { return stopping_; });
+      lock.unlock();
+      flush(ctx);
+      lock.lock();
+    }
+  }
+  void flush(sdk::Context& ctx) {
+    auto used = cache_->take_used();
+    try {
+      store_->touch(used);
+    } catch (const std::exception& e) {
+      ctx.logger().warn("cannot record last_used_at", {{"keys", used.size()}, {"error", e.what()}});
+    }
+  }
+
+  Config config_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<KeyCache> cache_;
+  std::thread flusher_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+};
+
+}  // namespace apikey
+
+AMBIT_PLUGIN(apikey::AuthApiKeyPlugin, "auth-apikey", "0.1.0", "alpha",
+             "API keys with scopes, rotation and revocation; the audit log API")

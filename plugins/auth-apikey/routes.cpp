@@ -1,0 +1,235 @@
+#include "routes.hpp"
+
+#include "ambit/sdk/time.hpp"
+#include "issuer.hpp"
+#include "key_cache.hpp"
+
+namespace sdk = ambit::sdk;
+namespace json = boost::json;
+
+namespace apikey {
+namespace {
+
+json::value time_or_null(const std::optional<std::int64_t>& ms) {
+  return ms ? json::value(sdk::format_time(*ms)) : json::value(nullptr);
+}
+
+/// The public view of a key: never the key, never the hash.
+json::object key_json(const KeyRecord& k, std::int64_t now) {
+  json::array scopes;
+  for (auto& s : k.scopes) scopes.push_back(json::string(s));
+  bool revoked = k.revoked_at && *k.revoked_at <= now;
+  return {{"id", k.id},
+          {"key_prefix", k.key_prefix},
+          {"name", k.name},
+          {"user_id", k.user_id},
+          {"scopes", scopes},
+          {"scope_mode", k.scope_mode},
+          {"environment", k.environment},
+          {"is_test", k.environment == "test"},
+          {"created_at", sdk::format_time(k.created_at)},
+          {"last_used_at", time_or_null(k.last_used_at)},
+          {"expires_at", time_or_null(k.expires_at)},
+          {"revoked", revoked},
+          {"revoked_at", time_or_null(k.revoked_at)},
+          {"rotated_to", k.rotated_to.empty() ? json::value(nullptr) : json::value(k.rotated_to)}};
+}
+
+/// The creation view: the seed's fields plus the plaintext key, shown once.
+json::object created_json(const Minted& m, std::int64_t now) {
+  auto out = key_json(m.record, now);
+  out["key"] = m.key;
+  return out;
+}
+
+std::vector<std::string> parse_scopes(const json::object& body, sdk::Context& ctx) {
+  auto* v = body.if_contains("scopes");
+  if (!v || !v->is_array()) throw sdk::ApiError::invalid_input("scopes must be an array of scope names", "scopes");
+  std::vector<std::string> scopes;
+  for (auto& s : v->as_array()) {
+    if (!s.is_string()) throw sdk::ApiError::invalid_input("scopes must be an array of scope names", "scopes");
+    std::string scope(s.as_string());
+    if (!ctx.identity().scope_exists(scope))
+      throw sdk::ApiError(400, "INVALID_INPUT", "unknown scope " + scope, {{"field", "scopes"}, {"unknown_scope", scope}});
+    scopes.push_back(std::move(scope));
+  }
+  if (scopes.empty()) throw sdk::ApiError::invalid_input("scopes must name at least one scope", "scopes");
+  return scopes;
+}
+
+const sdk::Principal& user_caller(const sdk::Request& req) {
+  const auto& p = req.caller();
+  if (p.user_id.empty()) throw sdk::ApiError(403, "forbidden", "API keys belong to users; use a user credential");
+  return p;
+}
+
+/// Members see their own keys; members:manage sees every key of the tenant.
+std::optional<KeyRecord> visible_key(Store& store, const sdk::Principal& caller, const std::string& id,
+                                     soci::session* tx = nullptr) {
+  auto k = store.find(caller.tenant_id, id, tx);
+  if (!k || (k->user_id != caller.user_id && !caller.has_scope("members:manage"))) return std::nullopt;
+  return k;
+}
+
+void add(sdk::Context& ctx, std::string method, std::string path, std::string scope, std::string summary,
+         sdk::Handler h) {
+  sdk::RouteSpec r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.scope = std::move(scope);
+  r.summary = std::move(summary);
+  r.tags = {"api_keys"};
+  r.handler = std::move(h);
+  ctx.add_route(std::move(r));
+}
+
+std::optional<std::int64_t> query_time(const sdk::Request& req, const char* name) {
+  auto v = req.query(name);
+  if (!v) return std::nullopt;
+  auto t = sdk::parse_time(*v);
+  if (!t) throw sdk::ApiError::invalid_input(std::string(name) + " must be an RFC 3339 time", name);
+  return t;
+}
+
+}  // namespace
+
+void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
+  add(ctx, "POST", "/v1/api_keys", "keys:manage", "Create an API key (the key is shown once)",
+      [&ctx, &store](const sdk::Request& req) {
+        const auto& caller = user_caller(req);
+        auto body = req.json_object();
+        auto* name = body.if_contains("name");
+        if (!name || !name->is_string() || name->as_string().empty() || name->as_string().size() > 200)
+          throw sdk::ApiError::invalid_input("name is required (1 to 200 characters)", "name");
+        MintRequest m;
+        m.tenant_id = caller.tenant_id;
+        m.user_id = caller.user_id;
+        m.name = std::string(name->as_string());
+        m.scopes = parse_scopes(body, ctx);
+        for (auto& s : m.scopes)
+          if (!caller.has_scope(s))
+            throw sdk::ApiError(403, "forbidden", "you cannot grant a scope you do not hold: " + s,
+                                {{"missing_scope", s}});
+        if (auto* env = body.if_contains("environment")) {
+          if (!env->is_string() || (env->as_string() != "live" && env->as_string() != "test"))
+            throw sdk::ApiError::invalid_input("environment must be \"live\" or \"test\"", "environment");
+          m.environment = std::string(env->as_string());
+        }
+        std::int64_t now = ctx.clock().now_ms();
+        if (auto* exp = body.if_contains("expires_at"); exp && !exp->is_null()) {
+          auto t = exp->is_string() ? sdk::parse_time(exp->as_string()) : std::nullopt;
+          if (!t) throw sdk::ApiError::invalid_input("expires_at must be an RFC 3339 time", "expires_at");
+          if (*t <= now) throw sdk::ApiError::invalid_input("expires_at must be in the future", "expires_at");
+          m.expires_at = t;
+        }
+        Minted minted;
+        ctx.database().transaction([&](soci::session& tx) { minted = mint_key(ctx, store, tx, m); });
+        return sdk::Response::data(created_json(minted, now), 201);
+      });
+
+  add(ctx, "GET", "/v1/api_keys", "keys:read", "List API keys (never the key itself)",
+      [&ctx, &store](const sdk::Request& req) {
+        const auto& caller = user_caller(req);
+        std::int64_t now = ctx.clock().now_ms();
+        json::array list;
+        for (auto& k : store.list(caller.tenant_id, caller.has_scope("members:manage") ? "" : caller.user_id))
+          list.push_back(key_json(k, now));
+        return sdk::Response::data(list);
+      });
+
+  add(ctx, "GET", "/v1/api_keys/:id", "keys:read", "One API key", [&ctx, &store](const sdk::Request& req) {
+    auto k = visible_key(store, user_caller(req), req.param("id"));
+    if (!k) throw sdk::ApiError::not_found("no such API key");
+    return sdk::Response::data(key_json(*k, ctx.clock().now_ms()));
+  });
+
+  add(ctx, "POST", "/v1/api_keys/:id/rotate", "keys:manage",
+      "Mint a replacement with the same scopes; the old key stops now or after a grace window",
+      [&ctx, &store, &config](const sdk::Request& req) {
+        const auto& caller = user_caller(req);
+        auto body = req.json_object();
+        std::int64_t grace_hours = 0;
+        if (auto* g = body.if_contains("grace_period_hours")) {
+          if (!g->is_int64() && !g->is_uint64())
+            throw sdk::ApiError::invalid_input("grace_period_hours must be an integer", "grace_period_hours");
+          grace_hours = g->is_int64() ? g->as_int64() : static_cast<std::int64_t>(g->as_uint64());
+          if (grace_hours < 0 || grace_hours > config.grace_max_hours)
+            throw sdk::ApiError(400, "INVALID_INPUT",
+                                "grace_period_hours must be between 0 and " + std::to_string(config.grace_max_hours),
+                                {{"field", "grace_period_hours"}, {"max", config.grace_max_hours}});
+        }
+        std::int64_t now = ctx.clock().now_ms();
+        Minted minted;
+        std::string old_id = req.param("id");
+        ctx.database().transaction([&](soci::session& tx) {
+          auto old = visible_key(store, caller, old_id, &tx);
+          if (!old) throw sdk::ApiError::not_found("no such API key");
+          if (old->revoked_at && *old->revoked_at <= now)
+            throw sdk::ApiError::conflict("KEY_REVOKED", "this key is revoked; create a new one");
+          if (!old->rotated_to.empty())
+            throw sdk::ApiError::conflict("ALREADY_ROTATED", "this key was already rotated",
+                                          {{"rotated_to", old->rotated_to}});
+          minted = mint_key(ctx, store, tx,
+                            MintRequest{old->tenant_id, old->user_id, old->name, old->scopes, old->environment,
+                                        old->scope_mode, old->expires_at});
+          store.revoke(tx, old->id, now + grace_hours * 3600 * 1000, minted.record.id);
+          ctx.events().publish(tx, kKeyChangedTopic, old->id);
+        });
+        auto out = created_json(minted, now);
+        out["rotated_from"] = old_id;
+        out["previous_key_expires_at"] = sdk::format_time(now + grace_hours * 3600 * 1000);
+        return sdk::Response::data(out, 201);
+      });
+
+  add(ctx, "DELETE", "/v1/api_keys/:id", "keys:manage", "Revoke an API key at once",
+      [&ctx, &store](const sdk::Request& req) {
+        const auto& caller = user_caller(req);
+        const std::string& id = req.param("id");
+        if (id == caller.credential_id && caller.credential_type == "api_key")
+          throw sdk::ApiError::conflict("cannot_revoke_self",
+                                        "you cannot revoke the key you are authenticating with; rotate it instead");
+        std::int64_t now = ctx.clock().now_ms();
+        ctx.database().transaction([&](soci::session& tx) {
+          if (!visible_key(store, caller, id, &tx)) throw sdk::ApiError::not_found("no such API key");
+          store.revoke(tx, id, now);
+          ctx.events().publish(tx, kKeyChangedTopic, id);
+        });
+        return sdk::Response::empty(204);
+      });
+
+  add(ctx, "GET", "/v1/audit", "audit:read", "The tenant's audit log, newest first", [&ctx](const sdk::Request& req) {
+    sdk::AuditQuery q;
+    q.tenant_id = req.caller().tenant_id;
+    q.since = query_time(req, "since");
+    q.until = query_time(req, "until");
+    q.credential_id = req.query("credential_id").value_or("");
+    q.user_id = req.query("user_id").value_or("");
+    q.cursor = req.query("cursor").value_or("");
+    try {
+      if (auto s = req.query("status")) q.status = std::stoi(*s);
+      if (auto l = req.query("limit")) q.limit = std::stoi(*l);
+    } catch (const std::exception&) {
+      throw sdk::ApiError::invalid_input("status and limit must be integers");
+    }
+    if (q.limit < 1 || q.limit > 500) throw sdk::ApiError::invalid_input("limit must be 1 to 500", "limit");
+    auto page = ctx.audit().query(q);
+    json::array rows;
+    for (auto& r : page.records)
+      rows.push_back({{"id", r.id},
+                      {"at", sdk::format_time(r.at)},
+                      {"tenant_id", r.tenant_id},
+                      {"user_id", r.user_id.empty() ? json::value(nullptr) : json::value(r.user_id)},
+                      {"credential_type", r.credential_type},
+                      {"credential_id", r.credential_id},
+                      {"method", r.method},
+                      {"route", r.route},
+                      {"status", r.status},
+                      {"request_id", r.request_id},
+                      {"legacy_mode", r.legacy_mode}});
+    json::object out{{"data", rows},
+                     {"next_cursor", page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor)}};
+    return sdk::Response::json(out);
+  });
+}
+
+}  // namespace apikey

@@ -1,0 +1,46 @@
+#pragma once
+// The audit log: the kernel writes one row per request authenticated with a
+// tenant credential (Principal::audited), off the request path, in batches;
+// rows still queued are flushed on graceful shutdown. Plugins query it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ambit::sdk {
+inline namespace v1 {
+
+struct AuditRecord {
+  std::string id;
+  std::int64_t at = 0;  ///< ms since epoch
+  std::string tenant_id, user_id, credential_type, credential_id;
+  std::string method, route;  ///< route is the template, never the raw path
+  int status = 0;
+  std::string request_id;
+  bool legacy_mode = false;
+};
+
+struct AuditQuery {
+  std::string tenant_id;  ///< required: rows of one tenant only
+  std::optional<std::int64_t> since, until;  ///< ms, inclusive / exclusive
+  std::string credential_id, user_id;
+  std::optional<int> status;
+  std::string cursor;  ///< from a previous page's next_cursor
+  int limit = 50;
+};
+
+struct AuditPage {
+  std::vector<AuditRecord> records;  ///< newest first
+  std::string next_cursor;           ///< empty on the last page
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  /// Throws ApiError 400 INVALID_INPUT on a malformed cursor.
+  virtual AuditPage query(const AuditQuery& q) = 0;
+};
+
+}  // namespace v1
+}  // namespace ambit::sdk
