@@ -17,7 +17,7 @@ inline boost::json::object e2e_config(const TempDir& dir, const std::string& dat
   boost::json::object cfg{{"server", s},
                           {"data_dir", dir.str() + "/data"},
                           {"database", {{"url", database_url}, {"pool_size", 4}}},
-                          {"plugin_dirs", {fixture_plugin_dir().string()}},
+                          {"plugin_dirs", {fixture_plugin_dir().string(), plugin_build_dir().string()}},
                           {"plugins", plugins}};
   if (!jobs.empty()) cfg["jobs"] = jobs;
   return cfg;

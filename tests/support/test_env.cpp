@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <soci/soci.h>
 
 #include <cstdlib>
@@ -84,6 +85,18 @@ TestDatabase::~TestDatabase() {
     admin << "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)";
   } catch (...) {
   }
+}
+
+void TestDatabase::exec(const std::string& sql) const {
+  if (backend_ == Backend::sqlite) {
+    soci::session s(*soci::factory_sqlite3(), "db=" + url_.substr(std::string("sqlite3://").size()));
+    s << sql;
+    return;
+  }
+  std::string conn = admin_connect_string();
+  conn = conn.substr(0, conn.find(" user=")) + " user=ambit dbname=" + pg_name_;
+  soci::session s(*soci::factory_postgresql(), conn);
+  s << sql;
 }
 
 std::string write_config(const TempDir& dir, const boost::json::object& config, const std::string& name) {

@@ -58,6 +58,8 @@ class TestDatabase {
   TestDatabase(Backend backend, const TempDir& dir);
   ~TestDatabase();
   const std::string& url() const { return url_; }
+  /// Run one SQL statement directly (test set-up such as back-filled data).
+  void exec(const std::string& sql) const;
   Backend backend() const { return backend_; }
 
  private:

@@ -20,7 +20,9 @@ void Application::register_ops_routes() {
     router.add(std::move(r), "kernel");
   };
   add("/healthz", false, "Liveness: the process answers", [](const sdk::Request&) {
-    return sdk::Response::json({{"status", "ok"}});
+    sdk::Response r;
+    r.body = R"({"status":"ok"})";
+    return r;
   });
   add("/readyz", true, "Readiness: database reachable and plugins started", [this](const sdk::Request&) {
     bool db_ok = db_ && db_->ping();

@@ -117,8 +117,10 @@ class Session : public std::enable_shared_from_this<Session> {
     in.target = std::string(req.target());
     in.body = std::move(req.body());
     in.headers = &*headers_;
+    // dispatch: inline when the handler ran on this connection's I/O thread,
+    // posted back to it when a worker ran it.
     server_.dispatcher().dispatch(std::move(in), [self = shared_from_this()](sdk::Response r) {
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+      net::dispatch(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
         self->server_.in_flight_counter()--;
         self->write(std::move(r));
       });
@@ -159,13 +161,21 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
 };
 
+namespace {
+std::vector<std::unique_ptr<net::io_context>> make_contexts(int n) {
+  std::vector<std::unique_ptr<net::io_context>> out;
+  for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<net::io_context>(1));
+  return out;
+}
+}  // namespace
+
 HttpServer::HttpServer(const KernelConfig& config, Dispatcher& dispatcher, sdk::Logger& log)
     : config_(config),
       dispatcher_(dispatcher),
       log_(log),
       limits_{config.body_limit, config.header_limit, config.header_timeout, config.body_timeout, config.idle_timeout},
-      ioc_(config.io_threads),
-      acceptor_(ioc_) {}
+      iocs_(make_contexts(config.io_threads)),
+      acceptor_(*iocs_[0]) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -187,7 +197,8 @@ std::uint16_t HttpServer::listen() {
 }
 
 void HttpServer::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+  auto& target = *iocs_[next_ioc_++ % iocs_.size()];
+  acceptor_.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       log_.warn("accept failed", {{"error", ec.message()}});
@@ -215,14 +226,21 @@ void HttpServer::session_closed(Session*) {
 }
 
 void HttpServer::run() {
+  // Keep every context running until stop_all(), even with no connections.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  for (auto& ioc : iocs_) guards.push_back(net::make_work_guard(*ioc));
   std::vector<std::thread> threads;
-  for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+  for (std::size_t i = 1; i < iocs_.size(); ++i) threads.emplace_back([this, i] { iocs_[i]->run(); });
+  iocs_[0]->run();
   for (auto& t : threads) t.join();
 }
 
+void HttpServer::stop_all() {
+  for (auto& ioc : iocs_) ioc->stop();
+}
+
 void HttpServer::handle_signals() {
-  signals_ = std::make_unique<net::signal_set>(ioc_, SIGINT, SIGTERM);
+  signals_ = std::make_unique<net::signal_set>(*iocs_[0], SIGINT, SIGTERM);
   signals_->async_wait([this](beast::error_code ec, int signal) {
     if (ec) return;
     log_.info("signal received", {{"signal", signal}});
@@ -231,14 +249,14 @@ void HttpServer::handle_signals() {
 }
 
 void HttpServer::shutdown() {
-  net::post(ioc_, [this] {
+  net::post(*iocs_[0], [this] {
     if (draining_.exchange(true)) return;
     log_.info("shutting down: draining", {{"in_flight", in_flight_.load()}, {"connections", connections_.load()}});
     beast::error_code ec;
     acceptor_.close(ec);
     if (signals_) signals_->cancel(ec);
     drain_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
-    drain_timer_ = std::make_unique<net::steady_timer>(ioc_);
+    drain_timer_ = std::make_unique<net::steady_timer>(*iocs_[0]);
     drain_step();
   });
 }
@@ -254,7 +272,7 @@ void HttpServer::drain_step() {
   bool done = in_flight_.load() == 0 && connections_.load() == 0;
   if (done || std::chrono::steady_clock::now() >= drain_deadline_) {
     if (!done) log_.warn("shutdown grace period over; closing", {{"in_flight", in_flight_.load()}});
-    ioc_.stop();
+    stop_all();
     return;
   }
   drain_timer_->expires_after(std::chrono::milliseconds(20));

@@ -1,8 +1,10 @@
 #pragma once
-// The HTTP/1.1 server on Boost.Beast: a listener hands each connection a
-// strand; a session reads one request at a time with a bounded parser and
-// timeouts, hands it to the Dispatcher and writes the reply. Requests on one
-// connection are answered in order (pipelining-safe).
+// The HTTP/1.1 server on Boost.Beast. One io_context per I/O thread (no
+// locks or cross-thread wake-ups on the hot path); the listener deals
+// accepted connections round-robin to them. A session reads one request at a
+// time with a bounded parser and timeouts, hands it to the Dispatcher and
+// writes the reply on its own thread. Requests on one connection are answered
+// in order (pipelining-safe).
 //
 // Shutdown: stop accepting, close idle connections, let in-flight requests
 // finish (answered with Connection: close) until the grace period ends.
@@ -65,18 +67,20 @@ class HttpServer {
  private:
   void do_accept();
   void drain_step();
+  void stop_all();
 
   const KernelConfig& config_;
   Dispatcher& dispatcher_;
   sdk::Logger& log_;
   ServerLimits limits_;
-  // Declared before ioc_: sessions destroyed with the io_context still report here.
+  // Declared before iocs_: sessions destroyed with their io_context still report here.
   std::atomic<bool> draining_{false};
   std::atomic<int> connections_{0};
   std::atomic<int> in_flight_{0};
   std::mutex sessions_mu_;
   std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions_;
-  boost::asio::io_context ioc_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> iocs_;  ///< [0] also runs the listener
+  std::size_t next_ioc_ = 0;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::unique_ptr<boost::asio::steady_timer> drain_timer_;
