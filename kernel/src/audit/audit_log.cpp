@@ -63,16 +63,31 @@ void AuditLog::flush() {
   }
   if (batch.empty()) return;
   try {
+    // One prepared statement, bound to the whole batch (bulk binding).
+    std::vector<std::string> id, tenant, user, ctype, cid, method, route, request;
+    std::vector<long long> at;
+    std::vector<int> status, legacy;
+    std::vector<soci::indicator> user_ind;
+    for (auto& r : batch) {
+      id.push_back(r.id);
+      at.push_back(r.at);
+      tenant.push_back(r.tenant_id);
+      user.push_back(r.user_id);
+      user_ind.push_back(r.user_id.empty() ? soci::i_null : soci::i_ok);
+      ctype.push_back(r.credential_type);
+      cid.push_back(r.credential_id);
+      method.push_back(r.method);
+      route.push_back(r.route);
+      status.push_back(r.status);
+      request.push_back(r.request_id);
+      legacy.push_back(r.legacy_mode ? 1 : 0);
+    }
     db_.transaction([&](soci::session& tx) {
-      for (auto& r : batch) {
-        int legacy = r.legacy_mode ? 1 : 0;
-        soci::indicator user_ind = r.user_id.empty() ? soci::i_null : soci::i_ok;
-        tx << "INSERT INTO ambit_audit (id, at, tenant_id, user_id, credential_type, credential_id, method, route,"
-              " status, request_id, legacy_mode) VALUES (:i, :a, :t, :u, :ct, :ci, :m, :r, :s, :q, :l)",
-            soci::use(r.id), soci::use(r.at), soci::use(r.tenant_id), soci::use(r.user_id, user_ind),
-            soci::use(r.credential_type), soci::use(r.credential_id), soci::use(r.method), soci::use(r.route),
-            soci::use(r.status), soci::use(r.request_id), soci::use(legacy);
-      }
+      tx << "INSERT INTO ambit_audit (id, at, tenant_id, user_id, credential_type, credential_id, method, route,"
+            " status, request_id, legacy_mode) VALUES (:i, :a, :t, :u, :ct, :ci, :m, :r, :s, :q, :l)",
+          soci::use(id), soci::use(at), soci::use(tenant), soci::use(user, user_ind), soci::use(ctype),
+          soci::use(cid), soci::use(method), soci::use(route), soci::use(status), soci::use(request),
+          soci::use(legacy);
     });
     written_ += batch.size();
   } catch (const std::exception& e) {

@@ -165,20 +165,30 @@ std::vector<std::uint8_t> Keyring::derive_key(std::string_view purpose, std::str
 }
 
 std::string Keyring::mac(std::string_view purpose, std::string_view data) {
-  std::vector<std::uint8_t> key;
-  {
-    std::shared_lock lock(mu_);
-    if (auto it = mac_keys_.find(purpose); it != mac_keys_.end()) key = it->second;
+  // A keyed HMAC object per thread and purpose: this runs on every API-key
+  // request, so no lookup by algorithm name, no key schedule, no lock.
+  struct Keyed {
+    std::uint64_t owner;  // instance id, not address: a later Keyring may reuse it
+    std::unique_ptr<Botan::MessageAuthenticationCode> hmac;
+  };
+  thread_local std::map<std::string, Keyed, std::less<>> per_thread;
+  auto it = per_thread.find(purpose);
+  if (it == per_thread.end() || it->second.owner != instance_id_) {
+    auto hmac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
+    hmac->set_key(derive_key(purpose, "ambit mac key", 32));
+    it = per_thread.insert_or_assign(std::string(purpose), Keyed{instance_id_, std::move(hmac)}).first;
   }
-  if (key.empty()) {
-    key = derive_key(purpose, "ambit mac key", 32);
-    std::unique_lock lock(mu_);
-    mac_keys_.emplace(std::string(purpose), key);
+  auto& hmac = *it->second.hmac;
+  hmac.update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+  std::uint8_t out[32];
+  hmac.final(out);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text(64, '0');
+  for (int i = 0; i < 32; ++i) {
+    text[static_cast<std::size_t>(2 * i)] = hex[out[i] >> 4];
+    text[static_cast<std::size_t>(2 * i + 1)] = hex[out[i] & 15];
   }
-  auto hmac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
-  hmac->set_key(key);
-  hmac->update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
-  return Botan::hex_encode(hmac->final(), false);
+  return text;
 }
 
 std::string Keyring::random_bytes(std::size_t n) {

@@ -4,6 +4,7 @@
 
 #include <botan/secmem.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -45,13 +46,14 @@ class Keyring final : public sdk::Keyring {
                  const std::string& master_kid) const;
   const MasterKey& master_by_kid(const std::string& kid) const;
 
+  static inline std::atomic<std::uint64_t> next_instance_id_{1};
+  const std::uint64_t instance_id_ = next_instance_id_++;
   sdk::Database& db_;
   std::vector<MasterKey> masters_;
   const sdk::Clock& clock_;
   std::shared_mutex mu_;
   std::map<std::string, DataKey, std::less<>> by_purpose_;
   std::map<std::string, DataKey, std::less<>> by_id_;
-  std::map<std::string, std::vector<std::uint8_t>, std::less<>> mac_keys_;
 };
 
 /// AES-256-GCM with a random 96-bit nonce: returns nonce || ciphertext || tag.
