@@ -34,7 +34,10 @@ sdk::AuthResult KeyAuthenticator::evaluate(const CachedKey& entry, const std::ve
 
 sdk::AuthResult KeyAuthenticator::decide(const CachedKey& entry, std::int64_t now_ms) {
   auto result = evaluate(entry, ctx_.identity().role_scopes(entry.role), now_ms);
-  if (result.principal) cache_.mark_used(entry.key.id, now_ms);
+  if (result.principal && now_ms - entry.last_marked_ms.load(std::memory_order_relaxed) >= 1000) {
+    entry.last_marked_ms.store(now_ms, std::memory_order_relaxed);
+    cache_.mark_used(entry.key.id, now_ms);
+  }
   return result;
 }
 

@@ -29,8 +29,10 @@ CREATE TABLE ambit_bootstrap (
   created_at BIGINT NOT NULL
 );
 
+-- Written at request rate: one index only. ids are time-ordered and unique
+-- by construction (kernel/src/util/ids.cpp), so no unique index is kept.
 CREATE TABLE ambit_audit (
-  id TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
   at BIGINT NOT NULL,
   tenant_id TEXT NOT NULL,
   user_id TEXT,

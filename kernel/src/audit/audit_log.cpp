@@ -19,7 +19,7 @@ AuditLog::AuditLog(sdk::Database& db, sdk::Logger& log, std::chrono::millisecond
 AuditLog::~AuditLog() { stop(); }
 
 void AuditLog::record(sdk::AuditRecord r) {
-  if (r.id.empty()) r.id = new_uuid();
+  if (r.id.empty()) r.id = new_time_ordered_id(r.at);
   std::lock_guard lock(mu_);
   if (queue_.size() >= kMaxQueued) {
     dropped_++;
@@ -62,26 +62,33 @@ void AuditLog::flush() {
     batch.swap(queue_);
   }
   if (batch.empty()) return;
+  // One prepared statement, bound to the whole batch (bulk binding).
+  std::vector<std::string> id, tenant, user, ctype, cid, method, route, request;
+  std::vector<long long> at;
+  std::vector<int> status, legacy;
+  std::vector<soci::indicator> user_ind;
+  for (auto& r : batch) {
+    user_ind.push_back(r.user_id.empty() ? soci::i_null : soci::i_ok);
+    id.push_back(std::move(r.id));
+    at.push_back(r.at);
+    tenant.push_back(std::move(r.tenant_id));
+    user.push_back(std::move(r.user_id));
+    ctype.push_back(std::move(r.credential_type));
+    cid.push_back(std::move(r.credential_id));
+    method.push_back(std::move(r.method));
+    route.push_back(std::move(r.route));
+    status.push_back(r.status);
+    request.push_back(std::move(r.request_id));
+    legacy.push_back(r.legacy_mode ? 1 : 0);
+  }
+  // On failure the rows are rebuilt from the columns and queued again.
+  auto restore = [&] {
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      batch[i] = sdk::AuditRecord{std::move(id[i]), at[i], std::move(tenant[i]), std::move(user[i]),
+                                  std::move(ctype[i]), std::move(cid[i]), std::move(method[i]),
+                                  std::move(route[i]), status[i], std::move(request[i]), legacy[i] != 0};
+  };
   try {
-    // One prepared statement, bound to the whole batch (bulk binding).
-    std::vector<std::string> id, tenant, user, ctype, cid, method, route, request;
-    std::vector<long long> at;
-    std::vector<int> status, legacy;
-    std::vector<soci::indicator> user_ind;
-    for (auto& r : batch) {
-      id.push_back(r.id);
-      at.push_back(r.at);
-      tenant.push_back(r.tenant_id);
-      user.push_back(r.user_id);
-      user_ind.push_back(r.user_id.empty() ? soci::i_null : soci::i_ok);
-      ctype.push_back(r.credential_type);
-      cid.push_back(r.credential_id);
-      method.push_back(r.method);
-      route.push_back(r.route);
-      status.push_back(r.status);
-      request.push_back(r.request_id);
-      legacy.push_back(r.legacy_mode ? 1 : 0);
-    }
     db_.transaction([&](soci::session& tx) {
       tx << "INSERT INTO ambit_audit (id, at, tenant_id, user_id, credential_type, credential_id, method, route,"
             " status, request_id, legacy_mode) VALUES (:i, :a, :t, :u, :ct, :ci, :m, :r, :s, :q, :l)",
@@ -91,6 +98,7 @@ void AuditLog::flush() {
     });
     written_ += batch.size();
   } catch (const std::exception& e) {
+    restore();
     // Keep the rows for the next attempt (ahead of newer ones).
     log_.error("audit flush failed; will retry", {{"rows", batch.size()}, {"error", e.what()}});
     std::lock_guard lock(mu_);

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace ambit::kernel {
@@ -6,4 +7,7 @@ namespace ambit::kernel {
 std::string new_uuid();
 /// 32 random hex characters, for request ids (not secrets).
 std::string new_request_id();
+/// An id that sorts by time: 12 hex of `ms`, then this process's random tag
+/// and a counter. Appends at the end of an index instead of a random page.
+std::string new_time_ordered_id(std::int64_t ms);
 }  // namespace ambit::kernel
