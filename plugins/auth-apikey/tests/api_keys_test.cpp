@@ -328,4 +328,31 @@ TEST_P(ApiKeys, LegacyKeysGetRoleDefaultsAndAreAuditedAsLegacy) {
   EXPECT_TRUE(rows[0].at("legacy_mode").as_bool());
 }
 
+TEST_P(ApiKeys, ASecondProcessSeesRevocationAndRoleChangesWithinASecond) {
+  if (GetParam() == Backend::sqlite) GTEST_SKIP() << "several processes share PostgreSQL, not SQLite";
+  ServerProcess other(config_file);
+  auto created = create_key(owner.key, R"({"name": "shared", "scopes": ["keys:read", "audit:read"]})");
+  std::string id(created.at("data").at("id").as_string()), key(created.at("data").at("key").as_string());
+  auto on_other = [&](const std::string& k) { return http(other.port(), "GET", "/v1/me", bearer(k)); };
+  ASSERT_EQ(on_other(key).status, 200);  // cached in the other process now
+  // Both checks poll for at most 1 s: the bound the issue sets.
+  auto within_a_second = [&](auto&& condition) {
+    auto deadline = std::chrono::steady_clock::now() + 1s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (condition()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return condition();
+  };
+  auto member = call("POST", "/v1/users", owner.key, R"({"email": "ops@example.com", "role": "admin"})");
+  std::string member_id(member.json().at("data").at("user_id").as_string());
+  std::string member_key(member.json().at("data").at("api_key").at("key").as_string());
+  ASSERT_EQ(http(other.port(), "GET", "/v1/audit", bearer(member_key)).status, 200);
+  ASSERT_EQ(call("PATCH", "/v1/users/" + member_id, owner.key, R"({"role": "viewer"})").status, 200);
+  EXPECT_TRUE(within_a_second([&] { return http(other.port(), "GET", "/v1/audit", bearer(member_key)).status == 403; }));
+  ASSERT_EQ(call("DELETE", "/v1/api_keys/" + id, owner.key).status, 204);
+  EXPECT_TRUE(within_a_second([&] { return on_other(key).status == 401; }));
+  EXPECT_EQ(reason(on_other(key)), "revoked");
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, ApiKeys, ::testing::ValuesIn(test_backends()), backend_param_name);
