@@ -16,6 +16,8 @@ sdk::AuthResult KeyAuthenticator::evaluate(const CachedKey& entry, const std::ve
   if (k.revoked_at && *k.revoked_at <= now_ms) return sdk::AuthResult::rejected("revoked");
   if (k.expires_at && *k.expires_at <= now_ms) return sdk::AuthResult::rejected("expired");
   if (entry.role.empty()) return sdk::AuthResult::rejected("revoked");  // owner left the tenant
+  // A key from an earlier membership stays dead when its owner is added back.
+  if (k.created_at < entry.member_since) return sdk::AuthResult::rejected("revoked");
   sdk::Principal p;
   p.tenant_id = k.tenant_id;
   p.user_id = k.user_id;
@@ -62,7 +64,10 @@ sdk::AuthResult KeyAuthenticator::authenticate(std::string_view token) {
   }
   auto entry = std::make_shared<CachedKey>();
   entry->key = std::move(*record);
-  if (auto member = ctx_.identity().member(entry->key.tenant_id, entry->key.user_id)) entry->role = member->role;
+  if (auto member = ctx_.identity().member(entry->key.tenant_id, entry->key.user_id)) {
+    entry->role = member->role;
+    entry->member_since = member->created_at;
+  }
   cache_.put(hash, entry, generation);
   return decide(*entry, now);
 }

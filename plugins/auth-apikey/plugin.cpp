@@ -32,7 +32,9 @@ class AuthApiKeyPlugin final : public sdk::Plugin {
     ctx.add_scope("keys:manage", "create, rotate and revoke API keys");
     ctx.add_scope("audit:read", "read the tenant's audit log");
     ctx.add_authenticator(std::make_shared<KeyAuthenticator>(ctx, *store_, *cache_));
-    ctx.provide_service(sdk::kCredentialIssuerService, 1, std::make_shared<Issuer>(ctx, *store_));
+    // Stored as the interface type: consumers cast the service back to CredentialIssuer.
+    std::shared_ptr<sdk::CredentialIssuer> issuer = std::make_shared<Issuer>(ctx, *store_);
+    ctx.provide_service(sdk::kCredentialIssuerService, 1, issuer);
     register_routes(ctx, config_, *store_);
   }
 

@@ -164,8 +164,14 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         ctx.database().transaction([&](soci::session& tx) {
           auto old = visible_key(store, caller, old_id, &tx);
           if (!old) throw sdk::ApiError::not_found("no such API key");
+          // Rotation hands out the replacement's secret: only to the key's owner.
+          if (old->user_id != caller.user_id)
+            throw sdk::ApiError(403, "forbidden", "only the key's owner can rotate it; revoke it instead",
+                                {{"reason", "not_key_owner"}});
           if (old->revoked_at && *old->revoked_at <= now)
             throw sdk::ApiError::conflict("KEY_REVOKED", "this key is revoked; create a new one");
+          if (old->expires_at && *old->expires_at <= now)
+            throw sdk::ApiError::conflict("KEY_EXPIRED", "this key has expired; create a new one");
           if (!old->rotated_to.empty())
             throw sdk::ApiError::conflict("ALREADY_ROTATED", "this key was already rotated",
                                           {{"rotated_to", old->rotated_to}});

@@ -49,7 +49,7 @@ void Application::open_database(Mode mode, std::vector<std::string>& problems) {
     problems.push_back("database: " + std::string(e.what()));
     return;
   }
-  events_ = std::make_unique<EventBus>(target, *log_);
+  events_ = std::make_unique<EventBus>(target, *log_, db_.get());
   jobs_ = std::make_unique<JobQueue>(*db_, *events_, clock_, *log_, config_.jobs);
   identity_ = std::make_unique<IdentityStore>(*db_, *events_, clock_);
   audit_ = std::make_unique<AuditLog>(*db_, *log_);

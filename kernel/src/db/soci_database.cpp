@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <random>
+#include <vector>
 #include <stdexcept>
 #include <thread>
 
@@ -22,6 +23,13 @@ void configure_connection(soci::session& s, sdk::Dialect dialect) {
     s << "PRAGMA foreign_keys=ON";
   }
 }
+
+// The transaction() running on this thread, for after_commit().
+struct ActiveTransaction {
+  soci::session* session = nullptr;
+  std::vector<std::function<void()>> hooks;
+};
+thread_local ActiveTransaction* active_transaction = nullptr;
 
 std::uint64_t fnv1a64(const std::string& s) {
   std::uint64_t h = 1469598103934665603ull;
@@ -86,11 +94,17 @@ void SociDatabase::transaction(const std::function<void(soci::session&)>& work) 
       if (!s->is_connected()) s->reconnect();
       throw;
     }
+    ActiveTransaction active{s.get(), {}};
+    ActiveTransaction* outer = active_transaction;
+    active_transaction = &active;
     try {
       work(*s);
       *s << "COMMIT";
+      active_transaction = outer;
+      for (auto& hook : active.hooks) hook();
       return;
     } catch (const std::exception& e) {
+      active_transaction = outer;
       try { *s << "ROLLBACK"; } catch (...) {}
       if (attempt >= max_attempts || !is_retryable_db_error(e)) throw;
     }
@@ -102,6 +116,14 @@ void SociDatabase::lock_in_transaction(soci::session& tx, const std::string& key
   if (target_.dialect != sdk::Dialect::postgresql) return;  // BEGIN IMMEDIATE already serializes
   long long id = static_cast<long long>(fnv1a64(key));
   tx << "SELECT pg_advisory_xact_lock(:k)", soci::use(id);
+}
+
+void SociDatabase::after_commit(soci::session& tx, std::function<void()> hook) {
+  if (active_transaction && active_transaction->session == &tx) {
+    active_transaction->hooks.push_back(std::move(hook));
+  } else {
+    hook();
+  }
 }
 
 bool SociDatabase::ping() {

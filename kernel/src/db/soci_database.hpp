@@ -23,6 +23,10 @@ class SociDatabase final : public sdk::Database {
   sdk::Session session() override;
   void transaction(const std::function<void(soci::session&)>& work) override;
   void lock_in_transaction(soci::session& tx, const std::string& key) override;
+  /// Run `hook` once the transaction on `tx` (running on this thread) has
+  /// committed; dropped if it rolls back. Runs now when `tx` is not inside
+  /// transaction().
+  void after_commit(soci::session& tx, std::function<void()> hook);
 
   /// SELECT 1 on a pooled connection; false when the database is unreachable.
   bool ping();

@@ -21,8 +21,8 @@ std::string make_origin() {
 
 }  // namespace
 
-EventBus::EventBus(DatabaseTarget target, sdk::Logger& log)
-    : target_(std::move(target)), log_(log), origin_(make_origin()) {}
+EventBus::EventBus(DatabaseTarget target, sdk::Logger& log, SociDatabase* db)
+    : target_(std::move(target)), log_(log), db_(db), origin_(make_origin()) {}
 
 EventBus::~EventBus() { stop(); }
 
@@ -33,6 +33,7 @@ void EventBus::publish(soci::session& tx, std::string_view topic, std::string_vi
     tx << "SELECT pg_notify(:c, :m)", soci::use(std::string(kChannel)), soci::use(message);
   }
   deliver(topic, payload);
+  if (db_) db_->after_commit(tx, [this, t = std::string(topic), p = std::string(payload)] { deliver(t, p); });
 }
 
 void EventBus::subscribe(std::string topic, sdk::EventHandler handler) {

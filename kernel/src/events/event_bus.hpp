@@ -15,12 +15,16 @@
 #include "ambit/sdk/events.hpp"
 #include "ambit/sdk/logger.hpp"
 #include "db/database_url.hpp"
+#include "db/soci_database.hpp"
 
 namespace ambit::kernel {
 
 class EventBus final : public sdk::Events {
  public:
-  EventBus(DatabaseTarget target, sdk::Logger& log);
+  /// `db` (optional) lets local delivery repeat after the publishing
+  /// transaction commits, so a cache refilled from not-yet-committed state in
+  /// between is dropped again.
+  EventBus(DatabaseTarget target, sdk::Logger& log, SociDatabase* db = nullptr);
   ~EventBus() override;
 
   void publish(soci::session& tx, std::string_view topic, std::string_view payload) override;
@@ -38,6 +42,7 @@ class EventBus final : public sdk::Events {
 
   DatabaseTarget target_;
   sdk::Logger& log_;
+  SociDatabase* db_;
   std::string origin_;  ///< this process; its own notifications are skipped
   std::mutex mu_;
   std::multimap<std::string, sdk::EventHandler, std::less<>> handlers_;

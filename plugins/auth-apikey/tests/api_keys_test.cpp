@@ -211,6 +211,37 @@ TEST_P(ApiKeys, RotationWithAGraceWindowKeepsTheOldKeyUntilItEnds) {
   EXPECT_EQ(call("POST", "/v1/api_keys/" + id + "/rotate", owner.key, R"({"grace_period_hours": -1})").status, 400);
 }
 
+TEST_P(ApiKeys, OnlyTheOwnerRotatesAKeyAndExpiredKeysCannotBeRotated) {
+  auto admin = call("POST", "/v1/users", owner.key, R"({"email": "admin@example.com", "role": "admin"})");
+  std::string admin_key(admin.json().at("data").at("api_key").at("key").as_string());
+  auto owners = create_key(owner.key, R"({"name": "owner's", "scopes": ["tenant:manage", "keys:read"]})");
+  std::string owners_id(owners.at("data").at("id").as_string());
+  // An admin sees and may revoke the owner's key, but rotating would hand them its replacement.
+  EXPECT_EQ(call("GET", "/v1/api_keys/" + owners_id, admin_key).status, 200);
+  auto r = call("POST", "/v1/api_keys/" + owners_id + "/rotate", admin_key, "{}");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(reason(r), "not_key_owner");
+  auto soon = create_key(owner.key, R"({"name": "soon", "scopes": ["keys:read"], "expires_at": "2099-01-01T00:00:00Z"})");
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  set_clock_offset(4070908800000LL - now + 1000);
+  auto expired = call("POST", "/v1/api_keys/" + std::string(soon.at("data").at("id").as_string()) + "/rotate", owner.key, "{}");
+  EXPECT_EQ(expired.status, 409);
+  EXPECT_EQ(code(expired), "KEY_EXPIRED");
+}
+
+TEST_P(ApiKeys, AMemberAddedBackDoesNotReviveTheirOldKeys) {
+  auto first = call("POST", "/v1/users", owner.key, R"({"email": "back@example.com", "role": "editor"})");
+  std::string user_id(first.json().at("data").at("user_id").as_string());
+  std::string old_key(first.json().at("data").at("api_key").at("key").as_string());
+  EXPECT_EQ(call("GET", "/v1/me", old_key).status, 200);
+  ASSERT_EQ(call("DELETE", "/v1/users/" + user_id, owner.key).status, 204);
+  std::this_thread::sleep_for(5ms);  // memberships are timestamped in ms
+  auto again = call("POST", "/v1/users", owner.key, R"({"email": "back@example.com", "role": "editor"})");
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(reason(call("GET", "/v1/me", old_key)), "revoked");
+  EXPECT_EQ(call("GET", "/v1/me", std::string(again.json().at("data").at("api_key").at("key").as_string())).status, 200);
+}
+
 TEST_P(ApiKeys, ExpiredKeysSayExpired) {
   auto created = create_key(owner.key, R"({"name": "short", "scopes": ["keys:read"], "expires_at": "2099-01-01T00:00:00Z"})");
   std::string key(created.at("data").at("key").as_string());

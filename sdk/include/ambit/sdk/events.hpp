@@ -3,9 +3,10 @@
 //
 // `publish` inside a transaction is delivered to every other process sharing
 // the database after that transaction commits (PostgreSQL LISTEN/NOTIFY), and
-// to this process at once, before the commit: use events to invalidate caches
-// (a spurious invalidation when the transaction rolls back is harmless), not
-// to carry state. Subscribers also receive the topic "*" with an empty
+// to this process twice: at once, and again after the commit (so nothing
+// cached from the old state in between survives). Use events to invalidate
+// caches (handlers must be idempotent; a spurious invalidation when the
+// transaction rolls back is harmless), not to carry state. Subscribers also receive the topic "*" with an empty
 // payload when the event connection was lost and re-established: events may
 // have been missed, so drop every cache.
 
