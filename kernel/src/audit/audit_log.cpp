@@ -60,6 +60,8 @@ void AuditLog::flush() {
   {
     std::lock_guard lock(mu_);
     batch.swap(queue_);
+    // The next batch is likely as large: no regrowth (and moves) under the lock.
+    queue_.reserve(std::min(batch.size(), kMaxQueued));
   }
   if (batch.empty()) return;
   // One prepared statement, bound to the whole batch (bulk binding).
