@@ -30,7 +30,9 @@ void EventBus::publish(soci::session& tx, std::string_view topic, std::string_vi
   if (target_.dialect == sdk::Dialect::postgresql) {
     // Delivered by PostgreSQL to every listener when `tx` commits.
     std::string message = origin_ + "\n" + std::string(topic) + "\n" + std::string(payload);
-    tx << "SELECT pg_notify(:c, :m)", soci::use(std::string(kChannel)), soci::use(message);
+    // Named: SOCI runs the statement when the expression ends, after temporaries die.
+    const std::string channel = kChannel;
+    tx << "SELECT pg_notify(:c, :m)", soci::use(channel), soci::use(message);
   }
   deliver(topic, payload);
   if (db_) db_->after_commit(tx, [this, t = std::string(topic), p = std::string(payload)] { deliver(t, p); });
