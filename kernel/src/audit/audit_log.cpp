@@ -11,6 +11,7 @@
 namespace ambit::kernel {
 namespace {
 constexpr std::size_t kMaxQueued = 100000;  // beyond this the database is down: drop and count
+constexpr char kFieldSeparator = '\x1f';     // ASCII unit separator: never in ids, routes or methods
 }
 
 AuditLog::AuditLog(sdk::Database& db, sdk::Logger& log, std::chrono::milliseconds flush_interval)
@@ -18,14 +19,27 @@ AuditLog::AuditLog(sdk::Database& db, sdk::Logger& log, std::chrono::millisecond
 
 AuditLog::~AuditLog() { stop(); }
 
+// A queued row keeps its text fields in one buffer: one allocation per row,
+// and the request's own strings are freed on the request's thread (freeing
+// another thread's allocations contends on the allocator).
 void AuditLog::record(sdk::AuditRecord r) {
   if (r.id.empty()) r.id = new_time_ordered_id(r.at);
+  QueuedRow row{{}, r.at, r.status, r.legacy_mode};
+  const std::string* fields[] = {&r.id, &r.tenant_id, &r.user_id, &r.credential_type, &r.credential_id,
+                                 &r.method, &r.route, &r.request_id};
+  std::size_t size = 0;
+  for (auto* f : fields) size += f->size() + 1;
+  row.text.reserve(size);
+  for (auto* f : fields) {
+    row.text += *f;
+    row.text += kFieldSeparator;
+  }
   std::lock_guard lock(mu_);
   if (queue_.size() >= kMaxQueued) {
     dropped_++;
     return;
   }
-  queue_.push_back(std::move(r));
+  queue_.push_back(std::move(row));
 }
 
 void AuditLog::start() {
@@ -56,7 +70,7 @@ void AuditLog::loop() {
 
 void AuditLog::flush() {
   std::lock_guard writer(flush_mu_);
-  std::vector<sdk::AuditRecord> batch;
+  std::vector<QueuedRow> batch;
   {
     std::lock_guard lock(mu_);
     batch.swap(queue_);
@@ -64,43 +78,34 @@ void AuditLog::flush() {
     queue_.reserve(std::min(batch.size(), kMaxQueued));
   }
   if (batch.empty()) return;
-  // One prepared statement, bound to the whole batch (bulk binding).
-  std::vector<std::string> id, tenant, user, ctype, cid, method, route, request;
+  // Columns for one prepared statement bound to the whole batch (bulk binding).
+  constexpr std::size_t kFields = 8;
+  std::vector<std::string> columns[kFields];
   std::vector<long long> at;
   std::vector<int> status, legacy;
   std::vector<soci::indicator> user_ind;
-  for (auto& r : batch) {
-    user_ind.push_back(r.user_id.empty() ? soci::i_null : soci::i_ok);
-    id.push_back(std::move(r.id));
-    at.push_back(r.at);
-    tenant.push_back(std::move(r.tenant_id));
-    user.push_back(std::move(r.user_id));
-    ctype.push_back(std::move(r.credential_type));
-    cid.push_back(std::move(r.credential_id));
-    method.push_back(std::move(r.method));
-    route.push_back(std::move(r.route));
-    status.push_back(r.status);
-    request.push_back(std::move(r.request_id));
-    legacy.push_back(r.legacy_mode ? 1 : 0);
+  for (auto& row : batch) {
+    std::string_view rest = row.text;
+    for (std::size_t f = 0; f < kFields; ++f) {
+      auto end = rest.find(kFieldSeparator);
+      columns[f].emplace_back(rest.substr(0, end));
+      rest.remove_prefix(end + 1);
+    }
+    user_ind.push_back(columns[2].back().empty() ? soci::i_null : soci::i_ok);
+    at.push_back(row.at);
+    status.push_back(row.status);
+    legacy.push_back(row.legacy ? 1 : 0);
   }
-  // On failure the rows are rebuilt from the columns and queued again.
-  auto restore = [&] {
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      batch[i] = sdk::AuditRecord{std::move(id[i]), at[i], std::move(tenant[i]), std::move(user[i]),
-                                  std::move(ctype[i]), std::move(cid[i]), std::move(method[i]),
-                                  std::move(route[i]), status[i], std::move(request[i]), legacy[i] != 0};
-  };
   try {
     db_.transaction([&](soci::session& tx) {
-      tx << "INSERT INTO ambit_audit (id, at, tenant_id, user_id, credential_type, credential_id, method, route,"
-            " status, request_id, legacy_mode) VALUES (:i, :a, :t, :u, :ct, :ci, :m, :r, :s, :q, :l)",
-          soci::use(id), soci::use(at), soci::use(tenant), soci::use(user, user_ind), soci::use(ctype),
-          soci::use(cid), soci::use(method), soci::use(route), soci::use(status), soci::use(request),
-          soci::use(legacy);
+      tx << "INSERT INTO ambit_audit (id, tenant_id, user_id, credential_type, credential_id, method, route,"
+            " request_id, at, status, legacy_mode) VALUES (:i, :t, :u, :ct, :ci, :m, :r, :q, :a, :s, :l)",
+          soci::use(columns[0]), soci::use(columns[1]), soci::use(columns[2], user_ind), soci::use(columns[3]),
+          soci::use(columns[4]), soci::use(columns[5]), soci::use(columns[6]), soci::use(columns[7]),
+          soci::use(at), soci::use(status), soci::use(legacy);
     });
     written_ += batch.size();
   } catch (const std::exception& e) {
-    restore();
     // Keep the rows for the next attempt (ahead of newer ones).
     log_.error("audit flush failed; will retry", {{"rows", batch.size()}, {"error", e.what()}});
     std::lock_guard lock(mu_);

@@ -38,7 +38,13 @@ class AuditLog final : public sdk::AuditLog {
   std::chrono::milliseconds interval_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<sdk::AuditRecord> queue_;
+  struct QueuedRow {
+    std::string text;  ///< id, tenant, user, credential type and id, method, route, request id; \x1f-separated
+    std::int64_t at = 0;
+    int status = 0;
+    bool legacy = false;
+  };
+  std::vector<QueuedRow> queue_;
   std::mutex flush_mu_;  ///< one writer at a time
   bool stopping_ = false;
   std::thread thread_;
