@@ -31,12 +31,18 @@ int report(const std::vector<std::string>& problems, const char* what) {
   return problems.empty() ? 0 : 1;
 }
 
+/// The application prepared for `mode`, or null after printing why not.
+std::unique_ptr<Application> prepared(const CommandOptions& opts, Mode mode, const char* label) {
+  auto app = make_application(opts, nullptr);
+  if (!app || report(app->prepare(mode), label)) return nullptr;
+  return app;
+}
+
 }  // namespace
 
 int run_serve(const CommandOptions& opts) {
-  auto app = make_application(opts, nullptr);
+  auto app = prepared(opts, Mode::serve, "startup error");
   if (!app) return 1;
-  if (int rc = report(app->prepare(Mode::serve), "startup error")) return rc;
   try {
     app->serve();
   } catch (const std::exception& e) {
@@ -62,9 +68,8 @@ int run_check(const CommandOptions& opts) {
 }
 
 int run_migrate(const CommandOptions& opts) {
-  auto app = make_application(opts, nullptr);
+  auto app = prepared(opts, Mode::migrate, "error");
   if (!app) return 1;
-  if (int rc = report(app->prepare(Mode::migrate), "error")) return rc;
   try {
     int n = app->migrate();
     std::cout << boost::json::serialize(boost::json::object{{"applied", n}}) << "\n";
@@ -93,9 +98,8 @@ int run_plugins(const CommandOptions& opts) {
 }
 
 int run_bootstrap(const CommandOptions& opts) {
-  auto app = make_application(opts, nullptr);
+  auto app = prepared(opts, Mode::migrate, "error");
   if (!app) return 1;
-  if (int rc = report(app->prepare(Mode::migrate), "error")) return rc;
   try {
     app->migrate();
     std::optional<std::string> password;
@@ -113,9 +117,8 @@ int run_bootstrap(const CommandOptions& opts) {
 }
 
 int run_keyring_rotate(const CommandOptions& opts) {
-  auto app = make_application(opts, nullptr);
+  auto app = prepared(opts, Mode::migrate, "error");
   if (!app) return 1;
-  if (int rc = report(app->prepare(Mode::migrate), "error")) return rc;
   try {
     app->migrate();
     const auto& cfg = app->config();
