@@ -215,14 +215,13 @@ void HttpServer::do_accept() {
 void HttpServer::session_opened(const std::shared_ptr<Session>& s) {
   connections_++;
   std::lock_guard lock(sessions_mu_);
-  sessions_.insert(s);
+  sessions_.emplace(s.get(), s);
 }
 
-void HttpServer::session_closed(Session*) {
+void HttpServer::session_closed(Session* s) {
   connections_--;
-  // Expired weak_ptrs are swept on shutdown; the set only grows with live sessions.
   std::lock_guard lock(sessions_mu_);
-  for (auto it = sessions_.begin(); it != sessions_.end();) it = it->expired() ? sessions_.erase(it) : std::next(it);
+  sessions_.erase(s);
 }
 
 void HttpServer::run() {
@@ -265,8 +264,8 @@ void HttpServer::drain_step() {
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(sessions_mu_);
-    for (auto& w : sessions_)
-      if (auto s = w.lock()) live.push_back(std::move(s));
+    for (auto& [raw, weak] : sessions_)
+      if (auto s = weak.lock()) live.push_back(std::move(s));
   }
   for (auto& s : live) s->close_if_idle();
   bool done = in_flight_.load() == 0 && connections_.load() == 0;

@@ -18,7 +18,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
-#include <set>
+#include <unordered_map>
 #include <thread>
 #include <vector>
 
@@ -78,7 +78,7 @@ class HttpServer {
   std::atomic<int> connections_{0};
   std::atomic<int> in_flight_{0};
   std::mutex sessions_mu_;
-  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  ///< for shutdown: close idle ones
   std::vector<std::unique_ptr<boost::asio::io_context>> iocs_;  ///< [0] also runs the listener
   std::size_t next_ioc_ = 0;
   boost::asio::ip::tcp::acceptor acceptor_;
