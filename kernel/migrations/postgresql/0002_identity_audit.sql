@@ -29,8 +29,8 @@ CREATE TABLE ambit_bootstrap (
   created_at BIGINT NOT NULL
 );
 
--- Written at request rate: one index only. ids are time-ordered and unique
--- by construction (kernel/src/util/ids.cpp), so no unique index is kept.
+-- Written at request rate, read per tenant newest first: one index, the
+-- primary key (tenant, id). Ids sort by time (kernel/src/util/ids.cpp).
 CREATE TABLE ambit_audit (
   id TEXT NOT NULL,
   at BIGINT NOT NULL,
@@ -42,6 +42,6 @@ CREATE TABLE ambit_audit (
   route TEXT NOT NULL,
   status INTEGER NOT NULL,
   request_id TEXT NOT NULL,
-  legacy_mode INTEGER NOT NULL
+  legacy_mode INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX ambit_audit_tenant_at ON ambit_audit (tenant_id, at, id);

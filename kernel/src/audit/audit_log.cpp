@@ -34,12 +34,30 @@ void AuditLog::record(sdk::AuditRecord r) {
     row.text += *f;
     row.text += kFieldSeparator;
   }
-  std::lock_guard lock(mu_);
-  if (queue_.size() >= kMaxQueued) {
+  if (queued_.load(std::memory_order_relaxed) >= kMaxQueued) {
     dropped_++;
     return;
   }
-  queue_.push_back(std::move(row));
+  auto& queue = local_queue();
+  {
+    std::lock_guard lock(queue.mu);
+    queue.rows.push_back(std::move(row));
+  }
+  queued_.fetch_add(1, std::memory_order_relaxed);
+}
+
+AuditLog::ThreadQueue& AuditLog::local_queue() {
+  // Keyed by instance id: tests create several AuditLogs on one thread.
+  thread_local std::vector<std::pair<std::uint64_t, std::shared_ptr<ThreadQueue>>> mine;
+  for (auto& [owner, queue] : mine)
+    if (owner == instance_) return *queue;
+  auto queue = std::make_shared<ThreadQueue>();
+  {
+    std::lock_guard lock(queues_mu_);
+    queues_.push_back(queue);
+  }
+  mine.emplace_back(instance_, queue);
+  return *queue;
 }
 
 void AuditLog::start() {
@@ -73,10 +91,17 @@ void AuditLog::flush() {
   std::vector<QueuedRow> batch;
   {
     std::lock_guard lock(mu_);
-    batch.swap(queue_);
-    // The next batch is likely as large: no regrowth (and moves) under the lock.
-    queue_.reserve(std::min(batch.size(), kMaxQueued));
+    batch.swap(retry_);  // rows of a failed flush go first
   }
+  {
+    std::lock_guard lock(queues_mu_);
+    for (auto& queue : queues_) {
+      std::lock_guard q(queue->mu);
+      batch.insert(batch.end(), std::make_move_iterator(queue->rows.begin()), std::make_move_iterator(queue->rows.end()));
+      queue->rows.clear();  // keeps its capacity: no regrowth on the request path
+    }
+  }
+  queued_.fetch_sub(batch.size(), std::memory_order_relaxed);
   if (batch.empty()) return;
   // Columns for one prepared statement bound to the whole batch (bulk binding).
   constexpr std::size_t kFields = 8;
@@ -108,37 +133,25 @@ void AuditLog::flush() {
   } catch (const std::exception& e) {
     // Keep the rows for the next attempt (ahead of newer ones).
     log_.error("audit flush failed; will retry", {{"rows", batch.size()}, {"error", e.what()}});
-    std::lock_guard lock(mu_);
-    if (queue_.size() + batch.size() > kMaxQueued) {
+    if (queued_.load() + batch.size() > kMaxQueued) {
       dropped_ += batch.size();
       return;
     }
-    batch.insert(batch.end(), std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-    queue_.swap(batch);
+    queued_.fetch_add(batch.size());
+    std::lock_guard lock(mu_);
+    retry_.swap(batch);
   }
 }
 
 sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
-  // Cursor "<at>.<id>" of the last row seen; rows are ordered (at, id) descending.
-  std::int64_t cursor_at = 0;
-  std::string cursor_id;
-  if (!q.cursor.empty()) {
-    auto dot = q.cursor.find('.');
-    try {
-      if (dot == std::string::npos) throw std::invalid_argument("cursor");
-      std::size_t used = 0;
-      cursor_at = std::stoll(q.cursor.substr(0, dot), &used);
-      if (used != dot) throw std::invalid_argument("cursor");
-      cursor_id = q.cursor.substr(dot + 1);
-      if (cursor_id.empty()) throw std::invalid_argument("cursor");
-    } catch (const std::exception&) {
-      throw sdk::ApiError::invalid_input("cursor is not one this API returned", "cursor");
-    }
-  }
+  // Ids sort by time (util/ids.hpp), so "newest first" is id order and the
+  // cursor is simply the last id seen.
+  const std::string& cursor_id = q.cursor;
+  if (!cursor_id.empty() && (cursor_id.size() != 30 || cursor_id[12] != '-' || cursor_id[21] != '-'))
+    throw sdk::ApiError::invalid_input("cursor is not one this API returned", "cursor");
   // Fixed binds with neutral values keep one statement text for every filter mix.
   std::int64_t since = q.since.value_or(std::numeric_limits<std::int64_t>::min());
   std::int64_t until = q.until.value_or(std::numeric_limits<std::int64_t>::max());
-  if (q.cursor.empty()) cursor_at = std::numeric_limits<std::int64_t>::max();
   int status = q.status.value_or(0);
   int limit = std::clamp(q.limit, 1, 500);
   auto s = db_.session();
@@ -146,11 +159,11 @@ sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
       (s->prepare << "SELECT id, at, tenant_id, user_id, credential_type, credential_id, method, route, status,"
                      " request_id, legacy_mode FROM ambit_audit WHERE tenant_id = :tenant AND at >= :since"
                      " AND at < :until AND (:cred = '' OR credential_id = :cred2) AND (:usr = '' OR user_id = :usr2)"
-                     " AND (:st = 0 OR status = :st2) AND (at < :cat OR (at = :cat2 AND id < :cid))"
-                     " ORDER BY at DESC, id DESC LIMIT " + std::to_string(limit + 1),
+                     " AND (:st = 0 OR status = :st2) AND (:cur = '' OR id < :cur2)"
+                     " ORDER BY id DESC LIMIT " + std::to_string(limit + 1),
        soci::use(q.tenant_id), soci::use(since), soci::use(until), soci::use(q.credential_id),
        soci::use(q.credential_id), soci::use(q.user_id), soci::use(q.user_id), soci::use(status), soci::use(status),
-       soci::use(cursor_at), soci::use(cursor_at), soci::use(cursor_id));
+       soci::use(cursor_id), soci::use(cursor_id));
   sdk::AuditPage page;
   for (auto& row : rows) {
     sdk::AuditRecord r;
@@ -170,7 +183,7 @@ sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
   if (static_cast<int>(page.records.size()) > limit) {
     page.records.pop_back();
     auto& last = page.records.back();
-    page.next_cursor = std::to_string(last.at) + "." + last.id;
+    page.next_cursor = last.id;
   }
   return page;
 }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -44,7 +45,19 @@ class AuditLog final : public sdk::AuditLog {
     int status = 0;
     bool legacy = false;
   };
-  std::vector<QueuedRow> queue_;
+  /// Each recording thread appends to its own queue (its lock is contended
+  /// only by the flusher, every interval); failed batches wait in retry_.
+  struct ThreadQueue {
+    std::mutex mu;
+    std::vector<QueuedRow> rows;
+  };
+  ThreadQueue& local_queue();
+  static inline std::atomic<std::uint64_t> next_instance_{1};
+  const std::uint64_t instance_ = next_instance_++;
+  std::mutex queues_mu_;
+  std::vector<std::shared_ptr<ThreadQueue>> queues_;
+  std::vector<QueuedRow> retry_;  ///< guarded by mu_
+  std::atomic<std::size_t> queued_{0};
   std::mutex flush_mu_;  ///< one writer at a time
   bool stopping_ = false;
   std::thread thread_;
