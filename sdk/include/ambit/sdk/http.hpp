@@ -83,10 +83,11 @@ struct Response {
     r.body = boost::json::serialize(v);
     return r;
   }
-  /// The REST success envelope {"data": v}.
-  static Response data(const boost::json::value& v, int status = 200) {
+  /// The REST success envelope {"data": v}. Pass a temporary (or std::move)
+  /// to avoid copying `v`.
+  static Response data(boost::json::value v, int status = 200) {
     boost::json::object o;
-    o["data"] = v;
+    o.emplace("data", std::move(v));
     return json(o, status);
   }
   static Response empty(int status = 204) {
