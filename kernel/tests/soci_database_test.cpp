@@ -32,8 +32,10 @@ TEST_P(Transactions, CommitsOnReturnAndRollsBackOnThrow) {
   EXPECT_EQ(count(), 1);
 }
 
-TEST_P(Transactions, RetriesASerializationFailureAndNothingElse) {
-  if (db->dialect() != sdk::Dialect::postgresql) GTEST_SKIP() << "SQLSTATE 40001 is PostgreSQL's";
+// SQLSTATE 40001 is PostgreSQL's.
+class PgTransactions : public Transactions {};
+
+TEST_P(PgTransactions, RetriesASerializationFailureAndNothingElse) {
   int attempts = 0;
   db->transaction([&](soci::session& tx) {
     ++attempts;
@@ -69,3 +71,4 @@ TEST_P(Transactions, AfterCommitHooksRunOnlyAfterACommit) {
 }
 
 AMBIT_INSTANTIATE_DB_TEST(Transactions);
+INSTANTIATE_TEST_SUITE_P(Db, PgTransactions, ::testing::Values(ambit::test::Backend::postgresql), ambit::test::param_name);
