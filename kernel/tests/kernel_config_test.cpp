@@ -1,8 +1,10 @@
 #include "config/kernel_config.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 using namespace ambit::kernel;
+using ::testing::IsSupersetOf;
 
 namespace {
 EnvLookup env_of(std::map<std::string, std::string> vars) {
@@ -52,20 +54,17 @@ TEST(KernelConfig, ErrorsNameTheirPath) {
                                 "plugins": [{"name": "a"}, {"config": {}}, {"name": "a"}]})",
                             "t.json", env_of({{"AMBIT_LOG_LEVEL", "loud"}}));
   EXPECT_FALSE(r.config);
-  auto has = [&](const std::string& e) { return std::find(r.errors.begin(), r.errors.end(), e) != r.errors.end(); };
-  EXPECT_TRUE(has("server.body_limit_bytes: expected integer"));
-  EXPECT_TRUE(has("colour: unknown key"));
-  EXPECT_TRUE(has("plugins[1].name: is required"));
+  EXPECT_THAT(r.errors, IsSupersetOf({"server.body_limit_bytes: expected integer", "colour: unknown key",
+                                       "plugins[1].name: is required"}));
 }
 
 TEST(KernelConfig, SemanticErrorsAfterTheSchemaPasses) {
   auto r = load_config_text(R"({"server": {"listen": "localhost"}, "plugins": [{"name": "a"}, {"name": "a"}]})",
                             "t.json", env_of({{"AMBIT_LOG_LEVEL", "loud"}}));
   EXPECT_FALSE(r.config);
-  auto has = [&](const std::string& e) { return std::find(r.errors.begin(), r.errors.end(), e) != r.errors.end(); };
-  EXPECT_TRUE(has("server.listen: expected host:port, got \"localhost\""));
-  EXPECT_TRUE(has("AMBIT_LOG_LEVEL: expected one of debug, info, warn, error"));
-  EXPECT_TRUE(has("plugins[1].name: plugin \"a\" is listed twice"));
+  EXPECT_THAT(r.errors, IsSupersetOf({"server.listen: expected host:port, got \"localhost\"",
+                                       "AMBIT_LOG_LEVEL: expected one of debug, info, warn, error",
+                                       "plugins[1].name: plugin \"a\" is listed twice"}));
 }
 
 TEST(KernelConfig, MalformedJsonGivesLineAndColumn) {
