@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "e2e_util.hpp"
@@ -54,6 +55,18 @@ class ApiKeys : public ::testing::TestWithParam<Backend> {
     auto r = call("POST", "/v1/api_keys", key, body);
     EXPECT_EQ(r.status, expect) << r.body;
     return r.json().as_object();
+  }
+  /// Poll: audit rows and last_used_at are written in batches, off the request path.
+  static bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!condition()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(50ms);
+    }
+    return true;
+  }
+  json::array audit_rows(const std::string& credential_id) {
+    return call("GET", "/v1/audit?limit=500&credential_id=" + credential_id, owner.key).json().at("data").as_array();
   }
   static std::string code(const HttpResult& r) { return std::string(r.json().at("error").at("code").as_string()); }
   static std::string reason(const HttpResult& r) {
@@ -293,8 +306,11 @@ TEST_P(ApiKeys, TenantsAreIsolated) {
   ASSERT_EQ(b_users.size(), 1u);
   EXPECT_EQ(b_users[0].at("email").as_string(), "b-owner@example.com");
   EXPECT_EQ(call("PATCH", "/v1/users/" + owner.user_id, b.key, R"({"role": "viewer"})").status, 404);
-  std::this_thread::sleep_for(400ms);  // audit rows are written in batches
-  auto audit = call("GET", "/v1/audit?limit=500", b.key).json().at("data").as_array();
+  json::array audit;
+  ASSERT_TRUE(eventually([&] {  // B's own rows arrive: the check below is not vacuous
+    audit = call("GET", "/v1/audit?limit=500", b.key).json().at("data").as_array();
+    return audit.size() >= 5;
+  }));
   for (auto& row : audit) EXPECT_EQ(row.at("tenant_id").as_string(), b.tenant_id);
 }
 
@@ -303,7 +319,7 @@ TEST_P(ApiKeys, AuditRecordsEachCallWithFiltersAndCursor) {
   std::string key(created.at("data").at("key").as_string()), id(created.at("data").at("id").as_string());
   for (int i = 0; i < 5; ++i) call("GET", "/v1/api_keys", key);
   call("POST", "/v1/api_keys", key, R"({"name": "x", "scopes": ["keys:read"]})");  // 403, audited too
-  std::this_thread::sleep_for(400ms);
+  ASSERT_TRUE(eventually([&] { return audit_rows(id).size() == 6; }));
   auto page = call("GET", "/v1/audit?credential_id=" + id + "&limit=4", owner.key).json().as_object();
   auto rows = page.at("data").as_array();
   ASSERT_EQ(rows.size(), 4u);
@@ -338,8 +354,9 @@ TEST_P(ApiKeys, LastUsedAtIsRecordedInBatches) {
   std::string key(created.at("data").at("key").as_string()), id(created.at("data").at("id").as_string());
   EXPECT_TRUE(call("GET", "/v1/api_keys/" + id, owner.key).json().at("data").at("last_used_at").is_null());
   call("GET", "/v1/me", key);
-  std::this_thread::sleep_for(400ms);
-  EXPECT_TRUE(call("GET", "/v1/api_keys/" + id, owner.key).json().at("data").at("last_used_at").is_string());
+  EXPECT_TRUE(eventually([&] {
+    return call("GET", "/v1/api_keys/" + id, owner.key).json().at("data").at("last_used_at").is_string();
+  }));
 }
 
 TEST_P(ApiKeys, LegacyKeysGetRoleDefaultsAndAreAuditedAsLegacy) {
@@ -353,9 +370,8 @@ TEST_P(ApiKeys, LegacyKeysGetRoleDefaultsAndAreAuditedAsLegacy) {
   auto me = call("GET", "/v1/me", key).json().at("data");
   EXPECT_TRUE(me.at("legacy_mode").as_bool());
   EXPECT_EQ(me.at("scopes").as_array().size(), 6u);  // the owner's role defaults, not just keys:read
-  std::this_thread::sleep_for(400ms);
-  auto rows = call("GET", "/v1/audit?credential_id=" + id, owner.key).json().at("data").as_array();
-  ASSERT_FALSE(rows.empty());
+  ASSERT_TRUE(eventually([&] { return !audit_rows(id).empty(); }));
+  auto rows = audit_rows(id);
   EXPECT_TRUE(rows[0].at("legacy_mode").as_bool());
 }
 
