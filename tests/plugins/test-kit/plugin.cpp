@@ -55,12 +55,15 @@ class TestKit final : public sdk::Plugin {
     add(ctx, "GET", "/testkit/jobs/stats", [&ctx](const sdk::Request&) {
       auto s = ctx.database().session();
       int runs = 0, distinct = 0, done = 0, queued = 0, running = 0, dead = 0, runners = 0;
-      *s << "SELECT COUNT(*), COUNT(DISTINCT job_id), COUNT(DISTINCT runner) FROM testkit_runs", soci::into(runs),
-          soci::into(distinct), soci::into(runners);
-      *s << "SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'done'", soci::into(done);
-      *s << "SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'queued'", soci::into(queued);
-      *s << "SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'running'", soci::into(running);
-      *s << "SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'dead'", soci::into(dead);
+      // One statement, one snapshot: runs and job states must agree while jobs keep completing.
+      *s << "SELECT (SELECT COUNT(*) FROM testkit_runs), (SELECT COUNT(DISTINCT job_id) FROM testkit_runs),"
+            " (SELECT COUNT(DISTINCT runner) FROM testkit_runs),"
+            " (SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'done'),"
+            " (SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'queued'),"
+            " (SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'running'),"
+            " (SELECT COUNT(*) FROM ambit_jobs WHERE kind = 'testkit.count' AND status = 'dead')",
+          soci::into(runs), soci::into(distinct), soci::into(runners), soci::into(done), soci::into(queued),
+          soci::into(running), soci::into(dead);
       return sdk::Response::data({{"runs", runs}, {"distinct", distinct}, {"runners", runners}, {"done", done},
                                   {"queued", queued}, {"running", running}, {"dead", dead}});
     });
