@@ -126,12 +126,12 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
           if (!pw->is_string()) throw sdk::ApiError::invalid_input("password must be a string", "password");
           password = std::string(pw->as_string());
         }
-        if (normalize_email(email).empty()) throw sdk::ApiError::invalid_input("email is not a valid address", "email");
+        const std::string normalized = normalize_email(email);
+        if (normalized.empty()) throw sdk::ApiError::invalid_input("email is not a valid address", "email");
         check_role_grant(identity, caller, role);
         json::object out;
         db.transaction([&](soci::session& tx) {
           std::string user_id;
-          std::string normalized = normalize_email(email);
           tx << "SELECT id FROM ambit_users WHERE email = :e", soci::use(normalized), soci::into(user_id);
           if (!tx.got_data()) {
             user_id = identity.create_user(tx, normalized, password).id;

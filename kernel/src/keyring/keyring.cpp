@@ -182,13 +182,7 @@ std::string Keyring::mac(std::string_view purpose, std::string_view data) {
   hmac.update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
   std::uint8_t out[32];
   hmac.final(out);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string text(64, '0');
-  for (int i = 0; i < 32; ++i) {
-    text[static_cast<std::size_t>(2 * i)] = hex[out[i] >> 4];
-    text[static_cast<std::size_t>(2 * i + 1)] = hex[out[i] & 15];
-  }
-  return text;
+  return Botan::hex_encode(out, sizeof out, false);
 }
 
 std::string Keyring::random_bytes(std::size_t n) {
