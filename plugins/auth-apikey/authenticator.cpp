@@ -8,6 +8,8 @@ namespace sdk = ambit::sdk;
 
 namespace apikey {
 
+using KeyEntries = sdk::InvalidatingCache<CachedKey>;
+
 bool KeyAuthenticator::claims(std::string_view token) const { return claims_key(token); }
 
 sdk::AuthResult KeyAuthenticator::evaluate(const CachedKey& entry, const std::vector<std::string>& role_scopes,
@@ -38,7 +40,7 @@ sdk::AuthResult KeyAuthenticator::decide(const CachedKey& entry, std::int64_t no
   auto result = evaluate(entry, ctx_.identity().role_scopes(entry.role), now_ms);
   if (result.principal && now_ms - entry.last_marked_ms.load(std::memory_order_relaxed) >= 1000) {
     entry.last_marked_ms.store(now_ms, std::memory_order_relaxed);
-    cache_.mark_used(entry.key.id, now_ms);
+    cache_.usage().mark(entry.key.id, now_ms);
   }
   return result;
 }
@@ -46,20 +48,20 @@ sdk::AuthResult KeyAuthenticator::decide(const CachedKey& entry, std::int64_t no
 std::optional<sdk::AuthResult> KeyAuthenticator::authenticate_cached(std::string_view token) {
   if (!well_formed(token)) return sdk::AuthResult::rejected("malformed");
   std::int64_t now = ctx_.clock().now_ms();
-  auto found = cache_.find(hash_key(ctx_.keyring(), token), now);
-  if (found.kind == KeyCache::Kind::hit) return decide(*found.entry, now);
-  if (found.kind == KeyCache::Kind::unknown) return sdk::AuthResult::rejected("unknown");
+  auto found = cache_.entries().find(hash_key(ctx_.keyring(), token), now);
+  if (found.kind == KeyEntries::Kind::hit) return decide(*found.value, now);
+  if (found.kind == KeyEntries::Kind::absent) return sdk::AuthResult::rejected("unknown");
   return std::nullopt;
 }
 
 sdk::AuthResult KeyAuthenticator::authenticate(std::string_view token) {
   if (auto cached = authenticate_cached(token)) return *cached;
   std::string hash = hash_key(ctx_.keyring(), token);
-  std::uint64_t generation = cache_.generation();
+  std::uint64_t generation = cache_.entries().generation();
   std::int64_t now = ctx_.clock().now_ms();
   auto record = store_.find_by_hash(hash);
   if (!record) {
-    cache_.put_unknown(hash, now, generation);
+    cache_.entries().put_absent(hash, now, generation);
     return sdk::AuthResult::rejected("unknown");
   }
   auto entry = std::make_shared<CachedKey>();
@@ -68,7 +70,7 @@ sdk::AuthResult KeyAuthenticator::authenticate(std::string_view token) {
     entry->role = member->role;
     entry->member_since = member->created_at;
   }
-  cache_.put(hash, entry, generation);
+  cache_.entries().put(hash, entry, generation);
   return decide(*entry, now);
 }
 

@@ -1,29 +1,18 @@
 #include "issuer.hpp"
 
 #include <algorithm>
-#include <random>
 
+#include "ambit/sdk/tokens.hpp"
 #include "key_format.hpp"
 
 namespace apikey {
 
-namespace {
-std::string new_key_id(ambit::sdk::Keyring& keyring) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id = "key_";
-  for (unsigned char b : keyring.random_bytes(12)) {
-    id += hex[b >> 4];
-    id += hex[b & 15];
-  }
-  return id;
-}
-}  // namespace
 
 Minted mint_key(ambit::sdk::Context& ctx, Store& store, soci::session& tx, MintRequest r) {
   Minted m;
   m.key = generate_key(ctx.keyring(), r.environment);
   KeyRecord& k = m.record;
-  k.id = new_key_id(ctx.keyring());
+  k.id = ambit::sdk::random_id(ctx.keyring(), "key_");
   k.tenant_id = std::move(r.tenant_id);
   k.user_id = std::move(r.user_id);
   k.name = std::move(r.name);

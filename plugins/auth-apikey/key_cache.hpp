@@ -6,13 +6,10 @@
 // counter keeps a lookup that raced an invalidation from caching stale data.
 
 #include <atomic>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
-#include <unordered_map>
 
+#include "ambit/sdk/cache.hpp"
+#include "ambit/sdk/usage.hpp"
 #include "config.hpp"
 #include "store.hpp"
 
@@ -31,35 +28,21 @@ struct CachedKey {
 
 class KeyCache {
  public:
-  explicit KeyCache(const Config& config) : config_(config) {}
+  explicit KeyCache(const Config& config) : entries_(config.cache_max_entries, config.negative_ttl.count()) {}
 
-  enum class Kind { hit, unknown, miss };
-  struct Found {
-    Kind kind = Kind::miss;
-    std::shared_ptr<const CachedKey> entry;
-  };
-  Found find(const std::string& hash, std::int64_t now_ms) const;
-  std::uint64_t generation() const { return generation_.load(); }
-  /// Store unless an invalidation happened since `generation` was read.
-  void put(const std::string& hash, std::shared_ptr<const CachedKey> entry, std::uint64_t generation);
-  void put_unknown(const std::string& hash, std::int64_t now_ms, std::uint64_t generation);
+  /// Verified keys by keyed hash; unknown hashes as "absent".
+  ambit::sdk::InvalidatingCache<CachedKey>& entries() { return entries_; }
 
   void forget_key(std::string_view key_id);
   void forget_member(std::string_view tenant_id, std::string_view user_id);
-  void clear();
+  void clear() { entries_.clear(); }
 
-  /// last_used_at, batched.
-  void mark_used(const std::string& key_id, std::int64_t now_ms);
-  std::map<std::string, std::int64_t> take_used();
+  /// last_used_at, written in batches.
+  ambit::sdk::UsageRecorder& usage() { return usage_; }
 
  private:
-  const Config& config_;
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const CachedKey>> by_hash_;
-  std::unordered_map<std::string, std::int64_t> unknown_until_;
-  std::atomic<std::uint64_t> generation_{0};
-  std::mutex used_mu_;
-  std::map<std::string, std::int64_t> used_;
+  ambit::sdk::InvalidatingCache<CachedKey> entries_;
+  ambit::sdk::UsageRecorder usage_;
 };
 
 }  // namespace apikey

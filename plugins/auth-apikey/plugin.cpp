@@ -1,10 +1,7 @@
 // auth-apikey: API keys with scopes (seed: authentication.txt, "API keys"),
 // the CredentialIssuer service, and GET /v1/audit. Registration only; the
 // work lives in the other files of this folder.
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <map>
 
 #include "ambit/sdk/embedded_migrations.hpp"
 #include "ambit/sdk/plugin.hpp"
@@ -46,47 +43,21 @@ class AuthApiKeyPlugin final : public sdk::Plugin {
       if (nl != std::string_view::npos) cache_->forget_member(payload.substr(0, nl), payload.substr(nl + 1));
     });
     events.subscribe("*", [this](std::string_view, std::string_view) { cache_->clear(); });
-    stopping_ = false;
-    flusher_ = std::thread([this, &ctx] { flush_loop(ctx); });
+    cache_->usage().start(config_.last_used_flush, [this, &ctx](const std::map<std::string, std::int64_t>& used) {
+      try {
+        store_->touch(used);
+      } catch (const std::exception& e) {
+        ctx.logger().warn("cannot record last_used_at", {{"keys", used.size()}, {"error", e.what()}});
+      }
+    });
   }
 
-  void stop(sdk::Context& ctx) override {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    if (flusher_.joinable()) flusher_.join();
-    flush(ctx);
-  }
+  void stop(sdk::Context&) override { cache_->usage().stop(); }
 
  private:
-  // last_used_at is written in batches, never on the request path.
-  void flush_loop(sdk::Context& ctx) {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      cv_.wait_for(lock, config_.last_used_flush, [this] { return stopping_; });
-      lock.unlock();
-      flush(ctx);
-      lock.lock();
-    }
-  }
-  void flush(sdk::Context& ctx) {
-    auto used = cache_->take_used();
-    try {
-      store_->touch(used);
-    } catch (const std::exception& e) {
-      ctx.logger().warn("cannot record last_used_at", {{"keys", used.size()}, {"error", e.what()}});
-    }
-  }
-
   Config config_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<KeyCache> cache_;
-  std::thread flusher_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
 };
 
 }  // namespace apikey

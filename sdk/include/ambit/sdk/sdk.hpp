@@ -2,6 +2,7 @@
 // Everything a plugin may use, in one include.
 #include "ambit/sdk/audit.hpp"
 #include "ambit/sdk/auth.hpp"
+#include "ambit/sdk/cache.hpp"
 #include "ambit/sdk/clock.hpp"
 #include "ambit/sdk/context.hpp"
 #include "ambit/sdk/credentials.hpp"
@@ -15,5 +16,8 @@
 #include "ambit/sdk/logger.hpp"
 #include "ambit/sdk/plugin.hpp"
 #include "ambit/sdk/principal.hpp"
+#include "ambit/sdk/projects.hpp"
 #include "ambit/sdk/time.hpp"
+#include "ambit/sdk/tokens.hpp"
+#include "ambit/sdk/usage.hpp"
 #include "ambit/sdk/version.hpp"

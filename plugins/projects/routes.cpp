@@ -1,0 +1,260 @@
+#include "routes.hpp"
+
+#include "ambit/sdk/time.hpp"
+#include "ambit/sdk/tokens.hpp"
+#include "caches.hpp"
+#include "key_format.hpp"
+#include "views.hpp"
+
+namespace sdk = ambit::sdk;
+namespace json = boost::json;
+
+namespace projects {
+namespace {
+
+constexpr std::size_t kMaxName = 200;
+constexpr std::size_t kMaxLabel = 255;
+
+/// Register a route; any failure other than an ApiError answers 500 with the
+/// seed's code for that endpoint (details in the log, never in the response).
+void add(sdk::Context& ctx, std::string method, std::string path, std::string scope, std::string summary,
+         std::string failure_code, sdk::Handler h) {
+  sdk::RouteSpec r;
+  r.method = std::move(method);
+  r.path = "/v1/admin/projects" + path;
+  r.scope = std::move(scope);
+  r.summary = std::move(summary);
+  r.tags = {"projects"};
+  r.handler = [&ctx, code = std::move(failure_code), h = std::move(h)](const sdk::Request& req) {
+    try {
+      return h(req);
+    } catch (const sdk::ApiError&) {
+      throw;
+    } catch (const std::exception& e) {
+      ctx.logger().error("projects request failed", {{"route", req.route}, {"request_id", req.request_id},
+                                                     {"error", e.what()}});
+      throw sdk::ApiError(500, code, "the request failed; nothing was changed");
+    }
+  };
+  ctx.add_route(std::move(r));
+}
+
+/// The caller's project, or 404 (another tenant's too).
+ProjectRecord owned(Store& store, soci::session& s, const sdk::Request& req) {
+  auto p = store.find_project(s, req.param("projectId"));
+  if (!p || p->tenant_id != req.caller().tenant_id) throw sdk::ApiError::not_found("no such project");
+  return std::move(*p);
+}
+
+std::optional<std::string> optional_text(const json::object& body, const char* field, std::size_t max_len) {
+  auto* v = body.if_contains(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_string() || v->as_string().size() > max_len)
+    throw sdk::ApiError::invalid_input(std::string(field) + " must be a string of at most " + std::to_string(max_len) +
+                                           " characters",
+                                       field);
+  return std::string(v->as_string());
+}
+
+std::string required_name(const json::value* v) {
+  if (!v || !v->is_string() || v->as_string().empty() || v->as_string().size() > kMaxName)
+    throw sdk::ApiError::invalid_input("name is required (1 to 200 characters)", "name");
+  return std::string(v->as_string());
+}
+
+std::string platform_of(const json::value& v) {
+  if (v.is_string() && (v.as_string() == "ios" || v.as_string() == "android" || v.as_string() == "all"))
+    return std::string(v.as_string());
+  throw sdk::ApiError::invalid_input("platform must be \"ios\", \"android\" or \"all\"", "platform");
+}
+
+std::string one_of(const json::object& body, const char* field, std::string_view a, std::string_view b) {
+  auto* v = body.if_contains(field);
+  if (!v || !v->is_string() || (v->as_string() != a && v->as_string() != b))
+    throw sdk::ApiError::invalid_input(std::string(field) + " must be \"" + std::string(a) + "\" or \"" +
+                                           std::string(b) + "\"",
+                                       field);
+  return std::string(v->as_string());
+}
+
+struct Minted {
+  std::string key;
+  ProjectKey record;
+};
+
+Minted mint(sdk::Context& ctx, Store& store, soci::session& tx, const std::string& project_id, std::string key_type,
+            std::string environment) {
+  Minted m;
+  m.key = generate_key(ctx.keyring(), key_type);
+  m.record.id = sdk::random_id(ctx.keyring(), "pk_");
+  m.record.project_id = project_id;
+  m.record.key_prefix = display_prefix(m.key);
+  m.record.key_type = std::move(key_type);
+  m.record.environment = std::move(environment);
+  m.record.created_at = ctx.clock().now_ms();
+  store.insert_key(tx, m.record, hash_key(ctx.keyring(), m.key));
+  return m;
+}
+
+json::object conflict_details(const ProjectRecord& p) {
+  return {{"current_status", p.status}, {"archived", p.archived_at.has_value()}};
+}
+
+}  // namespace
+
+void register_routes(sdk::Context& ctx, const Config& config, Store& store, Provisioner& provisioner) {
+  add(ctx, "POST", "", "projects:write", "Create a project, its first client and server keys, and start provisioning",
+      "CREATE_FAILED", [&ctx, &config, &store, &provisioner](const sdk::Request& req) {
+        auto body = req.json_object();
+        ProjectRecord p;
+        p.name = required_name(body.if_contains("name"));
+        p.bundle_id = optional_text(body, "bundle_id", kMaxLabel);
+        if (auto* platform = body.if_contains("platform"); platform && !platform->is_null())
+          p.platform = platform_of(*platform);
+        p.tenant_id = req.caller().tenant_id;
+        p.id = sdk::random_id(ctx.keyring(), "prj_");
+        p.created_at = p.updated_at = ctx.clock().now_ms();
+        Minted client, server;
+        ctx.database().transaction([&](soci::session& tx) {
+          store.insert_project(tx, p);
+          client = mint(ctx, store, tx, p.id, "client", "development");
+          server = mint(ctx, store, tx, p.id, "server", "development");
+          if (config.auto_provision)
+            provisioner.start(tx, p.id, "provision-" + p.id, p.created_at);  // publishes the change
+          else
+            ctx.events().publish(tx, sdk::kProjectChangedTopic, p.id);
+        });
+        json::object project{{"id", p.id},
+                             {"name", p.name},
+                             {"developer_id", p.tenant_id},
+                             {"bundle_id", p.bundle_id ? json::value(*p.bundle_id) : json::value(nullptr)},
+                             {"platform", p.platform},
+                             {"created_at", sdk::format_time(p.created_at)}};
+        json::object keys{{"client", minted_key_json(client.key, client.record)},
+                          {"server", minted_key_json(server.key, server.record)}};
+        return sdk::Response::data({{"project", project},
+                                    {"api_keys", keys},
+                                    {"provisioning_status", config.auto_provision ? "provisioning" : "not_provisioned"}},
+                                   201);
+      });
+
+  add(ctx, "GET", "", "projects:read", "The tenant's projects, newest first", "LIST_FAILED",
+      [&store](const sdk::Request& req) {
+        json::array list;
+        for (auto& p : store.list_projects(req.caller().tenant_id)) list.push_back(project_summary_json(p));
+        return sdk::Response::data(std::move(list));
+      });
+
+  add(ctx, "GET", "/:projectId", "projects:read", "A project with its API keys (prefixes only) and integrations",
+      "INTERNAL", [&ctx, &store](const sdk::Request& req) {
+        auto s = ctx.database().session();
+        auto p = owned(store, *s, req);
+        auto out = project_json(p);
+        json::array keys;
+        for (auto& k : store.list_keys(*s, p.id)) keys.push_back(key_json(k));
+        out["api_keys"] = std::move(keys);
+        out["integrations"] = json::array();  // none until a plugin contributes one
+        return sdk::Response::data(std::move(out));
+      });
+
+  add(ctx, "PATCH", "/:projectId", "projects:write", "Update name, bundle id, platform or environment label",
+      "UPDATE_FAILED", [&ctx, &store](const sdk::Request& req) {
+        auto body = req.json_object();
+        // Validate everything before writing anything; unknown fields are ignored.
+        std::optional<std::string> name, platform;
+        if (body.contains("name")) name = required_name(body.if_contains("name"));
+        if (auto* v = body.if_contains("platform")) platform = platform_of(*v);
+        bool has_bundle = body.contains("bundle_id"), has_env = body.contains("environment");
+        auto bundle = optional_text(body, "bundle_id", kMaxLabel);
+        auto environment = optional_text(body, "environment", kMaxLabel);
+        ProjectRecord p;
+        ctx.database().transaction([&](soci::session& tx) {
+          p = owned(store, tx, req);
+          if (!name && !platform && !has_bundle && !has_env) return;  // a no-op returns the row
+          if (name) p.name = *name;
+          if (platform) p.platform = *platform;
+          if (has_bundle) p.bundle_id = bundle;
+          if (has_env) p.environment = environment;
+          p.updated_at = ctx.clock().now_ms();
+          store.update_details(tx, p);
+          ctx.events().publish(tx, sdk::kProjectChangedTopic, p.id);
+        });
+        return sdk::Response::data(project_json(p));
+      });
+
+  add(ctx, "DELETE", "/:projectId", "projects:write",
+      "Delete the project record and its keys (other plugins' stored data stays)", "DELETE_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
+        ctx.database().transaction([&](soci::session& tx) {
+          auto p = owned(store, tx, req);
+          store.delete_project(tx, p.id);
+          ctx.events().publish(tx, sdk::kProjectChangedTopic, p.id);
+        });
+        return sdk::Response::data({{"deleted", true}});
+      });
+
+  add(ctx, "POST", "/:projectId/api-keys", "projects:write", "Mint an additional API key (shown once)",
+      "CREATE_FAILED", [&ctx, &store](const sdk::Request& req) {
+        auto body = req.json_object();
+        std::string key_type = one_of(body, "key_type", "client", "server");
+        std::string environment = one_of(body, "environment", "development", "production");
+        Minted m;
+        ctx.database().transaction([&](soci::session& tx) {
+          auto p = owned(store, tx, req);
+          if (p.archived_at)
+            throw sdk::ApiError::conflict("ARCHIVED", "archived projects cannot mint keys", conflict_details(p));
+          m = mint(ctx, store, tx, p.id, key_type, environment);
+        });
+        return sdk::Response::data(minted_key_json(m.key, m.record), 201);
+      });
+
+  add(ctx, "DELETE", "/:projectId/api-keys/:keyId", "projects:write", "Deactivate an API key", "REVOKE_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
+        const std::string& key_id = req.param("keyId");
+        ctx.database().transaction([&](soci::session& tx) {
+          auto p = owned(store, tx, req);
+          if (!store.deactivate_key(tx, p.id, key_id, ctx.clock().now_ms()))
+            throw sdk::ApiError::not_found("no such API key");
+          ctx.events().publish(tx, kKeyChangedTopic, key_id);
+        });
+        return sdk::Response::data({{"revoked", true}});
+      });
+
+  add(ctx, "POST", "/:projectId/reprovision", "projects:write", "Re-drive a failed or stalled provisioning",
+      "REPROVISION_FAILED", [&provisioner](const sdk::Request& req) {
+        const std::string& id = req.param("projectId");
+        auto outcome = provisioner.reprovision(req.caller().tenant_id, id);
+        json::object out{{"projectId", id}, {"job_id", outcome.job_id}, {"status", "provisioning"}};
+        if (outcome.collapsed) out["collapsed"] = true;
+        return sdk::Response::data(std::move(out));
+      });
+
+  add(ctx, "GET", "/:projectId/provisioning-status", "projects:read", "Poll the project's provisioning status",
+      "PROVISIONING_STATUS_FAILED", [&ctx, &store, &provisioner](const sdk::Request& req) {
+        auto s = ctx.database().session();
+        auto p = owned(store, *s, req);
+        auto v = provisioner.view(*s, p.id);
+        if (!v) throw sdk::ApiError::not_found("no such project");
+        return sdk::Response::data(provisioning_json(*v));
+      });
+
+  for (bool archive : {true, false}) {
+    add(ctx, "POST", archive ? "/:projectId/archive" : "/:projectId/unarchive", "projects:write",
+        archive ? "Archive a project: its keys stop working, it cannot be reprovisioned"
+                : "Bring an archived project back",
+        archive ? "ARCHIVE_FAILED" : "UNARCHIVE_FAILED", [&ctx, &store, archive](const sdk::Request& req) {
+          ProjectRecord p;
+          ctx.database().transaction([&](soci::session& tx) {
+            p = owned(store, tx, req);
+            if (p.archived_at.has_value() == archive) return;  // already there: idempotent
+            p.updated_at = ctx.clock().now_ms();
+            p.archived_at = archive ? std::optional<std::int64_t>(p.updated_at) : std::nullopt;
+            store.set_archived(tx, p.id, p.archived_at, p.updated_at);
+            ctx.events().publish(tx, sdk::kProjectChangedTopic, p.id);
+          });
+          return sdk::Response::data(project_json(p));
+        });
+  }
+}
+
+}  // namespace projects
