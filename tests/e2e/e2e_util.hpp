@@ -3,6 +3,12 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "http_client.hpp"
+#include "server_process.hpp"
 #include "test_env.hpp"
 
 namespace ambit::test {
@@ -28,5 +34,55 @@ inline std::string backend_param_name(const ::testing::TestParamInfo<Backend>& i
 }
 
 inline std::string sqlite_url(const TempDir& dir) { return "sqlite3://" + dir.str() + "/e2e.db"; }
+
+inline Headers bearer(const std::string& credential) { return {{"Authorization", "Bearer " + credential}}; }
+
+/// error.code of an error envelope.
+inline std::string error_code(const HttpResult& r) {
+  return std::string(r.json().at("error").at("code").as_string());
+}
+
+/// Poll `condition` until it holds or `limit` passes (for work done off the request path).
+inline bool eventually(const std::function<bool()>& condition,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return true;
+}
+
+/// A tenant with an owner credential.
+struct TenantOwner {
+  std::string tenant_id, user_id, key;
+};
+
+/// `ambit bootstrap`: the first tenant and its owner's API key.
+inline TenantOwner bootstrap_owner(const std::string& config_file, const std::string& email = "owner@example.com") {
+  auto boot = run_ambit({"bootstrap", "--config", config_file, "--email", email});
+  EXPECT_EQ(boot.exit_code, 0) << boot.err;
+  if (boot.exit_code != 0) return {};
+  auto j = boost::json::parse(boot.out);
+  return {std::string(j.at("tenant_id").as_string()), std::string(j.at("user_id").as_string()),
+          std::string(j.at("api_key").as_string())};
+}
+
+/// A second tenant: a new member of the owner's tenant creates its own tenant
+/// (POST /v1/tenants) and owns it.
+inline TenantOwner create_tenant(std::uint16_t port, const std::string& owner_key, const std::string& email,
+                                 const std::string& name) {
+  auto member = http(port, "POST", "/v1/users", bearer(owner_key),
+                     boost::json::serialize(boost::json::object{{"email", email}, {"role", "viewer"}}));
+  EXPECT_EQ(member.status, 201) << member.body;
+  std::string member_key(member.json().at("data").at("api_key").at("key").as_string());
+  auto t = http(port, "POST", "/v1/tenants", bearer(member_key),
+                boost::json::serialize(boost::json::object{{"name", name}}));
+  EXPECT_EQ(t.status, 201) << t.body;
+  auto d = t.json().at("data");
+  return {std::string(d.at("tenant").at("id").as_string()),
+          std::string(member.json().at("data").at("user_id").as_string()),
+          std::string(d.at("api_key").at("key").as_string())};
+}
 
 }  // namespace ambit::test

@@ -15,15 +15,7 @@ using namespace ambit::test;
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-namespace {
-
-Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-struct Owner {
-  std::string tenant_id, user_id, key;
-};
-
-}  // namespace
+using Owner = TenantOwner;
 
 class ApiKeys : public ::testing::TestWithParam<Backend> {
  protected:
@@ -36,11 +28,8 @@ class ApiKeys : public ::testing::TestWithParam<Backend> {
                           {{"shutdown_grace_ms", 5000}});
     cfg["testing"] = {{"clock_offset_file", clock_file}};
     config_file = write_config(dir, cfg);
-    auto boot = run_ambit({"bootstrap", "--config", config_file, "--email", "owner@example.com"});
-    ASSERT_EQ(boot.exit_code, 0) << boot.err;
-    auto j = json::parse(boot.out);
-    owner = {std::string(j.at("tenant_id").as_string()), std::string(j.at("user_id").as_string()),
-             std::string(j.at("api_key").as_string())};
+    owner = bootstrap_owner(config_file);
+    ASSERT_FALSE(owner.key.empty());
     server = std::make_unique<ServerProcess>(config_file);
   }
   void set_clock_offset(std::int64_t ms) {
@@ -56,34 +45,14 @@ class ApiKeys : public ::testing::TestWithParam<Backend> {
     EXPECT_EQ(r.status, expect) << r.body;
     return r.json().as_object();
   }
-  /// Poll: audit rows and last_used_at are written in batches, off the request path.
-  static bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(50ms);
-    }
-    return true;
-  }
   json::array audit_rows(const std::string& credential_id) {
     return call("GET", "/v1/audit?limit=500&credential_id=" + credential_id, owner.key).json().at("data").as_array();
   }
-  static std::string code(const HttpResult& r) { return std::string(r.json().at("error").at("code").as_string()); }
   static std::string reason(const HttpResult& r) {
     return std::string(r.json().at("error").at("details").at("reason").as_string());
   }
   /// A second tenant with its own owner key (POST /v1/tenants by a new user of tenant A).
-  Owner second_tenant() {
-    auto member = call("POST", "/v1/users", owner.key, R"({"email": "b-owner@example.com", "role": "viewer"})");
-    EXPECT_EQ(member.status, 201) << member.body;
-    std::string member_key(member.json().at("data").at("api_key").at("key").as_string());
-    auto t = call("POST", "/v1/tenants", member_key, R"({"name": "Tenant B"})");
-    EXPECT_EQ(t.status, 201) << t.body;
-    auto d = t.json().at("data");
-    return {std::string(d.at("tenant").at("id").as_string()),
-            std::string(member.json().at("data").at("user_id").as_string()),
-            std::string(d.at("api_key").at("key").as_string())};
-  }
+  Owner second_tenant() { return create_tenant(server->port(), owner.key, "b-owner@example.com", "Tenant B"); }
 
   TempDir dir;
   std::unique_ptr<TestDatabase> db;
@@ -135,7 +104,7 @@ TEST_P(ApiKeys, CreateReturnsTheSeedFieldsAndTheKeyOnce) {
 TEST_P(ApiKeys, CreateValidatesInputAndTheSubsetRule) {
   auto unknown = call("POST", "/v1/api_keys", owner.key, R"({"name": "x", "scopes": ["nope:read"]})");
   EXPECT_EQ(unknown.status, 400);
-  EXPECT_EQ(code(unknown), "INVALID_INPUT");
+  EXPECT_EQ(error_code(unknown), "INVALID_INPUT");
   EXPECT_EQ(unknown.json().at("error").at("details").at("unknown_scope").as_string(), "nope:read");
   EXPECT_EQ(call("POST", "/v1/api_keys", owner.key, R"({"scopes": ["keys:read"]})").status, 400);
   EXPECT_EQ(call("POST", "/v1/api_keys", owner.key, R"({"name": "x", "scopes": ["keys:read"], "environment": "prod"})").status, 400);
@@ -146,7 +115,7 @@ TEST_P(ApiKeys, CreateValidatesInputAndTheSubsetRule) {
   std::string limited_key(limited.at("data").at("key").as_string());
   auto escalate = call("POST", "/v1/api_keys", limited_key, R"({"name": "x", "scopes": ["audit:read"]})");
   EXPECT_EQ(escalate.status, 403);
-  EXPECT_EQ(code(escalate), "forbidden");
+  EXPECT_EQ(error_code(escalate), "forbidden");
   EXPECT_EQ(escalate.json().at("error").at("details").at("missing_scope").as_string(), "audit:read");
   // Scope enforcement on routes: no keys:manage -> 403 with missing_scope.
   auto reader = create_key(owner.key, R"({"name": "reader", "scopes": ["keys:read"]})");
@@ -159,7 +128,7 @@ TEST_P(ApiKeys, CreateValidatesInputAndTheSubsetRule) {
 TEST_P(ApiKeys, UnauthenticatedReasonsAndHeaderPrecedence) {
   auto missing = http(server->port(), "GET", "/v1/me");
   EXPECT_EQ(missing.status, 401);
-  EXPECT_EQ(code(missing), "unauthenticated");
+  EXPECT_EQ(error_code(missing), "unauthenticated");
   EXPECT_EQ(reason(missing), "missing");
   EXPECT_EQ(reason(http(server->port(), "GET", "/v1/me", {{"Authorization", "Basic abc"}})), "malformed");
   EXPECT_EQ(reason(call("GET", "/v1/me", "ak_live_short")), "malformed");
@@ -188,7 +157,7 @@ TEST_P(ApiKeys, RevokeIsImmediateAndSelfRevocationIsRefused) {
   auto me = call("GET", "/v1/me", owner.key).json().at("data").at("credential").at("id");
   auto self = call("DELETE", "/v1/api_keys/" + std::string(me.as_string()), owner.key);
   EXPECT_EQ(self.status, 409);
-  EXPECT_EQ(code(self), "cannot_revoke_self");
+  EXPECT_EQ(error_code(self), "cannot_revoke_self");
   EXPECT_NE(self.json().at("error").at("message").as_string().find("rotate"), json::string::npos);
   EXPECT_EQ(call("GET", "/v1/me", owner.key).status, 200);
   EXPECT_EQ(call("DELETE", "/v1/api_keys/key_doesnotexist", owner.key).status, 404);
@@ -206,7 +175,7 @@ TEST_P(ApiKeys, RotationWithoutGraceStopsTheOldKeyAtOnce) {
   EXPECT_EQ(d.at("rotated_from").as_string(), id);
   EXPECT_EQ(reason(call("GET", "/v1/me", old_key)), "revoked");
   EXPECT_EQ(call("GET", "/v1/me", new_key).status, 200);
-  EXPECT_EQ(code(call("POST", "/v1/api_keys/" + id + "/rotate", owner.key, "{}")), "KEY_REVOKED");
+  EXPECT_EQ(error_code(call("POST", "/v1/api_keys/" + id + "/rotate", owner.key, "{}")), "KEY_REVOKED");
 }
 
 TEST_P(ApiKeys, RotationWithAGraceWindowKeepsTheOldKeyUntilItEnds) {
@@ -220,7 +189,7 @@ TEST_P(ApiKeys, RotationWithAGraceWindowKeepsTheOldKeyUntilItEnds) {
   set_clock_offset(24LL * 3600 * 1000 + 1000);
   EXPECT_EQ(reason(call("GET", "/v1/me", old_key)), "revoked");
   EXPECT_EQ(call("GET", "/v1/me", std::string(rotated.json().at("data").at("key").as_string())).status, 200);
-  EXPECT_EQ(code(call("POST", "/v1/api_keys/" + id + "/rotate", owner.key, R"({"grace_period_hours": 169})")), "INVALID_INPUT");
+  EXPECT_EQ(error_code(call("POST", "/v1/api_keys/" + id + "/rotate", owner.key, R"({"grace_period_hours": 169})")), "INVALID_INPUT");
   EXPECT_EQ(call("POST", "/v1/api_keys/" + id + "/rotate", owner.key, R"({"grace_period_hours": -1})").status, 400);
 }
 
@@ -239,7 +208,7 @@ TEST_P(ApiKeys, OnlyTheOwnerRotatesAKeyAndExpiredKeysCannotBeRotated) {
   set_clock_offset(4070908800000LL - now + 1000);
   auto expired = call("POST", "/v1/api_keys/" + std::string(soon.at("data").at("id").as_string()) + "/rotate", owner.key, "{}");
   EXPECT_EQ(expired.status, 409);
-  EXPECT_EQ(code(expired), "KEY_EXPIRED");
+  EXPECT_EQ(error_code(expired), "KEY_EXPIRED");
 }
 
 TEST_P(ApiKeys, AMemberAddedBackDoesNotReviveTheirOldKeys) {
@@ -288,7 +257,7 @@ TEST_P(ApiKeys, RoleChangeAndRemovalTakeEffectOnTheNextRequest) {
   EXPECT_EQ(call("PATCH", "/v1/users/nobody", owner.key, R"({"role": "viewer"})").status, 404);
   auto last_owner = call("PATCH", "/v1/users/" + owner.user_id, owner.key, R"({"role": "admin"})");
   EXPECT_EQ(last_owner.status, 409);
-  EXPECT_EQ(code(last_owner), "LAST_OWNER");
+  EXPECT_EQ(error_code(last_owner), "LAST_OWNER");
   auto users = call("GET", "/v1/users", owner.key).json().at("data").as_array();
   EXPECT_EQ(users.size(), 1u);
 }

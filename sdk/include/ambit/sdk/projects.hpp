@@ -66,7 +66,7 @@ class Projects {
 /// The projects service; throws when the `projects` plugin is not loaded.
 inline Projects& projects(const Context& ctx) {
   auto service = ctx.service<Projects>(kProjectsService, 1);
-  if (!service) throw std::logic_error("the projects plugin is not loaded (declare it as a dependency)");
+  if (!service) throw std::logic_error("the projects service is unavailable: load the projects plugin and declare it as a dependency");
   return *service;
 }
 
