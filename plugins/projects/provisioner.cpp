@@ -79,7 +79,7 @@ std::optional<ProvisioningView> Provisioner::view(soci::session& s, const std::s
   // The job is read before the row is read again: a job that completes in
   // between has already committed the project's new status with it.
   for (int attempt = 0; attempt < 3 && project->status == "provisioning" && !project->job_id.empty(); ++attempt) {
-    auto job = ctx_.jobs().find(project->job_id);
+    auto job = ctx_.jobs().find_in(s, project->job_id);
     auto again = store_.find_project(s, project_id);
     if (!again) return std::nullopt;
     bool same = again->status == project->status && again->job_id == project->job_id;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,8 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
             int err_fd) {
   pid_t pid = ::fork();
   if (pid == 0) {
+    // A test binary that is killed (a timeout, ^C) takes its servers with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
     for (auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);

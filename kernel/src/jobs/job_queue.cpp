@@ -78,12 +78,16 @@ sdk::EnqueueResult JobQueue::enqueue(soci::session& tx, const sdk::JobSpec& spec
 
 std::optional<sdk::JobInfo> JobQueue::find(const std::string& job_id) {
   auto s = db_.session();
+  return find_in(*s, job_id);
+}
+
+std::optional<sdk::JobInfo> JobQueue::find_in(soci::session& s, const std::string& job_id) {
   sdk::JobInfo info;
   soci::indicator err_ind = soci::i_null;
-  *s << "SELECT id, kind, status, attempts, last_error, created_at, updated_at FROM ambit_jobs WHERE id = :id",
+  s << "SELECT id, kind, status, attempts, last_error, created_at, updated_at FROM ambit_jobs WHERE id = :id",
       soci::use(job_id), soci::into(info.id), soci::into(info.kind), soci::into(info.status), soci::into(info.attempts),
       soci::into(info.last_error, err_ind), soci::into(info.created_at), soci::into(info.updated_at);
-  if (!s->got_data()) return std::nullopt;
+  if (!s.got_data()) return std::nullopt;
   if (err_ind == soci::i_null) info.last_error.clear();
   return info;
 }

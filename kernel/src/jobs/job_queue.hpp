@@ -34,6 +34,7 @@ class JobQueue final : public sdk::JobQueue {
 
   sdk::EnqueueResult enqueue(soci::session& tx, const sdk::JobSpec& spec) override;
   std::optional<sdk::JobInfo> find(const std::string& job_id) override;
+  std::optional<sdk::JobInfo> find_in(soci::session& s, const std::string& job_id) override;
 
   /// Throws std::invalid_argument on a duplicate or malformed kind.
   void add_handler(const std::string& kind, sdk::JobHandler handler);

@@ -58,6 +58,9 @@ class JobQueue {
   virtual ~JobQueue() = default;
   virtual EnqueueResult enqueue(soci::session& tx, const JobSpec& spec) = 0;
   virtual std::optional<JobInfo> find(const std::string& job_id) = 0;
+  /// The same, on the caller's session: use it inside a transaction, where
+  /// borrowing a second pooled session could wait forever on a full pool. (SDK 1.1)
+  virtual std::optional<JobInfo> find_in(soci::session& s, const std::string& job_id) = 0;
 };
 
 }  // namespace v1
