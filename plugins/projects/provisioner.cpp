@@ -95,8 +95,9 @@ std::optional<ProvisioningView> Provisioner::view(soci::session& s, const std::s
   v.error = v.project.last_error;
   if (v.status == "provisioning" && (!v.job || v.job->status == "dead" || v.job->status == "done")) {
     v.status = "failed";  // the job gave up (or vanished): only a reprovision moves it on
-    v.error = "the provisioning job stopped" + (v.job && !v.job->last_error.empty() ? ": " + v.job->last_error : "");
+    v.error = "the provisioning job stopped after repeated errors (the server log has the details)";
   }
+  v.stalled = v.status == "provisioning" && v.job->status == "queued" && v.job->attempts > 0;
   return v;
 }
 
@@ -114,7 +115,7 @@ ReprovisionOutcome Provisioner::reprovision(const std::string& tenant_id, const 
       throw sdk::ApiError::conflict("ALREADY_ACTIVE", "the project is already active; reprovision is not permitted",
                                     {{"current_status", v->status}});
     std::int64_t now = ctx_.clock().now_ms();
-    if (v->status == "provisioning") {
+    if (v->status == "provisioning" && !v->stalled) {
       const auto& job = *v->job;
       bool is_repeat = v->project.job_id.rfind("reprovision-", 0) == 0 &&
                        now - job.created_at <= config_.reprovision_collapse.count();

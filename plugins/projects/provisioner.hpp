@@ -24,6 +24,8 @@ struct ProvisioningView {
   std::optional<ambit::sdk::JobInfo> job;  ///< the latest job while the project is provisioning
   std::optional<std::string> failed_step;
   std::optional<std::string> error;
+  /// Provisioning, but its job is waiting to retry after an error: a reprovision may replace it.
+  bool stalled = false;
 };
 
 struct ReprovisionOutcome {

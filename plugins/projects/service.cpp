@@ -12,12 +12,16 @@ sdk::ProjectInfo ProjectsService::resolve(const sdk::Principal& caller, const st
   return *project;
 }
 
-sdk::ProjectInfo ProjectsService::resolve_client(const sdk::Principal& caller) {
+std::shared_ptr<const sdk::ProjectInfo> ProjectsService::resolve_client(const sdk::Request& req) {
+  const sdk::Principal& caller = req.caller();
   if (caller.credential_type != sdk::kProjectKeyCredential || caller.project_id.empty())
     throw sdk::ApiError(401, "unauthenticated", "a project API key is required", {{"reason", "not_a_project_key"}});
-  auto project = caches_.project(caller.project_id, ctx_.clock().now_ms());
-  if (!project) throw sdk::ApiError(401, "unauthenticated", "unknown API key", {{"reason", "unknown"}});
-  return *project;
+  std::int64_t now = ctx_.clock().now_ms();
+  auto cached = caches_.cached_project(caller.project_id, now);
+  if (!cached) req.will_block();
+  auto project = cached ? *cached : caches_.project(caller.project_id, now);
+  if (!project) throw sdk::ApiError(401, "unauthenticated", "the credential is unknown", {{"reason", "unknown"}});
+  return project;
 }
 
 }  // namespace projects

@@ -15,7 +15,7 @@ class ProjectsService final : public ambit::sdk::Projects {
 
   void add_lifecycle_step(ambit::sdk::ProjectStep step) override { provisioner_.add_step(std::move(step)); }
   ambit::sdk::ProjectInfo resolve(const ambit::sdk::Principal& caller, const std::string& project_id) override;
-  ambit::sdk::ProjectInfo resolve_client(const ambit::sdk::Principal& caller) override;
+  std::shared_ptr<const ambit::sdk::ProjectInfo> resolve_client(const ambit::sdk::Request& req) override;
 
  private:
   ambit::sdk::Context& ctx_;

@@ -45,7 +45,7 @@ TEST(Cli, ServeRefusesAnIncompatiblePluginNamingPluginFileAndVersions) {
   auto r = run_ambit({"serve", "--config", write_config(dir, cfg)}, {{"AMBIT_LISTEN", "127.0.0.1:0"}});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("startup error: plugin \"fx-major\" (" + (fixture_plugin_dir() / "fx-major.so").string() +
-                       ") was built for SDK 2.0 but this kernel has SDK 1.0"),
+                       ") was built for SDK 2.0 but this kernel has SDK " + kernel_sdk_version()),
             std::string::npos)
       << r.err;
 }
@@ -67,8 +67,8 @@ TEST(Cli, CheckListsEveryProblemWithItsPath) {
                          json::object{{"name", "fx-missing-dep"}}});
   auto r = run_ambit({"check", "--config", write_config(dir, cfg)});
   EXPECT_EQ(r.exit_code, 1);
-  for (std::string expected : {"error: plugins[0].config.answer: expected integer",
-                               "needs SDK 1.99 but this kernel has SDK 1.0",
+  for (const std::string& expected : std::vector<std::string>{"error: plugins[0].config.answer: expected integer",
+                               "needs SDK 1.99 but this kernel has SDK " + kernel_sdk_version(),
                                "plugins[3]: plugin \"fx-missing-dep\" depends on \"fx-nowhere\"",
                                "error: database: cannot connect to database postgresql://", "problem(s)"})
     EXPECT_NE(r.out.find(expected), std::string::npos) << "missing \"" << expected << "\" in\n" << r.out;

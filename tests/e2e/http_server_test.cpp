@@ -117,6 +117,15 @@ TEST_F(HttpServer, MetricsOpenApiAndPluginList) {
   EXPECT_EQ(http(server->port(), "GET", "/readyz").status, 200);
 }
 
+TEST_F(HttpServer, ANonBlockingHandlerThatMustBlockIsRerunOnAWorker) {
+  auto fast = http(server->port(), "GET", "/testkit/inline");
+  ASSERT_EQ(fast.status, 200) << fast.body;
+  EXPECT_EQ(fast.json().at("data").at("on_io_thread"), boost::json::value(true));
+  auto moved = http(server->port(), "GET", "/testkit/inline?block=1");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.json().at("data").at("on_io_thread"), boost::json::value(false));
+}
+
 TEST_F(HttpServer, GracefulShutdownDrainsAnInFlightRequest) {
   auto in_flight = std::async(std::launch::async, [&] { return http(server->port(), "GET", "/testkit/sleep?ms=1500"); });
   std::this_thread::sleep_for(300ms);

@@ -14,12 +14,18 @@
 #include <string>
 #include <vector>
 
+#include "ambit/sdk/version.hpp"
+
 namespace ambit::test {
 
 std::string ambit_binary();
 std::filesystem::path plugin_build_dir();   ///< first-party plugins
 std::filesystem::path fixture_plugin_dir();  ///< test fixture plugins
 std::filesystem::path source_dir();
+/// This kernel's SDK version as refusals print it, e.g. "1.1".
+inline std::string kernel_sdk_version() {
+  return std::to_string(AMBIT_SDK_VERSION_MAJOR) + "." + std::to_string(AMBIT_SDK_VERSION_MINOR);
+}
 
 /// A fresh temporary directory, removed when the object dies.
 class TempDir {

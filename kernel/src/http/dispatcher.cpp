@@ -172,8 +172,17 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
       response = error_response(403, "forbidden", "this call needs the scope " + route.spec.scope,
                                 {{"missing_scope", route.spec.scope}});
     } else {
+      p->request.on_io_thread = inline_only;
       response = route.spec.handler(p->request);
     }
+  } catch (const sdk::WouldBlock&) {
+    if (inline_only) {  // the handler met a cache miss: run it again where it may block
+      busy_.fetch_sub(1, std::memory_order_relaxed);
+      boost::asio::post(workers_, [this, p]() mutable { run(std::move(p), false); });
+      return;
+    }
+    log_.error("handler threw WouldBlock on a worker thread", {{"request_id", p->request.request_id}});
+    response = error_response(500, "INTERNAL", "internal error");
   } catch (const sdk::ApiError& e) {
     response = error_response(e.status(), e.code(), e.message(), e.details());
   } catch (const std::exception& e) {

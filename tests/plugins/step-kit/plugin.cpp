@@ -2,7 +2,7 @@
 //   lifecycle step "step-kit.mark"   counts committed runs per project
 //   GET /stepkit/runs/:projectId     {"runs": n, "reprovision_jobs": n}          (no auth)
 //   GET /stepkit/resolve/:projectId  sdk::Projects::resolve for the caller       (any credential)
-//   GET /stepkit/client              sdk::Projects::resolve_client for the caller (any credential)
+//   GET /stepkit/client              sdk::Projects::resolve_client for the caller (any credential; non-blocking route)
 #include "ambit/sdk/embedded_migrations.hpp"
 #include "ambit/sdk/plugin.hpp"
 #include "ambit/sdk/projects.hpp"
@@ -38,8 +38,8 @@ class StepKit final : public sdk::Plugin {
     add(ctx, "/stepkit/resolve/:projectId", sdk::AuthMode::required, [&ctx](const sdk::Request& req) {
       return sdk::Response::data(info_json(sdk::projects(ctx).resolve(req.caller(), req.param("projectId"))));
     });
-    add(ctx, "/stepkit/client", sdk::AuthMode::required, [&ctx](const sdk::Request& req) {
-      auto out = info_json(sdk::projects(ctx).resolve_client(req.caller()));
+    add(ctx, "/stepkit/client", sdk::AuthMode::required, /*may_block=*/false, [&ctx](const sdk::Request& req) {
+      auto out = info_json(*sdk::projects(ctx).resolve_client(req));
       out["key_type"] = req.caller().role;
       out["credential_id"] = req.caller().credential_id;
       return sdk::Response::data(std::move(out));
@@ -48,7 +48,11 @@ class StepKit final : public sdk::Plugin {
 
  private:
   static void add(sdk::Context& ctx, std::string path, sdk::AuthMode auth, sdk::Handler h) {
+    add(ctx, std::move(path), auth, true, std::move(h));
+  }
+  static void add(sdk::Context& ctx, std::string path, sdk::AuthMode auth, bool may_block, sdk::Handler h) {
     sdk::RouteSpec r;
+    r.may_block = may_block;
     r.method = "GET";
     r.path = std::move(path);
     r.auth = auth;

@@ -3,6 +3,7 @@
 //   GET  /testkit/jobs/stats  runs, distinct jobs run, and job states
 //   GET  /testkit/lock?ms=    hold the testkit_lock row for ms inside a transaction
 //   GET  /testkit/sleep?ms=   sleep on a worker thread (no database)
+//   GET  /testkit/inline[?block=1]  a non-blocking route; with block=1 it calls will_block()
 #include <unistd.h>
 
 #include <chrono>
@@ -80,6 +81,17 @@ class TestKit final : public sdk::Plugin {
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
       return sdk::Response::data({{"slept_ms", ms}});
     });
+    sdk::RouteSpec inline_route;
+    inline_route.method = "GET";
+    inline_route.path = "/testkit/inline";
+    inline_route.auth = sdk::AuthMode::none;
+    inline_route.may_block = false;
+    inline_route.handler = [](const sdk::Request& req) {
+      bool first_on_io_thread = req.on_io_thread;
+      if (req.query("block")) req.will_block();  // reruns on a worker when on the I/O thread
+      return sdk::Response::data({{"on_io_thread", first_on_io_thread}});
+    };
+    ctx.add_route(std::move(inline_route));
   }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,6 +27,12 @@ class HeaderView {
  public:
   virtual ~HeaderView() = default;
   virtual std::optional<std::string_view> get(std::string_view name) const = 0;
+};
+
+/// Thrown by Request::will_block() on an I/O thread; handlers let it pass.
+class WouldBlock : public std::exception {
+ public:
+  const char* what() const noexcept override { return "handler needs a worker thread"; }
 };
 
 class Request {
@@ -67,6 +74,16 @@ class Request {
   const Principal& caller() const {
     if (!principal) throw ApiError(401, "unauthenticated", "authentication required");
     return *principal;
+  }
+
+  /// true while a may_block = false handler runs on an I/O thread. (SDK 1.1)
+  bool on_io_thread = false;
+  /// Call before blocking (a cache miss that needs the database) in a handler
+  /// registered with may_block = false. On an I/O thread it throws WouldBlock
+  /// and the kernel runs the handler again from the start on a worker thread,
+  /// where this returns at once. Do nothing observable before calling it.
+  void will_block() const {
+    if (on_io_thread) throw WouldBlock();
   }
 };
 

@@ -7,7 +7,7 @@
 //   // in a handler: the caller's project, or 404 NOT_FOUND (another tenant's too)
 //   auto project = sdk::projects(ctx).resolve(req.caller(), req.param("projectId"));
 //   // on a client route: the project a project key belongs to
-//   auto project = sdk::projects(ctx).resolve_client(req.caller());
+//   auto project = sdk::projects(ctx).resolve_client(req);
 //
 // Every change to a project (status, archive, delete, ...) publishes
 // kProjectChangedTopic with the project id on sdk::Events.
@@ -20,6 +20,7 @@
 #include <string>
 
 #include "ambit/sdk/context.hpp"
+#include "ambit/sdk/http.hpp"
 #include "ambit/sdk/principal.hpp"
 
 namespace ambit::sdk {
@@ -44,7 +45,9 @@ struct ProjectInfo {
 /// plugin dependency order) inside the provisioning transaction; each must be
 /// idempotent, because a reprovision runs every step again. A step that
 /// throws has its writes rolled back and marks the project `failed` with the
-/// step's name and message; later steps do not run.
+/// step's name; clients see an ApiError's message, any other exception's only
+/// in the server log. Later steps do not run. Keep steps to short database
+/// work; enqueue a job of your own for anything slow or external.
 struct ProjectStep {
   std::string name;  ///< "<plugin>.<what>", shown to the client when it fails
   std::function<void(const ProjectInfo& project, soci::session& tx)> run;
@@ -58,9 +61,11 @@ class Projects {
   /// The project if the caller's tenant owns it; throws ApiError 404
   /// NOT_FOUND otherwise. Answered from memory when cached.
   virtual ProjectInfo resolve(const Principal& caller, const std::string& project_id) = 0;
-  /// The project of a project-key principal (credential_type
+  /// The project of the request's project-key principal (credential_type
   /// kProjectKeyCredential); throws ApiError 401 for any other credential.
-  virtual ProjectInfo resolve_client(const Principal& caller) = 0;
+  /// From memory on the hot path; on a miss it calls req.will_block() first,
+  /// so it is safe in handlers registered with may_block = false.
+  virtual std::shared_ptr<const ProjectInfo> resolve_client(const Request& req) = 0;
 };
 
 /// The projects service; throws when the `projects` plugin is not loaded.
