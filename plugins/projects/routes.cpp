@@ -25,17 +25,12 @@ void add(sdk::Context& ctx, std::string method, std::string path, std::string sc
   r.scope = std::move(scope);
   r.summary = std::move(summary);
   r.tags = {"projects"};
-  r.handler = [&ctx, code = std::move(failure_code), h = std::move(h)](const sdk::Request& req) {
-    try {
-      return h(req);
-    } catch (const sdk::ApiError&) {
-      throw;
-    } catch (const std::exception& e) {
-      ctx.logger().error("projects request failed", {{"route", req.route}, {"request_id", req.request_id},
-                                                     {"error", e.what()}});
-      throw sdk::ApiError(500, code, "the request failed; nothing was changed");
-    }
-  };
+  r.handler = sdk::with_failure_code(std::move(failure_code), std::move(h),
+                                     [&ctx](const sdk::Request& req, const std::exception& e) {
+                                       ctx.logger().error("projects request failed", {{"route", req.route},
+                                                                                      {"request_id", req.request_id},
+                                                                                      {"error", e.what()}});
+                                     });
   ctx.add_route(std::move(r));
 }
 

@@ -121,6 +121,29 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
+/// Wrap `handler` so that an unexpected exception (anything but ApiError and
+/// WouldBlock) answers `status` with the endpoint's own error code, e.g. the
+/// seeds' "500 UPDATE_FAILED", instead of the kernel's generic 500 INTERNAL.
+/// `on_failure` receives the request and the exception to log (never send
+/// internal detail to the client). (SDK 1.1)
+inline Handler with_failure_code(std::string code, Handler handler,
+                                 std::function<void(const Request&, const std::exception&)> on_failure,
+                                 int status = 500) {
+  return [code = std::move(code), handler = std::move(handler), on_failure = std::move(on_failure),
+          status](const Request& req) -> Response {
+    try {
+      return handler(req);
+    } catch (const ApiError&) {
+      throw;
+    } catch (const WouldBlock&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (on_failure) on_failure(req, e);
+      throw ApiError(status, code, "the request failed; nothing was changed");
+    }
+  };
+}
+
 enum class AuthMode {
   none,      ///< no credential is read (ops, OAuth token endpoint, ...)
   optional,  ///< a credential is verified if present

@@ -1,0 +1,24 @@
+#include "config.hpp"
+
+namespace remote_config {
+
+boost::json::value config_schema() {
+  return boost::json::parse(R"json({"type": "object", "properties": {
+    "max_value_bytes": {"type": "integer", "minimum": 16, "maximum": 1048576, "default": 65536,
+                        "description": "largest value (and condition value), serialized as JSON"},
+    "max_keys": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1000,
+                 "description": "config keys per project"},
+    "cache_max_projects": {"type": "integer", "minimum": 10, "default": 10000,
+                           "description": "compiled project configs each process keeps in memory"}
+  }})json");
+}
+
+Config parse_config(const boost::json::object& s) {
+  Config c;
+  c.max_value_bytes = static_cast<std::size_t>(s.at("max_value_bytes").as_int64());
+  c.max_keys = static_cast<std::size_t>(s.at("max_keys").as_int64());
+  c.cache_max_projects = static_cast<std::size_t>(s.at("cache_max_projects").as_int64());
+  return c;
+}
+
+}  // namespace remote_config

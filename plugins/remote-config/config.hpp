@@ -1,0 +1,18 @@
+#pragma once
+// remote-config's config section, parsed once into an immutable value.
+#include <boost/json.hpp>
+
+#include <cstddef>
+
+namespace remote_config {
+
+struct Config {
+  std::size_t max_value_bytes = 65536;     ///< a value (or condition value), serialized
+  std::size_t max_keys = 1000;             ///< entries per project
+  std::size_t cache_max_projects = 10000;  ///< compiled configs kept in memory
+};
+
+boost::json::value config_schema();
+Config parse_config(const boost::json::object& section);
+
+}  // namespace remote_config

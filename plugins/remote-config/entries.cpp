@@ -1,0 +1,97 @@
+#include "entries.hpp"
+
+#include <cmath>
+#include <regex>
+
+#include "ambit/sdk/error.hpp"
+#include "ambit/sdk/time.hpp"
+
+namespace sdk = ambit::sdk;
+namespace json = boost::json;
+
+namespace remote_config {
+namespace {
+constexpr std::size_t kMaxConditions = 50;
+}
+
+bool valid_key(std::string_view key) {
+  static const std::regex valid("[A-Za-z][A-Za-z0-9_.-]{0,127}");
+  return std::regex_match(key.begin(), key.end(), valid);
+}
+
+void check_value(const json::value& value, const std::string& value_type, const std::string& field,
+                 std::size_t max_bytes) {
+  bool ok = (value_type == "string" && value.is_string()) || (value_type == "number" && value.is_number()) ||
+            (value_type == "boolean" && value.is_bool()) || value_type == "json";
+  if (!ok) throw sdk::ApiError::invalid_input(field + " must be a " + value_type + " (value_type)", field);
+  if (json::serialize(value).size() > max_bytes)
+    throw sdk::ApiError::invalid_input(field + " is larger than " + std::to_string(max_bytes) + " bytes", field);
+}
+
+std::vector<Condition> parse_conditions(const json::value& v, const std::string& value_type,
+                                        const std::set<std::string>& segments, std::size_t max_value_bytes) {
+  if (!v.is_array() || v.as_array().size() > kMaxConditions)
+    throw sdk::ApiError::invalid_input("conditions must be an array of at most 50 conditions", "conditions");
+  std::vector<Condition> out;
+  std::size_t i = 0;
+  for (auto& item : v.as_array()) {
+    std::string field = "conditions[" + std::to_string(i++) + "]";
+    if (!item.is_object()) throw sdk::ApiError::invalid_input(field + " must be an object", field);
+    const auto& o = item.as_object();
+    Condition c;
+    if (auto* n = o.if_contains("name"); n && !n->is_null()) {
+      if (!n->is_string() || n->as_string().size() > 100)
+        throw sdk::ApiError::invalid_input(field + ".name must be a string of at most 100 characters", field + ".name");
+      c.name = std::string(n->as_string());
+    }
+    if (auto* s = o.if_contains("segment"); s && !s->is_null()) {
+      if (!s->is_string()) throw sdk::ApiError::invalid_input(field + ".segment must be a segment name", field + ".segment");
+      c.segment = std::string(s->as_string());
+      if (!segments.count(*c.segment))
+        throw sdk::ApiError(400, "INVALID_INPUT", field + ".segment: unknown segment \"" + *c.segment + "\"",
+                            {{"field", field + ".segment"}, {"unknown_segment", *c.segment}});
+    }
+    if (auto* p = o.if_contains("percentage"); p && !p->is_null()) {
+      if (!p->is_number() || p->to_number<double>() < 0 || p->to_number<double>() > 100)
+        throw sdk::ApiError::invalid_input(field + ".percentage must be a number from 0 to 100", field + ".percentage");
+      c.percentage = p->to_number<double>();
+    }
+    if (!c.segment && !c.percentage)
+      throw sdk::ApiError::invalid_input(field + " needs a segment, a percentage or both", field);
+    auto* value = o.if_contains("value");
+    if (!value) throw sdk::ApiError::invalid_input(field + ".value is required", field + ".value");
+    check_value(*value, value_type, field + ".value", max_value_bytes);
+    c.value = *value;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+json::array conditions_json(const std::vector<Condition>& conditions) {
+  json::array out;
+  for (auto& c : conditions) {
+    json::object o;
+    if (c.name) o["name"] = *c.name;
+    if (c.segment) o["segment"] = *c.segment;
+    if (c.percentage) {  // whole numbers as integers: 30, not 3E1
+      double p = *c.percentage;
+      o["percentage"] = std::floor(p) == p ? json::value(static_cast<std::int64_t>(p)) : json::value(p);
+    }
+    o["value"] = c.value;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+json::object entry_json(const Entry& e) {
+  return {{"key", e.key},
+          {"value", e.value},
+          {"value_type", e.value_type},
+          {"description", e.description ? json::value(*e.description) : json::value(nullptr)},
+          {"conditions", conditions_json(e.conditions)},
+          {"version", e.version},
+          {"created_at", sdk::format_time(e.created_at)},
+          {"updated_at", sdk::format_time(e.updated_at)}};
+}
+
+}  // namespace remote_config

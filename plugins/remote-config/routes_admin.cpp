@@ -1,0 +1,238 @@
+#include "ambit/sdk/projects.hpp"
+#include "routes.hpp"
+
+namespace sdk = ambit::sdk;
+namespace json = boost::json;
+
+namespace remote_config {
+namespace {
+
+void add(sdk::Context& ctx, std::string method, std::string path, std::string scope, std::string summary,
+         std::string failure_code, sdk::Handler h) {
+  sdk::RouteSpec r;
+  r.method = std::move(method);
+  r.path = "/v1/admin/projects/:projectId" + path;
+  r.scope = std::move(scope);
+  r.summary = std::move(summary);
+  r.tags = {"remote_config"};
+  r.handler = sdk::with_failure_code(std::move(failure_code), std::move(h),
+                                     [&ctx](const sdk::Request& req, const std::exception& e) {
+                                       ctx.logger().error("remote-config request failed",
+                                                          {{"route", req.route},
+                                                           {"request_id", req.request_id},
+                                                           {"error", e.what()}});
+                                     });
+  ctx.add_route(std::move(r));
+}
+
+/// Run a change to a project's config: serialized per project (an advisory
+/// lock on PostgreSQL, the write lock on SQLite), the version hash recomputed
+/// and the change published in the same transaction.
+template <class F>
+void write(sdk::Context& ctx, Store& store, const std::string& project_id, F&& change) {
+  ctx.database().transaction([&](soci::session& tx) {
+    ctx.database().lock_in_transaction(tx, "remote-config:" + project_id);
+    if (!change(tx)) return;
+    store.recompute_hash(tx, project_id, ctx.clock().now_ms());
+    ctx.events().publish(tx, kConfigChangedTopic, project_id);
+  });
+}
+
+std::string project_of(sdk::Context& ctx, const sdk::Request& req) {
+  return sdk::projects(ctx).resolve(req.caller(), req.param("projectId")).id;
+}
+
+std::optional<std::string> optional_description(const json::object& body) {
+  auto* d = body.if_contains("description");
+  if (!d || d->is_null()) return std::nullopt;
+  if (!d->is_string() || d->as_string().size() > 1000)
+    throw sdk::ApiError::invalid_input("description must be a string of at most 1000 characters or null",
+                                       "description");
+  return std::string(d->as_string());
+}
+
+}  // namespace
+
+void seed_system_segments(sdk::Context& ctx, Store& store, const std::string& project_id, soci::session& tx) {
+  ctx.database().lock_in_transaction(tx, "remote-config:" + project_id);
+  auto existing = store.segment_names(tx, project_id);
+  std::int64_t now = ctx.clock().now_ms();
+  for (auto s : system_segments()) {
+    if (existing.count(s.name)) continue;
+    s.created_at = s.updated_at = now;
+    store.save_segment(tx, project_id, s, false);
+  }
+  store.recompute_hash(tx, project_id, now);
+  ctx.events().publish(tx, kConfigChangedTopic, project_id);
+}
+
+void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store) {
+  // --- config entries ------------------------------------------------------------------------------
+  add(ctx, "POST", "/config", "config:write", "Upsert a config key", "SET_FAILED",
+      [&ctx, &config, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        auto body = req.json_object();
+        auto* key = body.if_contains("key");
+        if (!key || !key->is_string() || !valid_key(key->as_string()))
+          throw sdk::ApiError::invalid_input("key must match [A-Za-z][A-Za-z0-9_.-]{0,127}", "key");
+        Entry e;
+        e.key = std::string(key->as_string());
+        if (auto* t = body.if_contains("value_type")) {
+          if (!t->is_string() || (t->as_string() != "string" && t->as_string() != "number" &&
+                                  t->as_string() != "boolean" && t->as_string() != "json"))
+            throw sdk::ApiError::invalid_input("value_type must be string, number, boolean or json", "value_type");
+          e.value_type = std::string(t->as_string());
+        }
+        auto* value = body.if_contains("value");
+        if (!value) throw sdk::ApiError::invalid_input("value is required", "value");
+        check_value(*value, e.value_type, "value", config.max_value_bytes);
+        e.value = *value;
+        e.description = optional_description(body);
+        write(ctx, store, project, [&](soci::session& tx) {
+          auto* conditions = body.if_contains("conditions");
+          e.conditions = conditions && !conditions->is_null()
+                             ? parse_conditions(*conditions, e.value_type, store.segment_names(tx, project),
+                                                config.max_value_bytes)
+                             : std::vector<Condition>{};
+          auto old = store.entry(tx, project, e.key);
+          e.updated_at = ctx.clock().now_ms();
+          e.created_at = old ? old->created_at : e.updated_at;
+          e.version = old ? old->version + 1 : 1;
+          if (!old && store.entries(tx, project).size() >= config.max_keys)
+            throw sdk::ApiError::conflict("KEY_LIMIT", "this project has the most config keys allowed",
+                                          {{"max_keys", config.max_keys}});
+          store.save_entry(tx, project, e, old.has_value());
+          return true;
+        });
+        return sdk::Response::data(entry_json(e), 201);
+      });
+
+  add(ctx, "GET", "/config", "config:read", "List config keys, ordered by key", "LIST_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        auto s = ctx.database().session();
+        json::array rows;
+        for (auto& e : store.entries(*s, project)) rows.push_back(entry_json(e));
+        std::string hash = store.version_hash(*s, project);
+        auto response = sdk::Response::data(std::move(rows));
+        // The project's version hash: changes with every write, equal for equal content.
+        if (!hash.empty()) response.with_header("ETag", "\"" + hash + "\"");
+        return response;
+      });
+
+  add(ctx, "PATCH", "/config/:key", "config:write", "Change only the fields present; a new value bumps the version",
+      "UPDATE_FAILED", [&ctx, &config, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        auto body = req.json_object();
+        Entry e;
+        write(ctx, store, project, [&](soci::session& tx) {
+          auto old = store.entry(tx, project, req.param("key"));
+          if (!old) throw sdk::ApiError::not_found("no such config key");
+          e = std::move(*old);
+          bool changed = false;
+          if (auto* value = body.if_contains("value")) {
+            check_value(*value, e.value_type, "value", config.max_value_bytes);
+            e.value = *value;
+            ++e.version;
+            changed = true;
+          }
+          if (body.contains("description")) {
+            e.description = optional_description(body);
+            changed = true;
+          }
+          if (auto* conditions = body.if_contains("conditions")) {
+            e.conditions = conditions->is_null() ? std::vector<Condition>{}
+                                                 : parse_conditions(*conditions, e.value_type,
+                                                                    store.segment_names(tx, project),
+                                                                    config.max_value_bytes);
+            changed = true;
+          }
+          if (!changed) return false;
+          e.updated_at = ctx.clock().now_ms();
+          store.save_entry(tx, project, e, true);
+          return true;
+        });
+        return sdk::Response::data(entry_json(e));
+      });
+
+  add(ctx, "DELETE", "/config/:key", "config:write", "Delete a config key", "DELETE_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        write(ctx, store, project, [&](soci::session& tx) {
+          if (!store.delete_entry(tx, project, req.param("key"))) throw sdk::ApiError::not_found("no such config key");
+          return true;
+        });
+        return sdk::Response::data({{"deleted", true}, {"key", req.param("key")}});
+      });
+
+  // --- segments ------------------------------------------------------------------------------------
+  add(ctx, "GET", "/segments", "config:read", "List segments (system ones first seeded at provisioning)",
+      "LIST_FAILED", [&ctx, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        auto s = ctx.database().session();
+        json::array rows;
+        for (auto& seg : store.segments(*s, project)) rows.push_back(segment_json(seg));
+        return sdk::Response::data(std::move(rows));
+      });
+
+  add(ctx, "POST", "/segments", "config:write", "Create a custom segment", "SET_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        Segment seg;
+        apply_segment_body(seg, req.json_object(), false);
+        write(ctx, store, project, [&](soci::session& tx) {
+          if (store.segment(tx, project, seg.name))
+            throw sdk::ApiError::conflict("SEGMENT_EXISTS", "a segment with this name exists", {{"name", seg.name}});
+          seg.created_at = seg.updated_at = ctx.clock().now_ms();
+          store.save_segment(tx, project, seg, false);
+          return true;
+        });
+        return sdk::Response::data(segment_json(seg), 201);
+      });
+
+  add(ctx, "PATCH", "/segments/:name", "config:write", "Change a custom segment's description, match or rules",
+      "UPDATE_FAILED", [&ctx, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        auto body = req.json_object();
+        Segment seg;
+        write(ctx, store, project, [&](soci::session& tx) {
+          auto old = store.segment(tx, project, req.param("name"));
+          if (!old) throw sdk::ApiError::not_found("no such segment");
+          if (old->is_system)
+            throw sdk::ApiError::conflict("SYSTEM_SEGMENT", "system segments cannot be changed", {{"name", old->name}});
+          seg = std::move(*old);
+          apply_segment_body(seg, body, true);
+          seg.updated_at = ctx.clock().now_ms();
+          store.save_segment(tx, project, seg, true);
+          return true;
+        });
+        return sdk::Response::data(segment_json(seg));
+      });
+
+  add(ctx, "DELETE", "/segments/:name", "config:write", "Delete a custom segment no condition uses",
+      "DELETE_FAILED", [&ctx, &store](const sdk::Request& req) {
+        std::string project = project_of(ctx, req);
+        const std::string& name = req.param("name");
+        write(ctx, store, project, [&](soci::session& tx) {
+          auto seg = store.segment(tx, project, name);
+          if (!seg) throw sdk::ApiError::not_found("no such segment");
+          if (seg->is_system)
+            throw sdk::ApiError::conflict("SYSTEM_SEGMENT", "system segments cannot be deleted", {{"name", name}});
+          json::array users;
+          for (auto& e : store.entries(tx, project))
+            for (auto& c : e.conditions)
+              if (c.segment == name) {
+                users.emplace_back(e.key);
+                break;
+              }
+          if (!users.empty())
+            throw sdk::ApiError::conflict("SEGMENT_IN_USE", "conditions still use this segment",
+                                          {{"name", name}, {"keys", users}});
+          store.delete_segment(tx, project, name);
+          return true;
+        });
+        return sdk::Response::data({{"deleted", true}, {"name", name}});
+      });
+}
+
+}  // namespace remote_config

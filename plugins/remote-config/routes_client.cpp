@@ -1,0 +1,90 @@
+#include <algorithm>
+
+#include "ambit/sdk/projects.hpp"
+#include "routes.hpp"
+
+namespace sdk = ambit::sdk;
+
+namespace remote_config {
+namespace {
+
+constexpr std::size_t kMaxContextValue = 256;
+
+/// The evaluation context from the query string: user_id, platform,
+/// app_version, country and attr.<name>.
+EvalContext context_of(const sdk::Request& req) {
+  EvalContext ctx;
+  for (const auto& [name, value] : req.query_params) {
+    if (value.size() > kMaxContextValue)
+      throw sdk::ApiError::invalid_input(name + " is longer than 256 characters", name);
+    if (name == "user_id") {
+      ctx.user_id = value;
+    } else if (name == "platform") {
+      ctx.platform = value;
+      std::transform(ctx.platform.begin(), ctx.platform.end(), ctx.platform.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+    } else if (name == "app_version") {
+      ctx.app_version = value;
+      ctx.app_semver = parse_semver(value);
+    } else if (name == "country") {
+      ctx.country = value;
+      std::transform(ctx.country.begin(), ctx.country.end(), ctx.country.begin(),
+                     [](unsigned char c) { return std::toupper(c); });
+    } else if (name.size() > 5 && name.compare(0, 5, "attr.") == 0) {
+      ctx.attributes.emplace_back(name.substr(5), value);
+    }
+  }
+  return ctx;
+}
+
+/// If-None-Match (RFC 9110 13.1.2): "*" or a list of entity tags, compared weakly.
+bool none_match(std::string_view header, std::string_view quoted_etag) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto tag = header.substr(0, comma);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
+    if (tag == "*" || tag == quoted_etag) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
+  sdk::RouteSpec r;
+  r.method = "GET";
+  r.path = "/v1/client/config";
+  r.summary = "The project's config evaluated for this client (project key); ETag / If-None-Match";
+  r.tags = {"remote_config"};
+  r.may_block = false;  // the hot path: memory only unless a cache misses
+  r.handler = [&ctx, &cache](const sdk::Request& req) {
+    auto project = sdk::projects(ctx).resolve_client(req);
+    if (project->status != "active")
+      throw sdk::ApiError(503, "PROJECT_NOT_ACTIVE", "the project is not active yet; retry later",
+                          {{"status", project->status}});
+    EvalContext context = context_of(req);
+    auto compiled = cache.get(req, project->id);
+    auto if_none_match = req.header("If-None-Match");
+    Evaluation result;
+    compiled->evaluate(context, !if_none_match, result);
+    std::string quoted = "\"" + result.etag + "\"";
+    if (if_none_match && none_match(*if_none_match, quoted))
+      return sdk::Response::empty(304).with_header("ETag", quoted).with_header("Cache-Control", "no-cache");
+    if (if_none_match) compiled->evaluate(context, true, result);  // changed: now the body too
+    sdk::Response response;
+    response.body.reserve(result.config_json.size() + 64);
+    response.body += "{\"data\":{\"config\":";
+    response.body += result.config_json;
+    response.body += ",\"etag\":\"";
+    response.body += result.etag;
+    response.body += "\"}}";
+    return response.with_header("ETag", std::move(quoted)).with_header("Cache-Control", "no-cache");
+  };
+  ctx.add_route(std::move(r));
+}
+
+}  // namespace remote_config
