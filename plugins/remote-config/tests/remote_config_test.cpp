@@ -1,0 +1,359 @@
+// remote-config through the real binary, on SQLite and PostgreSQL: the admin
+// API of seeds/remote-config.txt, segments, evaluation (condition order,
+// segment rules with semantic versions, percentage rollouts) and the client
+// endpoint's ETags.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <thread>
+
+#include "e2e_util.hpp"
+
+using namespace ambit::test;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+std::string str(const json::value& v) { return std::string(v.as_string()); }
+}  // namespace
+
+class RemoteConfig : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    AMBIT_REQUIRE_BACKEND(GetParam());
+    db = std::make_unique<TestDatabase>(GetParam(), dir);
+    config_file = write_config(dir, deployment());
+    owner = bootstrap_owner(config_file);
+    ASSERT_FALSE(owner.key.empty());
+    server = std::make_unique<ServerProcess>(config_file);
+    auto created = create_project(owner.key);
+    project = created.first;
+    client_key = created.second;
+  }
+  json::object deployment(json::object jobs = {}) {
+    return e2e_config(dir, db->url(),
+                      {json::object{{"name", "auth-apikey"}}, json::object{{"name", "projects"}},
+                       json::object{{"name", "remote-config"}}},
+                      {}, jobs);
+  }
+  /// A provisioned project and its client key.
+  std::pair<std::string, std::string> create_project(const std::string& key, std::uint16_t port = 0) {
+    port = port ? port : server->port();
+    auto r = http(port, "POST", "/v1/admin/projects", bearer(key), R"({"name": "App"})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto d = r.json().at("data");
+    std::string id = str(d.at("project").at("id"));
+    EXPECT_TRUE(eventually([&] {
+      auto s = http(port, "GET", "/v1/admin/projects/" + id + "/provisioning-status", bearer(key));
+      return s.json().at("data").at("status").as_string() == "active";
+    }));
+    return {id, str(d.at("api_keys").at("client").at("key"))};
+  }
+  HttpResult admin(const std::string& method, const std::string& path, const std::string& body = {},
+                   const std::string& key = {}) {
+    return http(server->port(), method, "/v1/admin/projects/" + project + path, bearer(key.empty() ? owner.key : key),
+                body);
+  }
+  json::object set(const std::string& body) {
+    auto r = admin("POST", "/config", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().at("data").as_object() : json::object{};
+  }
+  HttpResult client(const std::string& query = {}, Headers extra = {}, const std::string& key = {},
+                    std::uint16_t port = 0) {
+    Headers h = bearer(key.empty() ? client_key : key);
+    for (auto& x : extra) h.push_back(x);
+    return http(port ? port : server->port(), "GET", "/v1/client/config" + query, h);
+  }
+  json::object config_for(const std::string& query = {}) {
+    auto r = client(query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().at("data").at("config").as_object() : json::object{};
+  }
+
+  TempDir dir;
+  std::unique_ptr<TestDatabase> db;
+  std::string config_file;
+  TenantOwner owner;
+  std::unique_ptr<ServerProcess> server;
+  std::string project, client_key;
+};
+
+TEST_P(RemoteConfig, ProvisioningSeedsSystemSegmentsThatCannotBeChanged) {
+  auto r = admin("GET", "/segments");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::map<std::string, bool> names;
+  json::value segments = r.json();
+  for (auto& s : segments.at("data").as_array()) names[str(s.at("name"))] = s.at("is_system").as_bool();
+  for (const char* name : {"all_users", "ios", "android", "web"}) EXPECT_TRUE(names[name]) << name;
+  auto del = admin("DELETE", "/segments/ios");
+  EXPECT_EQ(del.status, 409);
+  EXPECT_EQ(error_code(del), "SYSTEM_SEGMENT");
+  EXPECT_EQ(error_code(admin("PATCH", "/segments/web", R"({"rules": []})")), "SYSTEM_SEGMENT");
+  EXPECT_EQ(admin("DELETE", "/segments/nope").status, 404);
+}
+
+TEST_P(RemoteConfig, UpsertListPatchAndDeleteFollowTheSeed) {
+  auto row = set(R"({"key": "welcome", "value": "hi", "description": "greeting"})");
+  EXPECT_EQ(row.at("key").as_string(), "welcome");
+  EXPECT_EQ(row.at("value").as_string(), "hi");
+  EXPECT_EQ(row.at("value_type").as_string(), "string");  // the default
+  EXPECT_EQ(row.at("description").as_string(), "greeting");
+  EXPECT_TRUE(row.at("conditions").as_array().empty());
+  EXPECT_EQ(row.at("version").as_int64(), 1);
+  EXPECT_TRUE(row.at("created_at").is_string());
+  EXPECT_TRUE(row.at("updated_at").is_string());
+
+  auto again = set(R"({"key": "welcome", "value": "hello"})");  // upsert: same key, next version
+  EXPECT_EQ(again.at("version").as_int64(), 2);
+  EXPECT_EQ(again.at("created_at"), row.at("created_at"));
+  set(R"({"key": "alpha", "value": 3, "value_type": "number"})");
+
+  auto list = admin("GET", "/config");
+  ASSERT_EQ(list.status, 200);
+  auto rows = list.json().at("data").as_array();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].at("key").as_string(), "alpha");  // ordered by key
+  EXPECT_EQ(rows[1].at("key").as_string(), "welcome");
+  std::string etag = list.header("etag");
+  EXPECT_FALSE(etag.empty());
+
+  auto described = admin("PATCH", "/config/welcome", R"({"description": null, "unknown": 1})");
+  ASSERT_EQ(described.status, 200) << described.body;
+  EXPECT_EQ(described.json().at("data").at("version").as_int64(), 2);  // no value: same version
+  EXPECT_TRUE(described.json().at("data").at("description").is_null());
+  EXPECT_EQ(described.json().at("data").at("value").as_string(), "hello");
+  auto revalued = admin("PATCH", "/config/welcome", R"({"value": "hey"})");
+  ASSERT_EQ(revalued.status, 200);
+  EXPECT_EQ(revalued.json().at("data").at("version").as_int64(), 3);
+  EXPECT_NE(admin("GET", "/config").header("etag"), etag);  // every write moves the version hash
+  EXPECT_EQ(admin("PATCH", "/config/missing", R"({"value": "x"})").status, 404);
+  EXPECT_EQ(error_code(admin("PATCH", "/config/missing", R"({"value": "x"})")), "NOT_FOUND");
+
+  auto deleted = admin("DELETE", "/config/welcome");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(deleted.json().at("data").at("deleted"), json::value(true));
+  EXPECT_EQ(admin("DELETE", "/config/welcome").status, 404);
+  EXPECT_EQ(admin("GET", "/config").json().at("data").as_array().size(), 1u);
+}
+
+TEST_P(RemoteConfig, BadInputIs400NamingTheField) {
+  struct Case {
+    std::string body, field;
+  };
+  for (const Case& c : {
+           Case{R"({"value": "x"})", "key"},
+           Case{R"({"key": "9starts-with-digit", "value": "x"})", "key"},
+           Case{R"({"key": "has space", "value": "x"})", "key"},
+           Case{R"({"key": ")" + std::string(129, 'k') + R"(", "value": "x"})", "key"},
+           Case{R"({"key": "k"})", "value"},
+           Case{R"({"key": "k", "value": 1})", "value"},
+           Case{R"({"key": "k", "value": "1", "value_type": "number"})", "value"},
+           Case{R"({"key": "k", "value": "true", "value_type": "boolean"})", "value"},
+           Case{R"({"key": "k", "value": 1, "value_type": "integer"})", "value_type"},
+           Case{R"({"key": "k", "value": "x", "conditions": {}})", "conditions"},
+           Case{R"({"key": "k", "value": "x", "conditions": [{"value": "y"}]})", "conditions[0]"},
+           Case{R"({"key": "k", "value": "x", "conditions": [{"segment": "ios"}]})", "conditions[0].value"},
+           Case{R"({"key": "k", "value": "x", "conditions": [{"segment": "ios", "value": 2}]})", "conditions[0].value"},
+           Case{R"({"key": "k", "value": "x", "conditions": [{"percentage": -1, "value": "y"}]})",
+                "conditions[0].percentage"},
+           Case{R"({"key": "k", "value": "x", "conditions": [{"percentage": 100.5, "value": "y"}]})",
+                "conditions[0].percentage"},
+           Case{R"({"key": "k", "value": "x", "conditions": [{"segment": "ios", "value": "a"}, {"segment": "martians", "value": "b"}]})",
+                "conditions[1].segment"},
+       }) {
+    auto r = admin("POST", "/config", c.body);
+    EXPECT_EQ(r.status, 400) << c.body << " -> " << r.body;
+    if (r.status == 400) {
+      EXPECT_EQ(error_code(r), "INVALID_INPUT");
+      EXPECT_EQ(str(r.json().at("error").at("details").at("field")), c.field) << c.body;
+    }
+  }
+  // The edges pass: 0 and 100 percent, any JSON for value_type json.
+  set(R"({"key": "k", "value": {"a": [1, 2]}, "value_type": "json",
+          "conditions": [{"percentage": 0, "value": null}, {"percentage": 100, "value": [3]}]})");
+  EXPECT_EQ(admin("PATCH", "/config/k", R"({"conditions": [{"segment": "nope", "value": 1}]})").status, 400);
+  EXPECT_TRUE(admin("GET", "/config").json().at("data").as_array().size() == 1);  // nothing half-written
+}
+
+TEST_P(RemoteConfig, TheClientEndpointEvaluatesAndAnswers304WhileNothingChanged) {
+  set(R"({"key": "banner", "value": "default",
+          "conditions": [{"name": "ios users", "segment": "ios", "value": "for ios"},
+                         {"segment": "all_users", "value": "everyone else"}]})");
+  set(R"({"key": "limit", "value": 10, "value_type": "number"})");
+  auto r = client("?platform=iOS&user_id=u1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = r.json().at("data");
+  EXPECT_EQ(d.at("config").at("banner").as_string(), "for ios");  // first match wins; platform is case-blind
+  EXPECT_EQ(d.at("config").at("limit").as_int64(), 10);
+  std::string etag = r.header("etag");
+  EXPECT_EQ(etag, "\"" + str(d.at("etag")) + "\"");
+  EXPECT_EQ(r.header("cache-control"), "no-cache");
+  EXPECT_EQ(config_for("?platform=android").at("banner").as_string(), "everyone else");
+
+  auto same = client("?platform=ios&user_id=u1", {{"If-None-Match", etag}});
+  EXPECT_EQ(same.status, 304);
+  EXPECT_TRUE(same.body.empty());
+  EXPECT_EQ(same.header("etag"), etag);
+  EXPECT_EQ(client("?platform=ios&user_id=u1", {{"If-None-Match", "\"other\", W/" + etag}}).status, 304);
+  EXPECT_EQ(client("?platform=ios&user_id=u1", {{"If-None-Match", "\"other\""}}).status, 200);
+
+  // A change this context cannot see keeps the ETag; one it can see moves it.
+  set(R"({"key": "banner", "value": "default",
+          "conditions": [{"name": "ios users", "segment": "ios", "value": "for ios"},
+                         {"segment": "android", "value": "for android"},
+                         {"segment": "all_users", "value": "everyone else"}]})");
+  EXPECT_EQ(client("?platform=ios&user_id=u1", {{"If-None-Match", etag}}).status, 304);
+  EXPECT_EQ(config_for("?platform=android").at("banner").as_string(), "for android");
+  ASSERT_EQ(admin("PATCH", "/config/limit", R"({"value": 20})").status, 200);
+  auto changed = client("?platform=ios&user_id=u1", {{"If-None-Match", etag}});
+  ASSERT_EQ(changed.status, 200);
+  EXPECT_EQ(changed.json().at("data").at("config").at("limit").as_int64(), 20);
+  EXPECT_NE(changed.header("etag"), etag);
+}
+
+TEST_P(RemoteConfig, CustomSegmentsMatchOnVersionsCountriesUsersAndAttributes) {
+  auto seg = admin("POST", "/segments", R"({"name": "eu-modern", "description": "new app in the EU", "match": "all",
+      "rules": [{"attribute": "app_version", "operator": "semver_gte", "value": "2.1.0"},
+                {"attribute": "country", "operator": "in", "values": ["de", "FR"]}]})");
+  ASSERT_EQ(seg.status, 201) << seg.body;
+  EXPECT_EQ(seg.json().at("data").at("is_system"), json::value(false));
+  EXPECT_EQ(admin("POST", "/segments", R"({"name": "eu-modern", "rules": []})").status, 409);
+  ASSERT_EQ(admin("POST", "/segments", R"({"name": "staff", "match": "any",
+      "rules": [{"attribute": "user_id", "operator": "in", "values": ["alice", "bob"]},
+                {"attribute": "attr.plan", "operator": "eq", "value": "internal"}]})").status, 201);
+  for (const char* bad : {R"({"name": "Bad Name", "rules": []})", R"({"name": "x"})",
+                          R"({"name": "x", "rules": [{"attribute": "shoe_size", "operator": "eq", "value": "9"}]})",
+                          R"({"name": "x", "rules": [{"attribute": "app_version", "operator": "semver_gt", "value": "two"}]})",
+                          R"({"name": "x", "rules": [{"attribute": "country", "operator": "like", "value": "D"}]})",
+                          R"({"name": "x", "match": "most", "rules": []})"})
+    EXPECT_EQ(admin("POST", "/segments", bad).status, 400) << bad;
+
+  set(R"({"key": "theme", "value": "plain", "conditions": [
+          {"segment": "staff", "value": "staff"}, {"segment": "eu-modern", "value": "eu"}]})");
+  EXPECT_EQ(config_for("?app_version=2.1.0&country=DE").at("theme").as_string(), "eu");
+  EXPECT_EQ(config_for("?app_version=2.10.0&country=fr").at("theme").as_string(), "eu");  // 2.10 > 2.1
+  EXPECT_EQ(config_for("?app_version=2.1.0-beta.1&country=DE").at("theme").as_string(), "plain");  // pre-release < release
+  EXPECT_EQ(config_for("?app_version=2.0.9&country=DE").at("theme").as_string(), "plain");
+  EXPECT_EQ(config_for("?app_version=3&country=US").at("theme").as_string(), "plain");
+  EXPECT_EQ(config_for("?country=DE").at("theme").as_string(), "plain");  // an absent attribute never matches
+  EXPECT_EQ(config_for("?app_version=garbage&country=DE").at("theme").as_string(), "plain");
+  EXPECT_EQ(config_for("?user_id=bob&app_version=2.2.0&country=DE").at("theme").as_string(), "staff");  // order
+  EXPECT_EQ(config_for("?attr.plan=internal").at("theme").as_string(), "staff");
+
+  auto in_use = admin("DELETE", "/segments/staff");
+  EXPECT_EQ(in_use.status, 409);
+  EXPECT_EQ(error_code(in_use), "SEGMENT_IN_USE");
+  EXPECT_EQ(in_use.json().at("error").at("details").at("keys").at(0).as_string(), "theme");
+  auto patched = admin("PATCH", "/segments/eu-modern", R"({"rules": [{"attribute": "country", "operator": "eq", "value": "US"}]})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(config_for("?country=us").at("theme").as_string(), "eu");  // the segment change is live
+  ASSERT_EQ(admin("PATCH", "/config/theme", R"({"conditions": []})").status, 200);
+  EXPECT_EQ(admin("DELETE", "/segments/staff").status, 200);
+}
+
+TEST_P(RemoteConfig, PercentageRolloutsAreStickyMonotonicAndEven) {
+  set(R"({"key": "new_ui", "value": false, "value_type": "boolean",
+          "conditions": [{"percentage": 30, "value": true}]})");
+  HttpConnection conn(server->port());
+  auto in_rollout = [&](int user) {
+    auto r = conn.request("GET", "/v1/client/config?user_id=user-" + std::to_string(user), bearer(client_key));
+    return r.json().at("data").at("config").at("new_ui").as_bool();
+  };
+  constexpr int kUsers = 10000;
+  std::vector<bool> at30(kUsers);
+  int count = 0;
+  for (int u = 0; u < kUsers; ++u) count += (at30[static_cast<std::size_t>(u)] = in_rollout(u)) ? 1 : 0;
+  EXPECT_NEAR(count / double(kUsers), 0.30, 0.02) << count;
+  for (int u = 0; u < 200; ++u) EXPECT_EQ(in_rollout(u), at30[static_cast<std::size_t>(u)]) << "user-" << u;  // sticky
+
+  ASSERT_EQ(admin("PATCH", "/config/new_ui", R"({"conditions": [{"percentage": 40, "value": true}]})").status, 200);
+  int count40 = 0;
+  for (int u = 0; u < kUsers; ++u) {
+    bool now_in = in_rollout(u);
+    count40 += now_in ? 1 : 0;
+    if (at30[static_cast<std::size_t>(u)] && !now_in) ADD_FAILURE() << "user-" << u << " left the rollout";
+  }
+  EXPECT_NEAR(count40 / double(kUsers), 0.40, 0.02);
+  EXPECT_EQ(config_for("").at("new_ui"), json::value(false));  // no user_id: a percentage never matches
+}
+
+TEST_P(RemoteConfig, ProjectsAndTenantsAreIsolated) {
+  set(R"({"key": "secret_flag", "value": "A only"})");
+  auto [other_project, other_key] = create_project(owner.key);
+  auto r = http(server->port(), "POST", "/v1/admin/projects/" + other_project + "/config", bearer(owner.key),
+                R"({"key": "b_flag", "value": "B only"})");
+  ASSERT_EQ(r.status, 201);
+  auto a = config_for();
+  EXPECT_TRUE(a.contains("secret_flag"));
+  EXPECT_FALSE(a.contains("b_flag"));
+  auto b = client("", {}, other_key).json().at("data").at("config").as_object();
+  EXPECT_TRUE(b.contains("b_flag"));
+  EXPECT_FALSE(b.contains("secret_flag"));
+
+  auto tenant_b = create_tenant(server->port(), owner.key, "b@example.com", "Tenant B");
+  for (auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/config"}, {"PATCH", "/config/secret_flag"}, {"DELETE", "/config/secret_flag"},
+           {"GET", "/segments"}, {"POST", "/segments"}}) {
+    auto res = admin(method, path, R"({"value": "stolen", "name": "x", "rules": []})", tenant_b.key);
+    EXPECT_EQ(res.status, 404) << method << " " << path << ": " << res.body;
+  }
+  EXPECT_EQ(admin("POST", "/config", R"({"key": "x", "value": "y"})", tenant_b.key).status, 404);
+  EXPECT_EQ(client("", {}, owner.key).status, 401);  // a tenant key is not a project key
+  EXPECT_EQ(config_for().at("secret_flag").as_string(), "A only");
+}
+
+TEST_P(RemoteConfig, RevokedKeysAndInactiveProjectsAreRefused) {
+  // A revoked key: 401 at once.
+  std::string key_id;
+  json::value details = admin("GET", "").json();
+  for (auto& k : details.at("data").at("api_keys").as_array())
+    if (k.at("key_type").as_string() == "client") key_id = str(k.at("id"));
+  ASSERT_EQ(client().status, 200);
+  ASSERT_EQ(admin("DELETE", "/api-keys/" + key_id).status, 200);
+  auto revoked = client();
+  EXPECT_EQ(revoked.status, 401);
+  EXPECT_EQ(revoked.json().at("error").at("details").at("reason").as_string(), "revoked");
+
+  // A project still provisioning (this process runs no jobs): 503 PROJECT_NOT_ACTIVE.
+  ServerProcess no_jobs(write_config(dir, deployment({{"enabled", false}}), "no-jobs.json"));
+  auto created = http(no_jobs.port(), "POST", "/v1/admin/projects", bearer(owner.key), R"({"name": "Later"})");
+  ASSERT_EQ(created.status, 201);
+  std::string key = str(created.json().at("data").at("api_keys").at("client").at("key"));
+  auto waiting = client("", {}, key, no_jobs.port());
+  EXPECT_EQ(waiting.status, 503);
+  EXPECT_EQ(error_code(waiting), "PROJECT_NOT_ACTIVE");
+  EXPECT_EQ(waiting.json().at("error").at("details").at("status").as_string(), "provisioning");
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, RemoteConfig, ::testing::ValuesIn(test_backends()), backend_param_name);
+
+class RemoteConfigOnPostgres : public RemoteConfig {};
+
+TEST_P(RemoteConfigOnPostgres, WritesReachOtherProcessesWithinASecondAndTheHashStaysFresh) {
+  ServerProcess other(write_config(dir, deployment(), "other.json"));
+  set(R"({"key": "motd", "value": "v1"})");
+  ASSERT_EQ(client("", {}, "", other.port()).json().at("data").at("config").at("motd").as_string(), "v1");  // cached
+  ASSERT_EQ(admin("PATCH", "/config/motd", R"({"value": "v2"})").status, 200);
+  EXPECT_TRUE(eventually(
+      [&] { return client("", {}, "", other.port()).json().at("data").at("config").at("motd").as_string() == "v2"; },
+      1s));
+
+  // Concurrent writers in two processes: the stored hash is the hash of the final state.
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 16; ++i)
+    writers.emplace_back([&, i] {
+      std::uint16_t port = i % 2 ? other.port() : server->port();
+      auto r = http(port, "POST", "/v1/admin/projects/" + project + "/config", bearer(owner.key),
+                    R"({"key": "k)" + std::to_string(i) + R"(", "value": "x"})");
+      EXPECT_EQ(r.status, 201) << r.body;
+    });
+  for (auto& t : writers) t.join();
+  std::string after_race = admin("GET", "/config").header("etag");
+  set(R"({"key": "probe", "value": "x"})");  // change and change back, one at a time
+  ASSERT_EQ(admin("DELETE", "/config/probe").status, 200);
+  EXPECT_EQ(admin("GET", "/config").header("etag"), after_race);
+  EXPECT_EQ(client("", {}, "", other.port()).json().at("data").at("config").as_object().size(), 17u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, RemoteConfigOnPostgres, ::testing::Values(Backend::postgresql), backend_param_name);
