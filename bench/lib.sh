@@ -45,6 +45,18 @@ bench_init() {
 # Stops the servers this scenario started (by their pids) and removes the
 # temp dir.
 bench_cleanup() {
+  bench_cleanup_servers
+  if [[ -n ${BENCH_TMP} && -d ${BENCH_TMP} ]]; then
+    if [[ ${BENCH_KEEP_TMP:-0} == 1 ]]; then
+      ambit_log "kept ${BENCH_TMP}"
+    else
+      rm -rf "${BENCH_TMP}"
+    fi
+  fi
+}
+
+# Stops the servers this scenario started so far (by their pids).
+bench_cleanup_servers() {
   local pid tries
   for pid in "${BENCH_PIDS[@]}"; do
     kill -TERM "${pid}" 2>/dev/null || continue
@@ -56,13 +68,6 @@ bench_cleanup() {
     wait "${pid}" 2>/dev/null || true
   done
   BENCH_PIDS=()
-  if [[ -n ${BENCH_TMP} && -d ${BENCH_TMP} ]]; then
-    if [[ ${BENCH_KEEP_TMP:-0} == 1 ]]; then
-      ambit_log "kept ${BENCH_TMP}"
-    else
-      rm -rf "${BENCH_TMP}"
-    fi
-  fi
 }
 
 # bench_wait_http URL PID LOG: waits until URL answers 2xx, failing early
@@ -88,7 +93,7 @@ bench_wait_http() {
 # bench_ambit ARGS...: runs the ambit binary in the foreground with the
 # scenario's environment, e.g. `bench_ambit bootstrap --config F --email E`.
 bench_ambit() {
-  AMBIT_DATA_DIR="${BENCH_TMP}/ambit-data" AMBIT_LOG_LEVEL="${AMBIT_LOG_LEVEL:-warn}" \
+  AMBIT_DATA_DIR="${BENCH_AMBIT_DATA:-${BENCH_TMP}/ambit-data}" AMBIT_LOG_LEVEL="${AMBIT_LOG_LEVEL:-warn}" \
     "${AMBIT_BIN}" "$@"
 }
 
@@ -97,11 +102,12 @@ bench_ambit() {
 bench_start_ambit() {
   local config="$1"
   [[ -x ${AMBIT_BIN} ]] || { ambit_error "${AMBIT_BIN} not built (run scripts/bench)"; return 1; }
-  mkdir -p "${BENCH_TMP}/ambit-data"
+  local data="${BENCH_AMBIT_DATA:-${BENCH_TMP}/ambit-data}"
+  mkdir -p "${data}"
   BENCH_AMBIT_PORT="$(ambit_free_port)"
   BENCH_AMBIT_URL="http://127.0.0.1:${BENCH_AMBIT_PORT}"
   AMBIT_LISTEN="127.0.0.1:${BENCH_AMBIT_PORT}" \
-    AMBIT_DATA_DIR="${BENCH_TMP}/ambit-data" \
+    AMBIT_DATA_DIR="${data}" \
     AMBIT_LOG_LEVEL="${AMBIT_LOG_LEVEL:-warn}" \
     "${AMBIT_BIN}" serve --config "${config}" \
     </dev/null >>"${BENCH_TMP}/ambit.log" 2>&1 &
@@ -200,7 +206,7 @@ bench_mean_spread() {
 bench_pair() {
   local name="$1" url_a="$2" url_b="$3"
   shift 3
-  local -a rps_a=() rps_b=()
+  local -a rps_a=() rps_b=() p99_a=() p99_b=()
   local round label url rps p50 p99 errors
 
   if ((BENCH_WARMUP_SECONDS > 0)); then
@@ -215,18 +221,28 @@ bench_pair() {
       [[ -n ${rps:-} ]] || { ambit_error "wrk run failed for ${url}"; return 1; }
       printf '%-10s %-6s round=%d  req/s=%-10s p50=%sms  p99=%sms  errors=%s\n' \
         "${name}" "${label}" "${round}" "${rps}" "${p50}" "${p99}" "${errors}"
-      if [[ ${label} == "${BENCH_LABEL_A}" ]]; then rps_a+=("${rps}"); else rps_b+=("${rps}"); fi
+      if [[ ${label} == "${BENCH_LABEL_A}" ]]; then
+        rps_a+=("${rps}")
+        p99_a+=("${p99}")
+      else
+        rps_b+=("${rps}")
+        p99_b+=("${p99}")
+      fi
     done
   done
 
-  local mean_a spread_a mean_b spread_b
+  local mean_a spread_a mean_b spread_b p99_mean_a p99_mean_b ignored
   read -r mean_a spread_a < <(bench_mean_spread "${rps_a[@]}")
   read -r mean_b spread_b < <(bench_mean_spread "${rps_b[@]}")
+  read -r p99_mean_a ignored < <(bench_mean_spread "${p99_a[@]}")
+  read -r p99_mean_b ignored < <(bench_mean_spread "${p99_b[@]}")
   printf '%-10s %-6s mean req/s=%-10s spread=%s%%\n' "${name}" "${BENCH_LABEL_A}" "${mean_a}" "${spread_a}"
   printf '%-10s %-6s mean req/s=%-10s spread=%s%%\n' "${name}" "${BENCH_LABEL_B}" "${mean_b}" "${spread_b}"
   awk -v n="${name}" -v la="${BENCH_LABEL_A}" -v lb="${BENCH_LABEL_B}" \
-    -v a="${mean_a}" -v b="${mean_b}" -v sa="${spread_a}" -v sb="${spread_b}" 'BEGIN {
+    -v a="${mean_a}" -v b="${mean_b}" -v sa="${spread_a}" -v sb="${spread_b}" \
+    -v pa="${p99_mean_a}" -v pb="${p99_mean_b}" 'BEGIN {
       printf "%-10s ratio  %s/%s=%.3f  noise: %s %s%%, %s %s%%\n", n, la, lb, (b > 0 ? a / b : 0), la, sa, lb, sb
+      printf "%-10s p99    %s=%.3fms %s=%.3fms  %s/%s=%.2f\n", n, la, pa, lb, pb, la, lb, (pb > 0 ? pa / pb : 0)
     }'
 }
 

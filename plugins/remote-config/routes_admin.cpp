@@ -25,6 +25,17 @@ void add(sdk::Context& ctx, std::string method, std::string path, std::string sc
   ctx.add_route(std::move(r));
 }
 
+/// Insert the system segments the project lacks (the caller holds the project's lock).
+void add_system_segments(sdk::Context& ctx, Store& store, const std::string& project_id, soci::session& tx) {
+  auto existing = store.segment_names(tx, project_id);
+  std::int64_t now = ctx.clock().now_ms();
+  for (auto s : system_segments()) {
+    if (existing.count(s.name)) continue;
+    s.created_at = s.updated_at = now;
+    store.save_segment(tx, project_id, s, false);
+  }
+}
+
 /// Run a change to a project's config: serialized per project (an advisory
 /// lock on PostgreSQL, the write lock on SQLite), the version hash recomputed
 /// and the change published in the same transaction.
@@ -32,6 +43,9 @@ template <class F>
 void write(sdk::Context& ctx, Store& store, const std::string& project_id, F&& change) {
   ctx.database().transaction([&](soci::session& tx) {
     ctx.database().lock_in_transaction(tx, "remote-config:" + project_id);
+    // A project provisioned before this plugin was loaded has no system
+    // segments yet: seed them with its first write (idempotent).
+    if (store.version_hash(tx, project_id).empty()) add_system_segments(ctx, store, project_id, tx);
     if (!change(tx)) return;
     store.recompute_hash(tx, project_id, ctx.clock().now_ms());
     ctx.events().publish(tx, kConfigChangedTopic, project_id);
@@ -55,16 +69,11 @@ std::optional<std::string> optional_description(const json::object& body) {
 
 void seed_system_segments(sdk::Context& ctx, Store& store, const std::string& project_id, soci::session& tx) {
   ctx.database().lock_in_transaction(tx, "remote-config:" + project_id);
-  auto existing = store.segment_names(tx, project_id);
-  std::int64_t now = ctx.clock().now_ms();
-  for (auto s : system_segments()) {
-    if (existing.count(s.name)) continue;
-    s.created_at = s.updated_at = now;
-    store.save_segment(tx, project_id, s, false);
-  }
-  store.recompute_hash(tx, project_id, now);
+  add_system_segments(ctx, store, project_id, tx);
+  store.recompute_hash(tx, project_id, ctx.clock().now_ms());
   ctx.events().publish(tx, kConfigChangedTopic, project_id);
 }
+
 
 void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store) {
   // --- config entries ------------------------------------------------------------------------------
@@ -201,6 +210,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
           if (old->is_system)
             throw sdk::ApiError::conflict("SYSTEM_SEGMENT", "system segments cannot be changed", {{"name", old->name}});
           seg = std::move(*old);
+          if (!body.contains("description") && !body.contains("match") && !body.contains("rules")) return false;
           apply_segment_body(seg, body, true);
           seg.updated_at = ctx.clock().now_ms();
           store.save_segment(tx, project, seg, true);

@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include <algorithm>
+
 #include "digest.hpp"
 
 namespace json = boost::json;
@@ -58,6 +60,8 @@ std::vector<Entry> Store::entries(soci::session& s, const std::string& project_i
                                             << " FROM remote_config_entries WHERE project_id = :p ORDER BY config_key",
                                   soci::use(project_id));
   for (auto& r : rows) out.push_back(entry_from(r));
+  // Byte order on both databases (PostgreSQL's ORDER BY follows its collation).
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   return out;
 }
 
@@ -101,6 +105,7 @@ std::vector<Segment> Store::segments(soci::session& s, const std::string& projec
                                             << " FROM remote_config_segments WHERE project_id = :p ORDER BY name",
                                   soci::use(project_id));
   for (auto& r : rows) out.push_back(segment_from(r));
+  std::sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) { return a.name < b.name; });
   return out;
 }
 

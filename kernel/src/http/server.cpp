@@ -128,20 +128,45 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(sdk::Response r) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_ ? version_ : 11);
-    res->set(http::field::server, "ambit");
-    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res->insert(k, v);
-    res->body() = std::move(r.body);
-    res->keep_alive(keep_alive_ && !server_.draining());
-    res->prepare_payload();
+    bool keep = keep_alive_ && !server_.draining();
+    serialize(r, keep);
     stream_.expires_after(server_.limits().body_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+    net::async_write(stream_, net::buffer(out_), [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
       self->busy_ = false;
       self->headers_.reset();
-      if (ec || !res->keep_alive()) return self->close();
+      if (ec || !keep) return self->close();
       self->do_read();
     });
+  }
+
+  /// The response as one buffer, written with one send: cheaper than Beast's
+  /// serializer on the hot path. `out_` keeps its capacity between requests.
+  void serialize(const sdk::Response& r, bool keep) {
+    const unsigned version = version_ ? version_ : 11;
+    out_.clear();
+    out_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out_ += std::to_string(r.status);
+    out_ += ' ';
+    out_ += http::obsolete_reason(static_cast<http::status>(r.status));
+    out_ += "\r\nServer: ambit\r\n";
+    auto header = [this](std::string_view name, std::string_view value) {
+      // A CR or LF from a handler would split the response: drop such a header.
+      if (name.find_first_of("\r\n:") != std::string_view::npos || value.find_first_of("\r\n") != std::string_view::npos)
+        return;
+      out_ += name;
+      out_ += ": ";
+      out_ += value;
+      out_ += "\r\n";
+    };
+    if (!r.content_type.empty()) header("Content-Type", r.content_type);
+    for (auto& [k, v] : r.headers) header(k, v);
+    // No body, and no Content-Length, for 1xx, 204 and 304 (RFC 9110 8.6).
+    bool bodyless = r.status < 200 || r.status == 204 || r.status == 304;
+    if (!bodyless) header("Content-Length", std::to_string(r.body.size()));
+    if (!keep && version != 10) header("Connection", "close");
+    if (keep && version == 10) header("Connection", "keep-alive");
+    out_ += "\r\n";
+    if (!bodyless) out_ += r.body;
   }
 
   void close() {
@@ -153,6 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   HttpServer& server_;
   beast::flat_buffer buffer_;
+  std::string out_;  ///< the response being written
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<BeastHeaders> headers_;
   bool keep_alive_ = true;

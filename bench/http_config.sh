@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Scenario "config": the client config endpoint, the product's hot path.
+# A project with 20 keys of 3 conditions each (a segment, a percentage, and
+# a custom segment with a semantic-version rule plus a percentage):
+#   config200  GET /v1/client/config, a distinct user_id per request (wrk Lua),
+#              against nginx serving a static file of the same size;
+#   config304  the same with If-None-Match: each server's own ETag -> 304;
+#   upserts    POST .../config on SQLite and on PostgreSQL (req/s only).
+# Targets: 200 path >= 0.5x nginx, 304 path >= 0.7x nginx, p99 <= 2x nginx's.
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+# shellcheck source=bench/lib.sh
+source "${AMBIT_ROOT}/bench/lib.sh"
+
+# config_project URL OWNER_KEY: creates a provisioned project with 20 keys;
+# prints "<project id> <client key>".
+config_project() {
+  local url="$1" key="$2" created project client i
+  created="$(curl -sf -X POST -H "Authorization: Bearer ${key}" -d '{"name": "bench"}' "${url}/v1/admin/projects")"
+  project="$(sed -n 's/.*"project":{"id":"\([^"]*\)".*/\1/p' <<<"${created}")"
+  client="$(sed -n 's/.*"client":{[^}]*"key":"\([^"]*\)".*/\1/p' <<<"${created}")"
+  [[ -n ${project} && -n ${client} ]] || { ambit_error "cannot create a project: ${created}"; return 1; }
+  for i in $(seq 1 100); do
+    curl -sf -H "Authorization: Bearer ${key}" "${url}/v1/admin/projects/${project}/provisioning-status" |
+      grep -q '"status":"active"' && break
+    sleep 0.1
+  done
+  curl -sf -X POST -H "Authorization: Bearer ${key}" "${url}/v1/admin/projects/${project}/segments" \
+    -d '{"name": "modern", "rules": [{"attribute": "app_version", "operator": "semver_gte", "value": "2.0.0"}]}' \
+    >/dev/null
+  for i in $(seq 0 19); do
+    curl -sf -X POST -H "Authorization: Bearer ${key}" "${url}/v1/admin/projects/${project}/config" -d '{
+      "key": "feature_'"${i}"'", "value": "default value of feature '"${i}"'",
+      "conditions": [
+        {"segment": "android", "value": "android value of feature '"${i}"'"},
+        {"percentage": 30, "value": "rollout value of feature '"${i}"'"},
+        {"segment": "modern", "percentage": 50, "value": "modern value of feature '"${i}"'"}]}' >/dev/null
+  done
+  echo "${project} ${client}"
+}
+
+# upsert_rate LABEL CONFIG: req/s of admin upserts against a fresh server.
+upsert_rate() {
+  local label="$1" config="$2" key project client rps p50 p99 errors
+  export BENCH_AMBIT_DATA="${BENCH_TMP}/data-${label}"
+  key="$(bench_ambit bootstrap --config "${config}" --email "bench-${label}@example.com" |
+    sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')"
+  bench_start_ambit "${config}"
+  read -r project client < <(config_project "${BENCH_AMBIT_URL}" "${key}")
+  read -r rps p50 p99 errors < <(BENCH_PROJECT="${project}" BENCH_CONNECTIONS=8 \
+    bench_wrk "${BENCH_SECONDS}" "${BENCH_AMBIT_URL}" -s "${BENCH_DIR}/config_upserts.lua" \
+    -H "Authorization: Bearer ${key}" -H "Content-Type: application/json")
+  printf '%-10s %-10s req/s=%-10s p50=%sms  p99=%sms  errors=%s  (wrk -c8)\n' upserts "${label}" "${rps}" "${p50}" \
+    "${p99}" "${errors}"
+}
+
+main() {
+  bench_init
+  trap 'bench_cleanup; ambit_pg_stop' EXIT
+  local key project client etag nginx_etag
+  key="$(bench_ambit bootstrap --config "${BENCH_DIR}/bench-config.json" --email bench@example.com |
+    sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')"
+  [[ -n ${key} ]] || { ambit_error "bootstrap printed no key"; return 1; }
+  bench_start_ambit "${BENCH_DIR}/bench-config.json"
+  bench_start_nginx
+  read -r project client < <(config_project "${BENCH_AMBIT_URL}" "${key}")
+  local query="/v1/client/config?platform=ios&app_version=2.3.0&country=DE&user_id=fixed-user"
+  mkdir -p "${BENCH_NGINX_ROOT}/v1/client"
+  curl -sf -H "Authorization: Bearer ${client}" "${BENCH_AMBIT_URL}${query}" >"${BENCH_NGINX_ROOT}/v1/client/config"
+  printf 'config: %s keys x 3 conditions, body %s bytes\n' 20 "$(wc -c <"${BENCH_NGINX_ROOT}/v1/client/config")"
+
+  BENCH_LABEL_A=ambit BENCH_LABEL_B=nginx bench_pair config200 "${BENCH_AMBIT_URL}" "${BENCH_NGINX_URL}" \
+    -s "${BENCH_DIR}/config_users.lua" -H "Authorization: Bearer ${client}"
+
+  etag="$(curl -sf -D - -o /dev/null -H "Authorization: Bearer ${client}" "${BENCH_AMBIT_URL}${query}" |
+    tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')"
+  nginx_etag="$(curl -sf -D - -o /dev/null "${BENCH_NGINX_URL}${query}" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')"
+  [[ -n ${etag} && -n ${nginx_etag} ]] || { ambit_error "no ETag (ambit '${etag}', nginx '${nginx_etag}')"; return 1; }
+  AMBIT_PORT="${BENCH_AMBIT_PORT}" AMBIT_ETAG="${etag}" NGINX_PORT="${BENCH_NGINX_PORT}" NGINX_ETAG="${nginx_etag}" \
+    bench_pair config304 "${BENCH_AMBIT_URL}" "${BENCH_NGINX_URL}" \
+    -s "${BENCH_DIR}/config_not_modified.lua" -H "Authorization: Bearer ${client}"
+  bench_cleanup_servers
+
+  upsert_rate sqlite "${BENCH_DIR}/bench-config.json"
+  bench_cleanup_servers
+  ambit_pg_start >/dev/null
+  local pg_config="${BENCH_TMP}/bench-config-pg.json"
+  sed -e 's|"plugins"|"database": {"url": "'"${AMBIT_TEST_PG_URL}"'", "pool_size": 16}, "plugins"|' \
+    "${BENCH_DIR}/bench-config.json" >"${pg_config}"
+  upsert_rate postgresql "${pg_config}"
+}
+
+main "$@"
