@@ -32,6 +32,7 @@ CompiledConfig::CompiledConfig(const std::string& project_id, std::string versio
   for (const auto& e : entries) {
     Key k;
     k.key = e.key;
+    k.rollout_hash = rollout_hash(e.key);
     k.branches.push_back(branch(e.key, e.value));
     for (const auto& c : e.conditions) {
       Cond cond;
@@ -57,6 +58,7 @@ void CompiledConfig::evaluate(const EvalContext& ctx, bool with_body, Evaluation
     return s == 1;
   };
   Fingerprint acc = project_fp_;
+  std::optional<std::uint64_t> user_hash;  // hashed once, on the first percentage condition
   if (with_body) {
     out.config_json.clear();
     out.config_json += '{';
@@ -69,7 +71,8 @@ void CompiledConfig::evaluate(const EvalContext& ctx, bool with_body, Evaluation
       if (c.segment >= 0 && !in_segment(c.segment)) continue;
       if (c.threshold) {
         if (ctx.user_id.empty()) continue;  // no user, no rollout
-        if (!bucket) bucket = rollout_bucket(k.key, ctx.user_id);
+        if (!user_hash) user_hash = rollout_hash(ctx.user_id);
+        if (!bucket) bucket = rollout_bucket(k.rollout_hash, *user_hash);
         if (*bucket >= *c.threshold) continue;
       }
       chosen = c.branch;

@@ -44,6 +44,7 @@ class CompiledConfig {
   };
   struct Key {
     std::string key;
+    std::uint64_t rollout_hash = 0;  ///< rollout_hash(key)
     std::vector<Cond> conds;
     std::vector<Branch> branches;  ///< [0] is the entry's own value
   };
