@@ -30,11 +30,10 @@ class RemoteConfig : public ::testing::TestWithParam<Backend> {
     project = created.first;
     client_key = created.second;
   }
-  json::object deployment(json::object jobs = {}) {
-    return e2e_config(dir, db->url(),
-                      {json::object{{"name", "auth-apikey"}}, json::object{{"name", "projects"}},
-                       json::object{{"name", "remote-config"}}},
-                      {}, jobs);
+  json::object deployment(json::object jobs = {}, json::object remote_config = {}, bool with_remote_config = true) {
+    json::array plugins{json::object{{"name", "auth-apikey"}}, json::object{{"name", "projects"}}};
+    if (with_remote_config) plugins.push_back(json::object{{"name", "remote-config"}, {"config", remote_config}});
+    return e2e_config(dir, db->url(), plugins, {}, jobs);
   }
   /// A provisioned project and its client key.
   std::pair<std::string, std::string> create_project(const std::string& key, std::uint16_t port = 0) {
@@ -324,6 +323,44 @@ TEST_P(RemoteConfig, RevokedKeysAndInactiveProjectsAreRefused) {
   EXPECT_EQ(waiting.status, 503);
   EXPECT_EQ(error_code(waiting), "PROJECT_NOT_ACTIVE");
   EXPECT_EQ(waiting.json().at("error").at("details").at("status").as_string(), "provisioning");
+}
+
+TEST_P(RemoteConfig, LimitsOnKeysValuesAndQueryStrings) {
+  server.reset();
+  server = std::make_unique<ServerProcess>(
+      write_config(dir, deployment({}, {{"max_keys", 2}, {"max_value_bytes", 16}}), "limits.json"));
+  set(R"({"key": "a", "value": "12345678901234"})");  // 16 bytes serialized, quotes included
+  auto big = admin("POST", "/config", R"({"key": "b", "value": "123456789012345"})");
+  EXPECT_EQ(big.status, 400);
+  EXPECT_EQ(str(big.json().at("error").at("details").at("field")), "value");
+  auto big_condition = admin("POST", "/config", R"({"key": "b", "value": "x",
+      "conditions": [{"segment": "ios", "value": "123456789012345"}]})");
+  EXPECT_EQ(str(big_condition.json().at("error").at("details").at("field")), "conditions[0].value");
+  set(R"({"key": "b", "value": "x"})");
+  auto third = admin("POST", "/config", R"({"key": "c", "value": "x"})");
+  EXPECT_EQ(third.status, 409);
+  EXPECT_EQ(error_code(third), "KEY_LIMIT");
+  set(R"({"key": "a", "value": "y"})");  // an existing key can still change
+
+  auto long_query = client("?user_id=" + std::string(257, 'u'));
+  EXPECT_EQ(long_query.status, 400);
+  EXPECT_EQ(error_code(long_query), "INVALID_INPUT");
+  EXPECT_EQ(client("?user_id=" + std::string(256, 'u')).status, 200);
+}
+
+TEST_P(RemoteConfig, ProjectsProvisionedBeforeThePluginGetSystemSegmentsOnTheirFirstWrite) {
+  server.reset();
+  server = std::make_unique<ServerProcess>(write_config(dir, deployment({}, {}, false), "without.json"));
+  auto [older, older_key] = create_project(owner.key);
+  server.reset();
+  server = std::make_unique<ServerProcess>(config_file);
+  auto r = http(server->port(), "POST", "/v1/admin/projects/" + older + "/config", bearer(owner.key),
+                R"({"key": "banner", "value": "x", "conditions": [{"segment": "ios", "value": "y"}]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto segments = http(server->port(), "GET", "/v1/admin/projects/" + older + "/segments", bearer(owner.key)).json();
+  EXPECT_EQ(segments.at("data").as_array().size(), 4u);
+  auto config = client("?platform=ios", {}, older_key).json();
+  EXPECT_EQ(config.at("data").at("config").at("banner").as_string(), "y");
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, RemoteConfig, ::testing::ValuesIn(test_backends()), backend_param_name);
