@@ -18,6 +18,7 @@ Application::Application(KernelConfig config, std::shared_ptr<JsonLogger> log)
     log_->warn("testing.clock_offset_file is set: the clock is shifted (test deployments only)");
   }
   services_.public_url = &config_.public_url;
+  services_.data_dir = std::filesystem::absolute(config_.data_dir).lexically_normal().string();
 }
 
 Application::~Application() {

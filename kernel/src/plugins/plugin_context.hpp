@@ -38,6 +38,7 @@ struct KernelServices {
   JobQueue* jobs = nullptr;
   EventBus* events = nullptr;
   const std::string* public_url = nullptr;
+  std::string data_dir;
   sdk::Identity* identity = nullptr;
   sdk::AuditLog* audit = nullptr;
 };
@@ -65,6 +66,7 @@ class PluginContext final : public sdk::Context {
   const std::string& public_url() const override { return *services_.public_url; }
   sdk::Identity& identity() override;
   sdk::AuditLog& audit() override;
+  const std::string& data_dir() const override { return services_.data_dir; }
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -1,0 +1,48 @@
+#pragma once
+// SQL for the secrets tables; the only file that knows them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+namespace secrets {
+
+struct SecretRow {
+  std::string function;  ///< "" for project-wide
+  std::string name;
+  int version = 1;
+  std::string ciphertext;
+  std::int64_t change_seq = 0;
+  std::string sync_status = "pending";
+  std::optional<std::string> last_error;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+class Store {
+ public:
+  std::optional<std::string> wrapped_key(soci::session& s, const std::string& project_id);
+  void insert_project(soci::session& tx, const std::string& project_id, const std::string& wrapped, std::int64_t now);
+  /// The project's next change number (each change is numbered; a sync covers all up to its number).
+  std::int64_t next_change(soci::session& tx, const std::string& project_id);
+  std::int64_t last_change(soci::session& s, const std::string& project_id);
+  void set_job(soci::session& tx, const std::string& project_id, const std::string& job_id);
+  std::string job_id(soci::session& s, const std::string& project_id);
+  int add_failure(soci::session& tx, const std::string& project_id);
+  void clear_failures(soci::session& tx, const std::string& project_id);
+
+  std::optional<SecretRow> find(soci::session& s, const std::string& project_id, const std::string& function,
+                                const std::string& name);
+  void save(soci::session& tx, const std::string& project_id, const SecretRow& row, bool exists);
+  void remove(soci::session& tx, const std::string& project_id, const std::string& function, const std::string& name);
+  /// Ordered by function, then name; `function` filters when set.
+  std::vector<SecretRow> list(soci::session& s, const std::string& project_id,
+                              const std::optional<std::string>& function = std::nullopt);
+  void mark_synced(soci::session& tx, const std::string& project_id, std::int64_t up_to);
+  void mark_failed(soci::session& tx, const std::string& project_id, std::int64_t up_to, const std::string& error);
+};
+
+}  // namespace secrets

@@ -1,0 +1,98 @@
+#include "syncer.hpp"
+
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+
+#include "directory_sink.hpp"
+#include "webhook_sink.hpp"
+
+namespace sdk = ambit::sdk;
+
+namespace secrets {
+
+void Syncer::start() {
+  if (config_.sink == "service") {
+    sink_ = ctx_.service<sdk::SecretSink>(sdk::kSecretSinkService, 1);
+    if (!sink_) throw std::runtime_error("sink.type is \"service\" but no plugin provides secrets.sink v1");
+  } else if (config_.sink == "webhook") {
+    sink_ = std::make_shared<WebhookSink>(config_.webhook_url, std::getenv(config_.webhook_secret_env.c_str()),
+                                          config_.webhook_timeout);
+  } else {
+    sink_ = std::make_shared<DirectorySink>(config_.directory.empty() ? ctx_.data_dir() + "/runtime"
+                                                                      : config_.directory);
+  }
+}
+
+DataKey Syncer::data_key(soci::session& tx, const std::string& project_id) {
+  if (auto wrapped = store_.wrapped_key(tx, project_id)) return unwrap_data_key(ctx_.keyring(), *wrapped, project_id);
+  DataKey key = new_data_key(ctx_.keyring());
+  store_.insert_project(tx, project_id, wrap_data_key(ctx_.keyring(), key, project_id), ctx_.clock().now_ms());
+  return key;
+}
+
+std::string Syncer::schedule(soci::session& tx, const std::string& project_id, bool reap,
+                             std::chrono::milliseconds delay, int attempt) {
+  std::int64_t change = store_.last_change(tx, project_id);
+  sdk::JobSpec spec;
+  spec.kind = kSyncJob;
+  spec.payload = {{"project_id", project_id}, {"reap", reap}};
+  // One job per change (and per retry of it); repeats of the same collapse.
+  spec.idempotency_key = "sync-" + project_id + "-" + std::to_string(change) + (reap ? "-reap" : "") +
+                         (attempt ? "-retry-" + std::to_string(attempt) : "");
+  spec.delay = delay;
+  auto job = ctx_.jobs().enqueue(tx, spec);
+  store_.set_job(tx, project_id, job.job_id);
+  return job.job_id;
+}
+
+void Syncer::run(const sdk::Job& job, soci::session& tx) {
+  const auto& payload = job.payload.as_object();
+  std::string project_id(payload.at("project_id").as_string());
+  bool reap = payload.at("reap").as_bool();
+  ctx_.database().lock_in_transaction(tx, "secrets:" + project_id);
+  auto wrapped = store_.wrapped_key(tx, project_id);
+  if (!wrapped) return;  // nothing was ever set
+  std::int64_t covered = store_.last_change(tx, project_id);
+  auto rows = store_.list(tx, project_id);
+  try {
+    DataKey key = unwrap_data_key(ctx_.keyring(), *wrapped, project_id);
+    // target ("" = project-wide) -> name -> plaintext; a function's own value wins.
+    std::map<std::string, std::map<std::string, std::string>> targets{{"", {}}};
+    std::map<std::string, std::string> project_wide;
+    for (const auto& r : rows) {
+      std::string plain;
+      try {
+        plain = open_value(key, r.ciphertext, value_aad(project_id, r.function, r.name, r.version));
+      } catch (const std::exception& e) {
+        throw std::runtime_error("secret " + r.name + (r.function.empty() ? "" : " of function " + r.function) +
+                                 ": " + e.what() + "; it is not served");
+      }
+      if (r.function.empty()) project_wide[r.name] = plain;
+      targets[r.function][r.name] = std::move(plain);
+    }
+    std::vector<std::string> keep;
+    for (auto& [function, own] : targets) {
+      sdk::SecretBundle bundle{project_id, function, {}};
+      std::map<std::string, std::string> merged = project_wide;
+      for (auto& [name, value] : own) merged[name] = value;
+      bundle.values.assign(merged.begin(), merged.end());
+      sink_->write(bundle);
+      keep.push_back(function);
+    }
+    if (reap) sink_->reap(project_id, keep);
+    store_.mark_synced(tx, project_id, covered);
+    store_.clear_failures(tx, project_id);
+  } catch (const std::exception& e) {
+    int failures = store_.add_failure(tx, project_id);
+    auto delay = config_.retry_base * (1LL << std::min(failures - 1, 20));
+    if (delay > config_.retry_max) delay = config_.retry_max;
+    store_.mark_failed(tx, project_id, covered, e.what());
+    schedule(tx, project_id, reap, delay, failures);
+    ctx_.logger().warn("secrets sync failed; retrying",
+                       {{"project_id", project_id}, {"failures", failures}, {"retry_in_ms", delay.count()},
+                        {"error", e.what()}});
+  }
+}
+
+}  // namespace secrets
