@@ -125,4 +125,11 @@ void Store::mark_failed(soci::session& tx, const std::string& project_id, std::i
       soci::use(error), soci::use(project_id), soci::use(up_to);
 }
 
+void Store::mark_row_failed(soci::session& tx, const std::string& project_id, const SecretRow& row,
+                            const std::string& error) {
+  tx << "UPDATE secrets_values SET sync_status = 'sync_failed_retrying', last_error = :e"
+        " WHERE project_id = :p AND function_name = :f AND name = :n",
+      soci::use(error), soci::use(project_id), soci::use(row.function), soci::use(row.name);
+}
+
 }  // namespace secrets

@@ -43,6 +43,8 @@ class Store {
                               const std::optional<std::string>& function = std::nullopt);
   void mark_synced(soci::session& tx, const std::string& project_id, std::int64_t up_to);
   void mark_failed(soci::session& tx, const std::string& project_id, std::int64_t up_to, const std::string& error);
+  /// One row, whatever its status (a ciphertext that no longer opens).
+  void mark_row_failed(soci::session& tx, const std::string& project_id, const SecretRow& row, const std::string& error);
 };
 
 }  // namespace secrets

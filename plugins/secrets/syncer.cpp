@@ -37,8 +37,9 @@ std::string Syncer::schedule(soci::session& tx, const std::string& project_id, b
   sdk::JobSpec spec;
   spec.kind = kSyncJob;
   spec.payload = {{"project_id", project_id}, {"reap", reap}};
-  // One job per change (and per retry of it); repeats of the same collapse.
-  spec.idempotency_key = "sync-" + project_id + "-" + std::to_string(change) + (reap ? "-reap" : "") +
+  // One job per change (repeats collapse), per retry of it, and per resync request.
+  spec.idempotency_key = "sync-" + project_id + "-" + std::to_string(change) +
+                         (reap ? "-reap-" + std::to_string(ctx_.clock().now_ms()) : "") +
                          (attempt ? "-retry-" + std::to_string(attempt) : "");
   spec.delay = delay;
   auto job = ctx_.jobs().enqueue(tx, spec);
@@ -55,6 +56,7 @@ void Syncer::run(const sdk::Job& job, soci::session& tx) {
   if (!wrapped) return;  // nothing was ever set
   std::int64_t covered = store_.last_change(tx, project_id);
   auto rows = store_.list(tx, project_id);
+  const SecretRow* bad = nullptr;  // a row whose ciphertext does not open
   try {
     DataKey key = unwrap_data_key(ctx_.keyring(), *wrapped, project_id);
     // target ("" = project-wide) -> name -> plaintext; a function's own value wins.
@@ -65,8 +67,10 @@ void Syncer::run(const sdk::Job& job, soci::session& tx) {
       try {
         plain = open_value(key, r.ciphertext, value_aad(project_id, r.function, r.name, r.version));
       } catch (const std::exception& e) {
+        bad = &r;
+        // Nothing is written while any value fails: the runtime keeps what it had.
         throw std::runtime_error("secret " + r.name + (r.function.empty() ? "" : " of function " + r.function) +
-                                 ": " + e.what() + "; it is not served");
+                                 ": " + e.what() + "; nothing was synced");
       }
       if (r.function.empty()) project_wide[r.name] = plain;
       targets[r.function][r.name] = std::move(plain);
@@ -88,6 +92,7 @@ void Syncer::run(const sdk::Job& job, soci::session& tx) {
     auto delay = config_.retry_base * (1LL << std::min(failures - 1, 20));
     if (delay > config_.retry_max) delay = config_.retry_max;
     store_.mark_failed(tx, project_id, covered, e.what());
+    if (bad) store_.mark_row_failed(tx, project_id, *bad, e.what());
     schedule(tx, project_id, reap, delay, failures);
     ctx_.logger().warn("secrets sync failed; retrying",
                        {{"project_id", project_id}, {"failures", failures}, {"retry_in_ms", delay.count()},
