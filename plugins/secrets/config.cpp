@@ -36,8 +36,9 @@ Config parse_config(const boost::json::object& s) {
   if (c.sink == "webhook") {
     if (c.webhook_url.rfind("http://", 0) != 0)
       throw std::invalid_argument("sink.url must be an http:// URL for the webhook sink (terminate TLS at a local proxy)");
-    if (c.webhook_secret_env.empty() || !std::getenv(c.webhook_secret_env.c_str()))
-      throw std::invalid_argument("sink.secret_env must name a set environment variable holding the webhook HMAC key");
+    const char* key = c.webhook_secret_env.empty() ? nullptr : std::getenv(c.webhook_secret_env.c_str());
+    if (!key || !*key)
+      throw std::invalid_argument("sink.secret_env must name a non-empty environment variable holding the webhook HMAC key");
   }
   return c;
 }

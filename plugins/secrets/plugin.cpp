@@ -25,7 +25,8 @@ class SecretsPlugin final : public sdk::Plugin {
     ctx.add_scope("secrets:write", "set, rotate, delete and resync a project's secrets");
     ctx.add_job_handler(kSyncJob, [this](const sdk::Job& job, soci::session& tx) { syncer_->run(job, tx); });
     // Provisioning mints the project's data key and syncs what was set before.
-    sdk::add_project_step(ctx, {"secrets.data-key", [this](const sdk::ProjectInfo& p, soci::session& tx) {
+    sdk::add_project_step(ctx, {"secrets.data-key", [this, &ctx](const sdk::ProjectInfo& p, soci::session& tx) {
+                                  ctx.database().lock_in_transaction(tx, "secrets:" + p.id);
                                   syncer_->data_key(tx, p.id);
                                   syncer_->schedule(tx, p.id, true);
                                 }});

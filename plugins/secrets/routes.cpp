@@ -91,6 +91,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
                               {{"field", "value"}, {"max_bytes", config.max_value_bytes}});
         bool created = false;
         ctx.database().transaction([&](soci::session& tx) {
+          ctx.database().lock_in_transaction(tx, "secrets:" + project);  // versions and the data key, one writer
           DataKey key = syncer.data_key(tx, project);
           auto old = store.find(tx, project, row.function, row.name);
           created = !old;
@@ -130,7 +131,11 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
         const std::string& name = req.param("name");
         check_name(name);
         std::string function = check_function(req.query("function"));
-        ctx.database().transaction([&](soci::session& tx) { store.remove(tx, project, function, name); });
+        // The runtime keeps the binding until the project's next sync (a set or a resync), as the seed says.
+        ctx.database().transaction([&](soci::session& tx) {
+          ctx.database().lock_in_transaction(tx, "secrets:" + project);
+          store.remove(tx, project, function, name);
+        });
         return sdk::Response::data({{"deleted", true},
                                     {"name", name},
                                     {"function", function.empty() ? json::value(nullptr) : json::value(function)}});
@@ -143,6 +148,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
         std::string function = check_function(req.query("function"));
         std::string job_id;
         ctx.database().transaction([&](soci::session& tx) {
+          ctx.database().lock_in_transaction(tx, "secrets:" + project);
           syncer.data_key(tx, project);
           job_id = syncer.schedule(tx, project, true);
         });

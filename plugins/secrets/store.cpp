@@ -121,7 +121,7 @@ void Store::mark_synced(soci::session& tx, const std::string& project_id, std::i
 void Store::mark_failed(soci::session& tx, const std::string& project_id, std::int64_t up_to,
                         const std::string& error) {
   tx << "UPDATE secrets_values SET sync_status = 'sync_failed_retrying', last_error = :e"
-        " WHERE project_id = :p AND change_seq <= :s AND sync_status <> 'synced'",
+        " WHERE project_id = :p AND change_seq <= :s",
       soci::use(error), soci::use(project_id), soci::use(up_to);
 }
 

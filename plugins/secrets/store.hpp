@@ -42,6 +42,7 @@ class Store {
   std::vector<SecretRow> list(soci::session& s, const std::string& project_id,
                               const std::optional<std::string>& function = std::nullopt);
   void mark_synced(soci::session& tx, const std::string& project_id, std::int64_t up_to);
+  /// Every row the failed sync covered: the runtime may not hold what the list shows.
   void mark_failed(soci::session& tx, const std::string& project_id, std::int64_t up_to, const std::string& error);
   /// One row, whatever its status (a ciphertext that no longer opens).
   void mark_row_failed(soci::session& tx, const std::string& project_id, const SecretRow& row, const std::string& error);

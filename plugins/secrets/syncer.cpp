@@ -31,15 +31,15 @@ DataKey Syncer::data_key(soci::session& tx, const std::string& project_id) {
   return key;
 }
 
-std::string Syncer::schedule(soci::session& tx, const std::string& project_id, bool reap,
+std::string Syncer::schedule(soci::session& tx, const std::string& project_id, bool resync,
                              std::chrono::milliseconds delay, int attempt) {
   std::int64_t change = store_.last_change(tx, project_id);
   sdk::JobSpec spec;
   spec.kind = kSyncJob;
-  spec.payload = {{"project_id", project_id}, {"reap", reap}};
+  spec.payload = {{"project_id", project_id}};
   // One job per change (repeats collapse), per retry of it, and per resync request.
   spec.idempotency_key = "sync-" + project_id + "-" + std::to_string(change) +
-                         (reap ? "-reap-" + std::to_string(ctx_.clock().now_ms()) : "") +
+                         (resync ? "-resync-" + std::to_string(ctx_.clock().now_ms()) : "") +
                          (attempt ? "-retry-" + std::to_string(attempt) : "");
   spec.delay = delay;
   auto job = ctx_.jobs().enqueue(tx, spec);
@@ -50,7 +50,6 @@ std::string Syncer::schedule(soci::session& tx, const std::string& project_id, b
 void Syncer::run(const sdk::Job& job, soci::session& tx) {
   const auto& payload = job.payload.as_object();
   std::string project_id(payload.at("project_id").as_string());
-  bool reap = payload.at("reap").as_bool();
   ctx_.database().lock_in_transaction(tx, "secrets:" + project_id);
   auto wrapped = store_.wrapped_key(tx, project_id);
   if (!wrapped) return;  // nothing was ever set
@@ -84,7 +83,7 @@ void Syncer::run(const sdk::Job& job, soci::session& tx) {
       sink_->write(bundle);
       keep.push_back(function);
     }
-    if (reap) sink_->reap(project_id, keep);
+    sink_->reap(project_id, keep);  // a function without secrets of its own reads the project-wide target
     store_.mark_synced(tx, project_id, covered);
     store_.clear_failures(tx, project_id);
   } catch (const std::exception& e) {
@@ -93,7 +92,7 @@ void Syncer::run(const sdk::Job& job, soci::session& tx) {
     if (delay > config_.retry_max) delay = config_.retry_max;
     store_.mark_failed(tx, project_id, covered, e.what());
     if (bad) store_.mark_row_failed(tx, project_id, *bad, e.what());
-    schedule(tx, project_id, reap, delay, failures);
+    schedule(tx, project_id, false, delay, failures);
     ctx_.logger().warn("secrets sync failed; retrying",
                        {{"project_id", project_id}, {"failures", failures}, {"retry_in_ms", delay.count()},
                         {"error", e.what()}});

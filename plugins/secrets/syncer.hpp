@@ -1,7 +1,8 @@
 #pragma once
 // Sync to the runtime on the kernel's durable jobs ("secrets.sync"). A job
-// decrypts the project's secrets and writes every target (the project-wide
-// one and one per function) through the sink; on success the rows it covered
+// decrypts the project's secrets, writes every target (the project-wide one
+// and one per function that has secrets of its own) through the sink, and
+// reaps the targets that no longer have any; on success the rows it covered
 // become `synced`. A failure (the sink, or a ciphertext that does not open)
 // marks them `sync_failed_retrying` with last_error and schedules the next
 // attempt with exponential backoff, in the same transaction: it recovers by
@@ -29,9 +30,10 @@ class Syncer {
   void start();
   /// The project's data key, minted on first use (inside the caller's transaction).
   DataKey data_key(soci::session& tx, const std::string& project_id);
-  /// Inside the caller's transaction: sync the project (and, with `reap`,
-  /// remove bindings of deleted secrets) after `delay`.
-  std::string schedule(soci::session& tx, const std::string& project_id, bool reap,
+  /// Inside the caller's transaction: sync the project after `delay`. A
+  /// change's sync is enqueued once; `resync` (a request to sync again, the
+  /// seed's redeploy) always enqueues.
+  std::string schedule(soci::session& tx, const std::string& project_id, bool resync,
                        std::chrono::milliseconds delay = std::chrono::milliseconds(0), int attempt = 0);
   void run(const ambit::sdk::Job& job, soci::session& tx);
 

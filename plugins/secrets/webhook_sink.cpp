@@ -53,7 +53,7 @@ void WebhookSink::post(const std::string& body) {
   beast::tcp_stream stream(io);
   stream.expires_after(timeout_);
   http::request<http::string_body> req{http::verb::post, target_, 11};
-  req.set(http::field::host, host_);
+  req.set(http::field::host, port_ == "80" ? host_ : host_ + ":" + port_);
   req.set(http::field::content_type, "application/json");
   req.set("X-Ambit-Signature", signature);
   req.body() = body;
@@ -61,7 +61,7 @@ void WebhookSink::post(const std::string& body) {
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
   beast::error_code ec;
-  // Asynchronous operations run to completion here, so the timeout applies to each step.
+  // Run to completion on this thread; the stream's deadline bounds connect, send and receive together.
   tcp::resolver resolver(io);
   resolver.async_resolve(host_, port_, [&](beast::error_code e, tcp::resolver::results_type results) {
     if (e) return void(ec = e);

@@ -67,8 +67,8 @@ class Context {
   /// Tenants, users, memberships and the scope catalog (complete from start()).
   virtual Identity& identity() = 0;
   virtual AuditLog& audit() = 0;
-  /// The deployment's data directory (data_dir, absolute): where a plugin
-  /// keeps files of its own, each under a folder named like the plugin. (SDK 1.1)
+  /// The deployment's data directory (data_dir, absolute), for a plugin's
+  /// files (keep them in a folder of your own and document it). (SDK 1.1)
   virtual const std::string& data_dir() const = 0;
 };
 
