@@ -37,10 +37,10 @@ std::string Syncer::schedule(soci::session& tx, const std::string& project_id, b
   sdk::JobSpec spec;
   spec.kind = kSyncJob;
   spec.payload = {{"project_id", project_id}};
-  // One job per change (repeats collapse), per retry of it, and per resync request.
-  spec.idempotency_key = "sync-" + project_id + "-" + std::to_string(change) +
-                         (resync ? "-resync-" + std::to_string(ctx_.clock().now_ms()) : "") +
-                         (attempt ? "-retry-" + std::to_string(attempt) : "");
+  // One job per change (repeats collapse); every resync and every retry is a job of its own.
+  std::string key = "sync-" + project_id + "-" + std::to_string(change);
+  if (resync || attempt) key += (attempt ? "-retry-" : "-resync-") + std::to_string(ctx_.clock().now_ms());
+  spec.idempotency_key = std::move(key);
   spec.delay = delay;
   auto job = ctx_.jobs().enqueue(tx, spec);
   store_.set_job(tx, project_id, job.job_id);
