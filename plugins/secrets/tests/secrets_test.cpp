@@ -252,14 +252,10 @@ TEST_P(Secrets, RulesRejectBadNamesFunctionsValuesAndReservedBindings) {
 }
 
 TEST_P(Secrets, SyncWritesTheRuntimeDirectoryAndResyncReapsDeletedBindings) {
-  auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(set("SHARED", "project wide").status, 201);
   ASSERT_EQ(set("MODE", "from project").status, 201);
   ASSERT_EQ(set("MODE", "line1\nline2 \"quoted\"", "api").status, 201);
-  ASSERT_TRUE(eventually([&] { return all_synced(); }));
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  EXPECT_LT(elapsed, 2s) << "set -> synced took " << elapsed.count() << " ms";
-  RecordProperty("set_to_synced_ms", std::to_string(elapsed.count()));
+  ASSERT_TRUE(eventually([&] { return all_synced(); }));  // how fast: scripts/bench secrets_sync
 
   EXPECT_EQ(runtime_file("_project"), "MODE=\"from project\"\nSHARED=\"project wide\"\n");
   EXPECT_EQ(runtime_file("api"), "MODE=\"line1\\nline2 \\\"quoted\\\"\"\nSHARED=\"project wide\"\n");  // its own wins
