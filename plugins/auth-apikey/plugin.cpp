@@ -43,13 +43,9 @@ class AuthApiKeyPlugin final : public sdk::Plugin {
       if (nl != std::string_view::npos) cache_->forget_member(payload.substr(0, nl), payload.substr(nl + 1));
     });
     events.subscribe("*", [this](std::string_view, std::string_view) { cache_->clear(); });
-    cache_->usage().start(config_.last_used_flush, [this, &ctx](const std::map<std::string, std::int64_t>& used) {
-      try {
-        store_->touch(used);
-      } catch (const std::exception& e) {
-        ctx.logger().warn("cannot record last_used_at", {{"keys", used.size()}, {"error", e.what()}});
-      }
-    });
+    // last_used_at is written in batches, never on the request path.
+    auto flush = [this](const std::map<std::string, std::int64_t>& used) { store_->touch(used); };
+    cache_->usage().start(config_.last_used_flush, flush, ctx.logger());
   }
 
   void stop(sdk::Context&) override { cache_->usage().stop(); }

@@ -10,10 +10,6 @@ namespace json = boost::json;
 namespace apikey {
 namespace {
 
-json::value time_or_null(const std::optional<std::int64_t>& ms) {
-  return ms ? json::value(sdk::format_time(*ms)) : json::value(nullptr);
-}
-
 /// The public view of a key: never the key, never the hash.
 json::object key_json(const KeyRecord& k, std::int64_t now) {
   json::array scopes;
@@ -28,10 +24,10 @@ json::object key_json(const KeyRecord& k, std::int64_t now) {
           {"environment", k.environment},
           {"is_test", k.environment == "test"},
           {"created_at", sdk::format_time(k.created_at)},
-          {"last_used_at", time_or_null(k.last_used_at)},
-          {"expires_at", time_or_null(k.expires_at)},
+          {"last_used_at", sdk::format_time_or_null(k.last_used_at)},
+          {"expires_at", sdk::format_time_or_null(k.expires_at)},
           {"revoked", revoked},
-          {"revoked_at", time_or_null(k.revoked_at)},
+          {"revoked_at", sdk::format_time_or_null(k.revoked_at)},
           {"rotated_to", k.rotated_to.empty() ? json::value(nullptr) : json::value(k.rotated_to)}};
 }
 

@@ -42,13 +42,9 @@ class ProjectsPlugin final : public sdk::Plugin {
     events.subscribe(sdk::kProjectChangedTopic,
                      [this](std::string_view, std::string_view id) { caches_->forget_project(id); });
     events.subscribe("*", [this](std::string_view, std::string_view) { caches_->clear(); });
-    caches_->usage().start(config_.last_used_flush, [this, &ctx](const std::map<std::string, std::int64_t>& used) {
-      try {
-        store_->touch_keys(used);
-      } catch (const std::exception& e) {
-        ctx.logger().warn("cannot record last_used_at", {{"keys", used.size()}, {"error", e.what()}});
-      }
-    });
+    // last_used_at is written in batches, never on the request path.
+    auto flush = [this](const std::map<std::string, std::int64_t>& used) { store_->touch_keys(used); };
+    caches_->usage().start(config_.last_used_flush, flush, ctx.logger());
   }
 
   void stop(sdk::Context&) override { caches_->usage().stop(); }

@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/time.hpp"
 #include "ambit/sdk/tokens.hpp"
 #include "caches.hpp"
@@ -14,25 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxName = 200;
 constexpr std::size_t kMaxLabel = 255;
-
-/// Register a route; any failure other than an ApiError answers 500 with the
-/// seed's code for that endpoint (details in the log, never in the response).
-void add(sdk::Context& ctx, std::string method, std::string path, std::string scope, std::string summary,
-         std::string failure_code, sdk::Handler h) {
-  sdk::RouteSpec r;
-  r.method = std::move(method);
-  r.path = "/v1/admin/projects" + path;
-  r.scope = std::move(scope);
-  r.summary = std::move(summary);
-  r.tags = {"projects"};
-  r.handler = sdk::with_failure_code(std::move(failure_code), std::move(h),
-                                     [&ctx](const sdk::Request& req, const std::exception& e) {
-                                       ctx.logger().error("projects request failed", {{"route", req.route},
-                                                                                      {"request_id", req.request_id},
-                                                                                      {"error", e.what()}});
-                                     });
-  ctx.add_route(std::move(r));
-}
 
 /// The caller's project, or 404 (another tenant's too).
 ProjectRecord owned(Store& store, soci::session& s, const sdk::Request& req) {
@@ -98,7 +80,8 @@ json::object conflict_details(const ProjectRecord& p) {
 }  // namespace
 
 void register_routes(sdk::Context& ctx, const Config& config, Store& store, Provisioner& provisioner) {
-  add(ctx, "POST", "", "projects:write", "Create a project, its first client and server keys, and start provisioning",
+  const sdk::RouteGroup api{ctx, "/v1/admin/projects", {"projects"}};
+  api.add("POST", "", "projects:write", "Create a project, its first client and server keys, and start provisioning",
       "CREATE_FAILED", [&ctx, &config, &store, &provisioner](const sdk::Request& req) {
         auto body = req.json_object();
         ProjectRecord p;
@@ -133,14 +116,14 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
                                    201);
       });
 
-  add(ctx, "GET", "", "projects:read", "The tenant's projects, newest first", "LIST_FAILED",
+  api.add("GET", "", "projects:read", "The tenant's projects, newest first", "LIST_FAILED",
       [&store](const sdk::Request& req) {
         json::array list;
         for (auto& p : store.list_projects(req.caller().tenant_id)) list.push_back(project_summary_json(p));
         return sdk::Response::data(std::move(list));
       });
 
-  add(ctx, "GET", "/:projectId", "projects:read", "A project with its API keys (prefixes only) and integrations",
+  api.add("GET", "/:projectId", "projects:read", "A project with its API keys (prefixes only) and integrations",
       "INTERNAL", [&ctx, &store](const sdk::Request& req) {
         auto s = ctx.database().session();
         auto p = owned(store, *s, req);
@@ -152,7 +135,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(std::move(out));
       });
 
-  add(ctx, "PATCH", "/:projectId", "projects:write", "Update name, bundle id, platform or environment label",
+  api.add("PATCH", "/:projectId", "projects:write", "Update name, bundle id, platform or environment label",
       "UPDATE_FAILED", [&ctx, &store](const sdk::Request& req) {
         auto body = req.json_object();
         // Validate everything before writing anything; unknown fields are ignored.
@@ -177,7 +160,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(project_json(p));
       });
 
-  add(ctx, "DELETE", "/:projectId", "projects:write",
+  api.add("DELETE", "/:projectId", "projects:write",
       "Delete the project record and its keys (other plugins' stored data stays)", "DELETE_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         ctx.database().transaction([&](soci::session& tx) {
@@ -188,7 +171,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data({{"deleted", true}});
       });
 
-  add(ctx, "POST", "/:projectId/api-keys", "projects:write", "Mint an additional API key (shown once)",
+  api.add("POST", "/:projectId/api-keys", "projects:write", "Mint an additional API key (shown once)",
       "CREATE_FAILED", [&ctx, &store](const sdk::Request& req) {
         auto body = req.json_object();
         std::string key_type = one_of(body, "key_type", "client", "server");
@@ -203,7 +186,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(minted_key_json(m.key, m.record), 201);
       });
 
-  add(ctx, "DELETE", "/:projectId/api-keys/:keyId", "projects:write", "Deactivate an API key", "REVOKE_FAILED",
+  api.add("DELETE", "/:projectId/api-keys/:keyId", "projects:write", "Deactivate an API key", "REVOKE_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         const std::string& key_id = req.param("keyId");
         ctx.database().transaction([&](soci::session& tx) {
@@ -215,7 +198,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data({{"revoked", true}});
       });
 
-  add(ctx, "POST", "/:projectId/reprovision", "projects:write", "Re-drive a failed or stalled provisioning",
+  api.add("POST", "/:projectId/reprovision", "projects:write", "Re-drive a failed or stalled provisioning",
       "REPROVISION_FAILED", [&provisioner](const sdk::Request& req) {
         const std::string& id = req.param("projectId");
         auto outcome = provisioner.reprovision(req.caller().tenant_id, id);
@@ -224,7 +207,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(std::move(out));
       });
 
-  add(ctx, "GET", "/:projectId/provisioning-status", "projects:read", "Poll the project's provisioning status",
+  api.add("GET", "/:projectId/provisioning-status", "projects:read", "Poll the project's provisioning status",
       "PROVISIONING_STATUS_FAILED", [&ctx, &store, &provisioner](const sdk::Request& req) {
         auto s = ctx.database().session();
         auto p = owned(store, *s, req);
@@ -234,7 +217,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
       });
 
   for (bool archive : {true, false}) {
-    add(ctx, "POST", archive ? "/:projectId/archive" : "/:projectId/unarchive", "projects:write",
+    api.add("POST", archive ? "/:projectId/archive" : "/:projectId/unarchive", "projects:write",
         archive ? "Archive a project: its keys stop working, it cannot be reprovisioned"
                 : "Bring an archived project back",
         archive ? "ARCHIVE_FAILED" : "UNARCHIVE_FAILED", [&ctx, &store, archive](const sdk::Request& req) {

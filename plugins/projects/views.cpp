@@ -8,10 +8,6 @@ namespace json = boost::json;
 namespace projects {
 namespace {
 
-json::value time_or_null(const std::optional<std::int64_t>& ms) {
-  return ms ? json::value(sdk::format_time(*ms)) : json::value(nullptr);
-}
-
 json::value text_or_null(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
 
 }  // namespace
@@ -25,9 +21,9 @@ json::object project_json(const ProjectRecord& p) {
           {"environment", text_or_null(p.environment)},
           {"provisioning_status", p.status},
           {"region", text_or_null(p.region)},
-          {"provisioned_at", time_or_null(p.provisioned_at)},
+          {"provisioned_at", sdk::format_time_or_null(p.provisioned_at)},
           {"archived", p.archived_at.has_value()},
-          {"archived_at", time_or_null(p.archived_at)},
+          {"archived_at", sdk::format_time_or_null(p.archived_at)},
           {"created_at", sdk::format_time(p.created_at)},
           {"updated_at", sdk::format_time(p.updated_at)}};
 }
@@ -49,8 +45,8 @@ json::object key_json(const ProjectKey& k) {
           {"environment", k.environment},
           {"is_active", k.is_active},
           {"created_at", sdk::format_time(k.created_at)},
-          {"revoked_at", time_or_null(k.revoked_at)},
-          {"last_used_at", time_or_null(k.last_used_at)}};
+          {"revoked_at", sdk::format_time_or_null(k.revoked_at)},
+          {"last_used_at", sdk::format_time_or_null(k.last_used_at)}};
 }
 
 json::object minted_key_json(const std::string& key, const ProjectKey& k) {
@@ -60,7 +56,7 @@ json::object minted_key_json(const std::string& key, const ProjectKey& k) {
 json::object provisioning_json(const ProvisioningView& v) {
   json::object out{{"projectId", v.project.id},
                    {"status", v.status},
-                   {"provisioned_at", time_or_null(v.project.provisioned_at)},
+                   {"provisioned_at", sdk::format_time_or_null(v.project.provisioned_at)},
                    {"region", v.status == "not_provisioned" ? json::value(nullptr) : text_or_null(v.project.region)},
                    {"job_id", v.project.job_id.empty() ? json::value(nullptr) : json::value(v.project.job_id)},
                    {"archived", v.project.archived_at.has_value()}};

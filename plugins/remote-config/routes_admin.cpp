@@ -1,4 +1,5 @@
 #include "ambit/sdk/projects.hpp"
+#include "ambit/sdk/routes.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -6,24 +7,6 @@ namespace json = boost::json;
 
 namespace remote_config {
 namespace {
-
-void add(sdk::Context& ctx, std::string method, std::string path, std::string scope, std::string summary,
-         std::string failure_code, sdk::Handler h) {
-  sdk::RouteSpec r;
-  r.method = std::move(method);
-  r.path = "/v1/admin/projects/:projectId" + path;
-  r.scope = std::move(scope);
-  r.summary = std::move(summary);
-  r.tags = {"remote_config"};
-  r.handler = sdk::with_failure_code(std::move(failure_code), std::move(h),
-                                     [&ctx](const sdk::Request& req, const std::exception& e) {
-                                       ctx.logger().error("remote-config request failed",
-                                                          {{"route", req.route},
-                                                           {"request_id", req.request_id},
-                                                           {"error", e.what()}});
-                                     });
-  ctx.add_route(std::move(r));
-}
 
 /// Insert the system segments the project lacks (the caller holds the project's lock).
 void add_system_segments(sdk::Context& ctx, Store& store, const std::string& project_id, soci::session& tx) {
@@ -76,8 +59,9 @@ void seed_system_segments(sdk::Context& ctx, Store& store, const std::string& pr
 
 
 void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store) {
+  const sdk::RouteGroup api{ctx, "/v1/admin/projects/:projectId", {"remote_config"}};
   // --- config entries ------------------------------------------------------------------------------
-  add(ctx, "POST", "/config", "config:write", "Upsert a config key", "SET_FAILED",
+  api.add("POST", "/config", "config:write", "Upsert a config key", "SET_FAILED",
       [&ctx, &config, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
@@ -116,7 +100,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(entry_json(e), 201);
       });
 
-  add(ctx, "GET", "/config", "config:read", "List config keys, ordered by key", "LIST_FAILED",
+  api.add("GET", "/config", "config:read", "List config keys, ordered by key", "LIST_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto s = ctx.database().session();
@@ -129,7 +113,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return response;
       });
 
-  add(ctx, "PATCH", "/config/:key", "config:write", "Change only the fields present; a new value bumps the version",
+  api.add("PATCH", "/config/:key", "config:write", "Change only the fields present; a new value bumps the version",
       "UPDATE_FAILED", [&ctx, &config, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
@@ -164,7 +148,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(entry_json(e));
       });
 
-  add(ctx, "DELETE", "/config/:key", "config:write", "Delete a config key", "DELETE_FAILED",
+  api.add("DELETE", "/config/:key", "config:write", "Delete a config key", "DELETE_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         write(ctx, store, project, [&](soci::session& tx) {
@@ -175,7 +159,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
       });
 
   // --- segments ------------------------------------------------------------------------------------
-  add(ctx, "GET", "/segments", "config:read", "List segments (system ones first seeded at provisioning)",
+  api.add("GET", "/segments", "config:read", "List segments (system ones first seeded at provisioning)",
       "LIST_FAILED", [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto s = ctx.database().session();
@@ -184,7 +168,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(std::move(rows));
       });
 
-  add(ctx, "POST", "/segments", "config:write", "Create a custom segment", "SET_FAILED",
+  api.add("POST", "/segments", "config:write", "Create a custom segment", "SET_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         Segment seg;
@@ -199,7 +183,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(segment_json(seg), 201);
       });
 
-  add(ctx, "PATCH", "/segments/:name", "config:write", "Change a custom segment's description, match or rules",
+  api.add("PATCH", "/segments/:name", "config:write", "Change a custom segment's description, match or rules",
       "UPDATE_FAILED", [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
@@ -219,7 +203,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(segment_json(seg));
       });
 
-  add(ctx, "DELETE", "/segments/:name", "config:write", "Delete a custom segment no condition uses",
+  api.add("DELETE", "/segments/:name", "config:write", "Delete a custom segment no condition uses",
       "DELETE_FAILED", [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         const std::string& name = req.param("name");

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "ambit/sdk/projects.hpp"
+#include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/time.hpp"
 
 namespace sdk = ambit::sdk;
@@ -15,23 +16,6 @@ namespace {
 constexpr const char* kReserved[] = {"AMBA_API_URL",          "AMBA_AI_GATEWAY_URL", "AMBA_PROJECT_ID",
                                      "AMBA_INTERNAL_TOKEN",   "EDGE_HEADER_SIGNING_SECRET", "STORAGE",
                                      "EDGE_DB_PROXY"};
-
-void add(sdk::Context& ctx, std::string method, std::string path, std::string scope, std::string summary,
-         std::string failure_code, sdk::Handler h) {
-  sdk::RouteSpec r;
-  r.method = std::move(method);
-  r.path = "/v1/admin/projects/:projectId/secrets" + path;
-  r.scope = std::move(scope);
-  r.summary = std::move(summary);
-  r.tags = {"secrets"};
-  r.handler = sdk::with_failure_code(std::move(failure_code), std::move(h),
-                                     [&ctx](const sdk::Request& req, const std::exception& e) {
-                                       ctx.logger().error("secrets request failed", {{"route", req.route},
-                                                                                     {"request_id", req.request_id},
-                                                                                     {"error", e.what()}});
-                                     });
-  ctx.add_route(std::move(r));
-}
 
 void check_name(const std::string& name) {
   static const std::regex valid("[A-Z][A-Z0-9_]{0,62}");
@@ -68,7 +52,8 @@ std::string project_of(sdk::Context& ctx, const sdk::Request& req) {
 }  // namespace
 
 void register_routes(sdk::Context& ctx, const Config& config, Store& store, Syncer& syncer) {
-  add(ctx, "POST", "", "secrets:write", "Set or rotate a secret (a new version; never returned)", "SET_FAILED",
+  const sdk::RouteGroup api{ctx, "/v1/admin/projects/:projectId/secrets", {"secrets"}};
+  api.add("POST", "", "secrets:write", "Set or rotate a secret (a new version; never returned)", "SET_FAILED",
       [&ctx, &config, &store, &syncer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
@@ -109,7 +94,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
         return sdk::Response::data(secret_json(row, false), created ? 201 : 200);
       });
 
-  add(ctx, "GET", "", "secrets:read", "List secrets: name, function, version, sync status (never the value)",
+  api.add("GET", "", "secrets:read", "List secrets: name, function, version, sync status (never the value)",
       "LIST_FAILED", [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         std::optional<std::string> function;
@@ -124,7 +109,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
         return sdk::Response::data(std::move(out));
       });
 
-  add(ctx, "DELETE", "/:name", "secrets:write",
+  api.add("DELETE", "/:name", "secrets:write",
       "Delete a secret (idempotent); ?function= for a function's, else the project-wide one", "DELETE_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
@@ -141,7 +126,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
                                     {"function", function.empty() ? json::value(nullptr) : json::value(function)}});
       });
 
-  add(ctx, "POST", "/resync", "secrets:write",
+  api.add("POST", "/resync", "secrets:write",
       "Sync every secret of the project again and remove bindings of deleted ones (a redeploy)", "RESYNC_FAILED",
       [&ctx, &syncer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);

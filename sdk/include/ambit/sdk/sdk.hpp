@@ -17,6 +17,7 @@
 #include "ambit/sdk/plugin.hpp"
 #include "ambit/sdk/principal.hpp"
 #include "ambit/sdk/projects.hpp"
+#include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/secrets.hpp"
 #include "ambit/sdk/time.hpp"
 #include "ambit/sdk/tokens.hpp"

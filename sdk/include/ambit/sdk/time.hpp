@@ -1,6 +1,8 @@
 #pragma once
 // Timestamps on the wire: RFC 3339 UTC with milliseconds, "2026-04-14T12:00:00.000Z".
 
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -10,6 +12,13 @@
 
 namespace ambit::sdk {
 inline namespace v1 {
+
+inline std::string format_time(std::int64_t ms);
+
+/// format_time(*ms), or JSON null without a time.
+inline boost::json::value format_time_or_null(const std::optional<std::int64_t>& ms) {
+  return ms ? boost::json::value(format_time(*ms)) : boost::json::value(nullptr);
+}
 
 inline std::string format_time(std::int64_t ms) {
   std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);

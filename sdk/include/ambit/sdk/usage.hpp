@@ -12,13 +12,15 @@
 #include <string>
 #include <thread>
 
+#include "ambit/sdk/logger.hpp"
+
 namespace ambit::sdk {
 inline namespace v1 {
 
 class UsageRecorder {
  public:
   /// Receives id -> latest use (ms). Called on the recorder's thread; a
-  /// throwing flush loses that batch only (log it).
+  /// throwing flush loses that batch only, with a warning in `log`.
   using Flush = std::function<void(const std::map<std::string, std::int64_t>&)>;
 
   UsageRecorder() = default;
@@ -32,9 +34,10 @@ class UsageRecorder {
     if (at < now_ms) at = now_ms;
   }
 
-  void start(std::chrono::milliseconds interval, Flush flush) {
+  void start(std::chrono::milliseconds interval, Flush flush, Logger& log) {
     stop();
     flush_ = std::move(flush);
+    log_ = &log;
     stopping_ = false;
     thread_ = std::thread([this, interval] {
       std::unique_lock lock(mu_);
@@ -70,8 +73,8 @@ class UsageRecorder {
     if (!batch.empty() && flush_) {
       try {
         flush_(batch);
-      } catch (...) {
-        // the callback logs; the batch is dropped, the next one carries newer times
+      } catch (const std::exception& e) {  // the next batch carries newer times
+        if (log_) log_->warn("cannot record last_used_at", {{"credentials", batch.size()}, {"error", e.what()}});
       }
     }
   }
@@ -80,6 +83,7 @@ class UsageRecorder {
   std::condition_variable cv_;
   std::map<std::string, std::int64_t> used_;
   Flush flush_;
+  Logger* log_ = nullptr;
   std::thread thread_;
   bool stopping_ = false;
 };
