@@ -91,7 +91,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
           e.updated_at = ctx.clock().now_ms();
           e.created_at = old ? old->created_at : e.updated_at;
           e.version = old ? old->version + 1 : 1;
-          if (!old && store.entries(tx, project).size() >= config.max_keys)
+          if (!old && store.count_entries(tx, project) >= config.max_keys)
             throw sdk::ApiError::conflict("KEY_LIMIT", "this project has the most config keys allowed",
                                           {{"max_keys", config.max_keys}});
           store.save_entry(tx, project, e, old.has_value());

@@ -57,10 +57,10 @@ Segment segment_from(const soci::row& r) {
 std::vector<Entry> Store::entries(soci::session& s, const std::string& project_id) {
   std::vector<Entry> out;
   soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kEntryColumns
-                                            << " FROM remote_config_entries WHERE project_id = :p ORDER BY config_key",
+                                            << " FROM remote_config_entries WHERE project_id = :p",
                                   soci::use(project_id));
   for (auto& r : rows) out.push_back(entry_from(r));
-  // Byte order on both databases (PostgreSQL's ORDER BY follows its collation).
+  // Sorted here: byte order on both databases (PostgreSQL's ORDER BY would follow its collation).
   std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   return out;
 }
@@ -71,6 +71,12 @@ std::optional<Entry> Store::entry(soci::session& s, const std::string& project_i
                                   soci::use(project_id), soci::use(key));
   for (auto& r : rows) return entry_from(r);
   return std::nullopt;
+}
+
+std::size_t Store::count_entries(soci::session& s, const std::string& project_id) {
+  long long n = 0;
+  s << "SELECT COUNT(*) FROM remote_config_entries WHERE project_id = :p", soci::use(project_id), soci::into(n);
+  return static_cast<std::size_t>(n);
 }
 
 void Store::save_entry(soci::session& tx, const std::string& project_id, const Entry& e, bool exists) {
@@ -102,7 +108,7 @@ bool Store::delete_entry(soci::session& tx, const std::string& project_id, const
 std::vector<Segment> Store::segments(soci::session& s, const std::string& project_id) {
   std::vector<Segment> out;
   soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kSegmentColumns
-                                            << " FROM remote_config_segments WHERE project_id = :p ORDER BY name",
+                                            << " FROM remote_config_segments WHERE project_id = :p",
                                   soci::use(project_id));
   for (auto& r : rows) out.push_back(segment_from(r));
   std::sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) { return a.name < b.name; });

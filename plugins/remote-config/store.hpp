@@ -15,8 +15,10 @@ namespace remote_config {
 
 class Store {
  public:
+  /// Ordered by key, byte order on both databases.
   std::vector<Entry> entries(soci::session& s, const std::string& project_id);
   std::optional<Entry> entry(soci::session& s, const std::string& project_id, const std::string& key);
+  std::size_t count_entries(soci::session& s, const std::string& project_id);
   /// Insert, or replace the row with the same key.
   void save_entry(soci::session& tx, const std::string& project_id, const Entry& e, bool exists);
   bool delete_entry(soci::session& tx, const std::string& project_id, const std::string& key);
