@@ -5,6 +5,7 @@
 //
 //   sdk::RouteGroup api{ctx, "/v1/admin/projects", {"projects"}};
 //   api.add("POST", "", "projects:write", "Create a project", "CREATE_FAILED", handler);
+//   api.add(route_spec, "VERIFY_FAILED");  // may_block, auth, schemas of your own
 
 #include <string>
 #include <vector>
@@ -23,19 +24,27 @@ struct RouteGroup {
            Handler handler) const {
     RouteSpec r;
     r.method = std::move(method);
-    r.path = prefix + path;
+    r.path = std::move(path);
     r.scope = std::move(scope);
     r.summary = std::move(summary);
-    r.tags = tags;
+    r.handler = std::move(handler);
+    add(std::move(r), std::move(failure_code));
+  }
+
+  /// A route spelled out in full (may_block, auth, schemas): the group adds
+  /// its prefix to `route.path`, its tags, and the failure code.
+  void add(RouteSpec route, std::string failure_code) const {
+    route.path = prefix + route.path;
+    route.tags.insert(route.tags.end(), tags.begin(), tags.end());
     Context* c = &ctx;
-    r.handler = with_failure_code(std::move(failure_code), std::move(handler),
-                                  [c](const Request& req, const std::exception& e) {
-                                    c->logger().error("request failed", {{"plugin", std::string(c->plugin_name())},
-                                                                         {"route", req.route},
-                                                                         {"request_id", req.request_id},
-                                                                         {"error", e.what()}});
-                                  });
-    ctx.add_route(std::move(r));
+    route.handler = with_failure_code(std::move(failure_code), std::move(route.handler),
+                                      [c](const Request& req, const std::exception& e) {
+                                        c->logger().error("request failed", {{"plugin", std::string(c->plugin_name())},
+                                                                             {"route", req.route},
+                                                                             {"request_id", req.request_id},
+                                                                             {"error", e.what()}});
+                                      });
+    ctx.add_route(std::move(route));
   }
 };
 

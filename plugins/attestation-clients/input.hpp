@@ -1,0 +1,37 @@
+#pragma once
+// Request bodies, checked for shape and format: 400 INVALID_INPUT naming the
+// field (details.field), e.g. "tags[1].key". Whether ids exist is the
+// routes' business.
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store.hpp"
+
+namespace attestation {
+
+/// The body of POST and PUT .../api-clients.
+struct ClientInput {
+  std::string name;
+  std::string product_id;             ///< canonical UUID
+  std::optional<std::string> status;  ///< "Active" | "Inactive" when given
+  ClientCollections collections;      ///< absent lists are empty (PUT replaces them entirely)
+};
+
+ClientInput parse_client_input(const boost::json::object& body);
+
+/// The body of POST /management/v1/policies.
+struct PolicyInput {
+  std::string name;
+  std::string service_id;  ///< canonical UUID
+  std::string policy;
+};
+
+PolicyInput parse_policy_input(const boost::json::object& body, std::size_t max_policy_bytes);
+
+/// The body of PUT .../subscription: the plan's product id.
+std::string parse_subscription_input(const boost::json::object& body);
+
+}  // namespace attestation

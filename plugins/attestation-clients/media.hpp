@@ -1,0 +1,14 @@
+#pragma once
+// The seed's header rules: a body that is not application/json, or an Accept
+// header that excludes application/json, answers 415.
+#include "ambit/sdk/http.hpp"
+
+namespace attestation {
+
+/// 415 unless Accept is absent or one of its media ranges (application/json,
+/// application/*, */*) with q > 0 admits application/json.
+void require_json_accept(const ambit::sdk::Request& req);
+/// 415 unless Content-Type is application/json (parameters such as charset allowed).
+void require_json_content_type(const ambit::sdk::Request& req);
+
+}  // namespace attestation
