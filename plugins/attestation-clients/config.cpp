@@ -83,6 +83,10 @@ Config parse_config(const boost::json::object& s) {
       service.products.push_back({take_id(po.at("id"), where + ".products[" + std::to_string(j) + "]"),
                                   std::string(po.at("name").as_string()), std::string(po.at("type").as_string())});
     }
+    std::set<std::string> names;
+    for (auto& p : service.products)
+      if (!names.insert(p.name).second)
+        throw std::invalid_argument(where + " has two products named \"" + p.name + "\"");
     if (!service.product_named(c.default_plan))
       throw std::invalid_argument(where + " has no attestation product named after default_plan \"" +
                                   c.default_plan + "\"");

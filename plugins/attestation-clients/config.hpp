@@ -37,8 +37,9 @@ struct Config {
 };
 
 boost::json::value config_schema();
-/// Throws std::invalid_argument for an inconsistent catalog (a bad or
-/// duplicate UUID, a service without the default plan, an unknown type).
+/// Throws std::invalid_argument for an inconsistent catalog: a bad or
+/// duplicate UUID, two products of one service with the same name, a service
+/// without an attestation product named like default_plan.
 Config parse_config(const boost::json::object& section);
 
 }  // namespace attestation

@@ -5,8 +5,8 @@
 
 namespace attestation {
 
-/// 415 unless Accept is absent or one of its media ranges (application/json,
-/// application/*, */*) with q > 0 admits application/json.
+/// 415 unless Accept is absent or admits application/json: the most specific
+/// of its ranges that matches (application/json, application/*, */*) has q > 0.
 void require_json_accept(const ambit::sdk::Request& req);
 /// 415 unless Content-Type is application/json (parameters such as charset allowed).
 void require_json_content_type(const ambit::sdk::Request& req);

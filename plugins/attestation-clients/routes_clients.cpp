@@ -119,12 +119,12 @@ void register_client_routes(const Deps& d) {
           "Update an API client; its policy and tag collections are replaced entirely", "UPDATE_FAILED",
           with_media_rules(Body::json, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
-            ClientInput in = parse_client_input(req.json_object());
             const std::string& tenant = req.caller().tenant_id;
             ClientRow row;
             d.ctx.database().transaction([&](soci::session& tx) {
               lock_tenant(d.ctx, tx, tenant);
-              row = find_or_404(d, tx, req, service);
+              row = find_or_404(d, tx, req, service);  // an unknown client is 404 whatever the body
+              ClientInput in = parse_client_input(req.json_object());
               check_product(d, tx, tenant, service, in.product_id);
               check_policies(d, tx, tenant, service, in.collections.policy_ids);
               row.name = in.name;

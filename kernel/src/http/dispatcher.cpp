@@ -78,6 +78,8 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
     return;
   }
   std::vector<std::string> segments;
+  segments.reserve(8);
+  req.query_params.reserve(8);
   try {
     req.path = url->path();
     for (auto seg : url->segments()) segments.emplace_back(seg);

@@ -38,24 +38,43 @@ class BeastHeaders final : public sdk::HeaderView {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, HttpServer& server) : stream_(std::move(socket)), server_(server) {}
+  /// The socket is typed with its io_context's executor: no type-erased
+  /// executor copies on every operation of the hot path.
+  using Socket = net::basic_stream_socket<tcp, net::io_context::executor_type>;
 
+  Session(net::io_context& ioc, HttpServer& server) : socket_(ioc.get_executor()), server_(server) {}
+
+  Socket& socket() { return socket_; }
+
+  /// After HttpServer::session_opened; a session never started (the accept
+  /// failed or was cancelled) was never counted.
   void start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+    started_ = true;
+    net::dispatch(socket_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
   }
 
   /// Called on shutdown: close the connection unless a request is in flight.
   void close_if_idle() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) {
-        beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
-      }
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->close();
     });
   }
 
-  ~Session() { server_.session_closed(this); }
+  /// Called by the server's sweeper, from any thread: closes the connection
+  /// when its current read or write is past its deadline. One sweeper timer
+  /// replaces a timer armed and cancelled on every read and write.
+  void expire_if_due(std::int64_t now_ns) {
+    std::int64_t due = deadline_ns_.load(std::memory_order_relaxed);
+    if (due == 0 || due > now_ns) return;
+    net::post(socket_.get_executor(), [self = shared_from_this(), due] {
+      // Still the same deadline: nothing completed since the sweep saw it.
+      if (self->deadline_ns_.load(std::memory_order_relaxed) == due) self->close();
+    });
+  }
+
+  ~Session() {
+    if (started_) server_.session_closed(this);
+  }
 
  private:
   void do_read() {
@@ -65,17 +84,17 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_.limits().header_limit));
     // The first request must arrive within the header timeout; later ones
     // may wait for the idle (keep-alive) timeout.
-    stream_.expires_after(first_ ? server_.limits().header_timeout : server_.limits().idle_timeout);
+    expires_after(first_ ? server_.limits().header_timeout : server_.limits().idle_timeout);
     first_ = false;
-    http::async_read_header(stream_, buffer_, *parser_,
+    http::async_read_header(socket_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     if (parser_->is_done()) return on_request();
-    stream_.expires_after(server_.limits().body_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+    expires_after(server_.limits().body_timeout);
+    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
   }
 
   void on_body(beast::error_code ec, std::size_t) {
@@ -84,7 +103,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof || ec == net::error::bad_descriptor)
       return close();
     // The request is unusable: answer once and close.
@@ -105,7 +124,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_request() {
-    stream_.expires_never();
+    expires_never();
     auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
     version_ = req.version();
@@ -119,8 +138,12 @@ class Session : public std::enable_shared_from_this<Session> {
     in.headers = &*headers_;
     // dispatch: inline when the handler ran on this connection's I/O thread,
     // posted back to it when a worker ran it.
-    server_.dispatcher().dispatch(std::move(in), [self = shared_from_this()](sdk::Response r) {
-      net::dispatch(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+    // The session keeps itself alive until the reply is written, so the
+    // callback holds a plain pointer (no heap storage in std::function).
+    in_flight_self_ = shared_from_this();
+    server_.dispatcher().dispatch(std::move(in), [session = this](sdk::Response r) {
+      auto self = std::move(session->in_flight_self_);
+      net::dispatch(session->socket_.get_executor(), [self = std::move(self), r = std::move(r)]() mutable {
         self->server_.in_flight_counter()--;
         self->write(std::move(r));
       });
@@ -130,8 +153,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(sdk::Response r) {
     bool keep = keep_alive_ && !server_.draining();
     serialize(r, keep);
-    stream_.expires_after(server_.limits().body_timeout);
-    net::async_write(stream_, net::buffer(out_), [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
+    expires_after(server_.limits().body_timeout);
+    net::async_write(socket_, net::buffer(out_), [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
       self->busy_ = false;
       self->headers_.reset();
       if (ec || !keep) return self->close();
@@ -170,19 +193,30 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
+    expires_never();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket_.close(ec);  // pending operations complete with operation_aborted
   }
 
-  beast::tcp_stream stream_;
+  void expires_after(std::chrono::milliseconds timeout) {
+    auto due = std::chrono::steady_clock::now() + timeout;
+    deadline_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(due.time_since_epoch()).count(),
+                       std::memory_order_relaxed);
+  }
+  void expires_never() { deadline_ns_.store(0, std::memory_order_relaxed); }
+
+  Socket socket_;
+  std::atomic<std::int64_t> deadline_ns_{0};  ///< steady clock; 0 = none
   HttpServer& server_;
   beast::flat_buffer buffer_;
   std::string out_;  ///< the response being written
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<BeastHeaders> headers_;
+  std::shared_ptr<Session> in_flight_self_;  ///< set while the dispatcher holds a request
   bool keep_alive_ = true;
   bool first_ = true;
+  bool started_ = false;
   bool busy_ = false;
   unsigned version_ = 11;
 };
@@ -219,22 +253,38 @@ std::uint16_t HttpServer::listen() {
   acceptor_.listen(net::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
   do_accept();
+  sweep_timer_ = std::make_unique<net::steady_timer>(*iocs_[0]);
+  sweep_deadlines();
   return port_;
 }
 
 void HttpServer::do_accept() {
-  auto& target = *iocs_[next_ioc_++ % iocs_.size()];
-  acceptor_.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
+  auto session = std::make_shared<Session>(*iocs_[next_ioc_++ % iocs_.size()], *this);
+  acceptor_.async_accept(session->socket(), [this, session](beast::error_code ec) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       log_.warn("accept failed", {{"error", ec.message()}});
     } else {
-      socket.set_option(tcp::no_delay(true), ec);
-      auto session = std::make_shared<Session>(std::move(socket), *this);
+      session->socket().set_option(tcp::no_delay(true), ec);
       session_opened(session);
       session->start();
     }
     if (!draining_) do_accept();
+  });
+}
+
+void HttpServer::sweep_deadlines() {
+  sweep_timer_->expires_after(kSweepInterval);
+  sweep_timer_->async_wait([this](beast::error_code ec) {
+    if (ec || draining_) return;
+    auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch()).count();
+    {
+      std::lock_guard lock(sessions_mu_);
+      for (auto& [raw, weak] : sessions_)
+        if (auto s = weak.lock()) s->expire_if_due(now);
+    }
+    sweep_deadlines();
   });
 }
 
@@ -280,6 +330,7 @@ void HttpServer::shutdown() {
     beast::error_code ec;
     acceptor_.close(ec);
     if (signals_) signals_->cancel(ec);
+    if (sweep_timer_) sweep_timer_->cancel();
     drain_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
     drain_timer_ = std::make_unique<net::steady_timer>(*iocs_[0]);
     drain_step();

@@ -2,7 +2,8 @@
 // The HTTP/1.1 server on Boost.Beast. One io_context per I/O thread (no
 // locks or cross-thread wake-ups on the hot path); the listener deals
 // accepted connections round-robin to them. A session reads one request at a
-// time with a bounded parser and timeouts, hands it to the Dispatcher and
+// time with a bounded parser and timeouts (deadlines that one sweeper timer
+// checks, instead of a timer armed per read and write), hands it to the Dispatcher and
 // writes the reply on its own thread. Requests on one connection are answered
 // in order (pipelining-safe).
 //
@@ -66,6 +67,9 @@ class HttpServer {
 
  private:
   void do_accept();
+  /// Every kSweepInterval: close connections whose read or write is overdue.
+  void sweep_deadlines();
+  static constexpr std::chrono::milliseconds kSweepInterval{100};
   void drain_step();
   void stop_all();
 
@@ -84,6 +88,7 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::unique_ptr<boost::asio::steady_timer> drain_timer_;
+  std::unique_ptr<boost::asio::steady_timer> sweep_timer_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::chrono::steady_clock::time_point drain_deadline_;
 };

@@ -310,6 +310,7 @@ TEST_P(AttestationClients, HeaderRulesAnswer415) {
                                   clients() + "/" + id + "/tags", std::string("/services"), std::string("/policies")}) {
     EXPECT_EQ(call("GET", path, {}, {{"Accept", "text/html"}}).status, 415) << path;
     EXPECT_EQ(call("GET", path, {}, {{"Accept", "application/json;q=0, text/html"}}).status, 415) << path;
+    EXPECT_EQ(call("GET", path, {}, {{"Accept", "application/json;q=0, */*"}}).status, 415) << path;  // the specific range wins
     EXPECT_EQ(call("GET", path, {}, {{"Accept", "text/html;q=0.9, */*;q=0.1"}}).status, 200) << path;
     EXPECT_EQ(call("GET", path, {}, {{"Accept", "application/*"}}).status, 200) << path;
     EXPECT_EQ(call("GET", path).status, 200) << path;  // no Accept: anything goes
@@ -359,6 +360,7 @@ TEST_P(AttestationClients, PutReplacesPolicyAndTagCollections) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(str(call("GET", clients() + "/" + id).json().at("name")), "bare");
   EXPECT_EQ(call("PUT", clients() + "/00000000-0000-4000-8000-000000000000", json::serialize(client_body("x", kSgxPremium))).status, 404);
+  EXPECT_EQ(call("PUT", clients() + "/00000000-0000-4000-8000-000000000000", "{}").status, 404);  // 404 before the body
 }
 
 TEST_P(AttestationClients, DeleteClientAndPoliciesInUse) {
@@ -496,6 +498,25 @@ TEST_P(AttestationClients, KeysAreNeverStoredOrLoggedInPlaintext) {
   ASSERT_EQ(got.status, 200) << got.body;
   EXPECT_EQ(got.json().at("keys"), created.at("keys"));
   EXPECT_EQ(verify(keys[1]).status, 200);
+}
+
+TEST_P(AttestationClients, AnInconsistentCatalogRefusesToStart) {
+  auto refused = [&](json::array services, const std::string& expected) {
+    auto cfg = deployment();
+    cfg["plugins"].as_array()[1].as_object()["config"] = json::object{{"services", std::move(services)}};
+    auto r = run_ambit({"check", "--config", write_config(dir, cfg, "bad.json")});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE((r.out + r.err).find(expected), std::string::npos) << r.out << r.err;
+  };
+  auto with_products = [](json::array products) {
+    return json::array{json::object{{"id", kSgx}, {"name", "SGX"}, {"products", std::move(products)}}};
+  };
+  refused(with_products({json::object{{"id", "nope"}, {"name", "Premium"}}}), "must be a UUID");
+  refused(with_products({json::object{{"id", kSgxBasic}, {"name", "Premium"}}, json::object{{"id", kSgxBasic}, {"name", "Basic"}}}),
+          "is used twice");
+  refused(with_products({json::object{{"id", kSgxBasic}, {"name", "Premium"}}, json::object{{"id", kSgxPremium}, {"name", "Premium"}}}),
+          "two products named");
+  refused(with_products({json::object{{"id", kSgxBasic}, {"name", "Basic"}}}), "default_plan");
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, AttestationClients, ::testing::ValuesIn(test_backends()), backend_param_name);
