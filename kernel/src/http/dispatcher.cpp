@@ -69,6 +69,7 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
   req.target = std::move(in.target);
   req.body = std::move(in.body);
   req.headers = in.headers;
+  req.remote_address = std::move(in.remote_address);
   auto given_id = req.header("X-Request-Id");
   req.request_id = given_id && valid_request_id(*given_id) ? std::string(*given_id) : new_request_id();
 

@@ -50,6 +50,9 @@ class Session : public std::enable_shared_from_this<Session> {
   /// failed or was cancelled) was never counted.
   void start() {
     started_ = true;
+    beast::error_code ec;
+    auto peer = socket_.remote_endpoint(ec);
+    if (!ec) remote_address_ = peer.address().to_string();
     net::dispatch(socket_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
   }
 
@@ -136,6 +139,7 @@ class Session : public std::enable_shared_from_this<Session> {
     in.target = std::string(req.target());
     in.body = std::move(req.body());
     in.headers = &*headers_;
+    in.remote_address = remote_address_;
     // dispatch: inline when the handler ran on this connection's I/O thread,
     // posted back to it when a worker ran it.
     // The session keeps itself alive until the reply is written, so the
@@ -217,6 +221,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   bool first_ = true;
   bool started_ = false;
+  std::string remote_address_;  ///< the peer's IP, read once per connection
   bool busy_ = false;
   unsigned version_ = 11;
 };

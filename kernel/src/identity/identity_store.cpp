@@ -87,6 +87,19 @@ std::vector<sdk::Member> IdentityStore::members(const std::string& tenant_id) {
   return out;
 }
 
+std::vector<sdk::Member> IdentityStore::memberships(const std::string& user_id) {
+  std::vector<sdk::Member> out;
+  auto s = db_.session();
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT m.tenant_id, m.user_id, u.email, m.role, m.created_at FROM ambit_memberships m"
+                     " JOIN ambit_users u ON u.id = m.user_id WHERE m.user_id = :u ORDER BY m.created_at, m.tenant_id",
+       soci::use(user_id));
+  for (auto& r : rows)
+    out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+                   r.get<long long>(4)});
+  return out;
+}
+
 std::optional<sdk::Tenant> IdentityStore::tenant(const std::string& tenant_id) {
   auto s = db_.session();
   sdk::Tenant t;

@@ -40,6 +40,7 @@ class IdentityStore final : public sdk::Identity {
   void set_role(soci::session& tx, const std::string& tenant_id, const std::string& user_id,
                 const std::string& role) override;
   void remove_member(soci::session& tx, const std::string& tenant_id, const std::string& user_id) override;
+  std::vector<sdk::Member> memberships(const std::string& user_id) override;
 
  private:
   void changed(soci::session& tx, const std::string& tenant_id, const std::string& user_id);

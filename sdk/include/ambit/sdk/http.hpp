@@ -85,6 +85,10 @@ class Request {
   void will_block() const {
     if (on_io_thread) throw WouldBlock();
   }
+
+  /// The peer's IP address ("127.0.0.1", "::1"): the TCP connection's, not a
+  /// forwarded header's. For per-address rate limits. (SDK 1.2)
+  std::string remote_address;
 };
 
 struct Response {

@@ -73,6 +73,10 @@ class Identity {
   virtual void set_role(soci::session& tx, const std::string& tenant_id, const std::string& user_id,
                         const std::string& role) = 0;
   virtual void remove_member(soci::session& tx, const std::string& tenant_id, const std::string& user_id) = 0;
+
+  /// Every tenant the user is a member of, oldest membership first: a
+  /// workspace picker. (SDK 1.2)
+  virtual std::vector<Member> memberships(const std::string& user_id) = 0;
 };
 
 }  // namespace v1

@@ -1,0 +1,66 @@
+#include "config.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace oauth {
+
+boost::json::value config_schema() {
+  return boost::json::parse(R"json({"type": "object", "properties": {
+    "access_token_ttl_s": {"type": "integer", "minimum": 60, "maximum": 86400, "default": 3600},
+    "code_ttl_s": {"type": "integer", "minimum": 10, "maximum": 60, "default": 60,
+                   "description": "authorization codes live at most 60 s (OAuth 2.1)"},
+    "login_ttl_s": {"type": "integer", "minimum": 60, "maximum": 3600, "default": 600,
+                    "description": "time between signing in and approving on the consent page"},
+    "registration": {"type": "object", "properties": {
+      "mode": {"type": "string", "enum": ["open", "token"], "default": "open",
+               "description": "open: anyone may register (MCP clients register themselves); token: an initial access token is required"},
+      "initial_access_token_env": {"type": "string", "default": "",
+                                   "description": "environment variable holding the initial access token (mode token)"},
+      "per_minute_per_address": {"type": "integer", "minimum": 1, "default": 20},
+      "max_clients": {"type": "integer", "minimum": 1, "default": 10000},
+      "max_clients_per_tenant": {"type": "integer", "minimum": 1, "default": 100},
+      "idle_client_days": {"type": "integer", "minimum": 0, "default": 30,
+                           "description": "clients never used for this long are deleted by a durable job; 0 keeps them"},
+      "reap_interval_s": {"type": "integer", "minimum": 1, "default": 3600}
+    }},
+    "login": {"type": "object", "properties": {
+      "failures_per_account": {"type": "integer", "minimum": 1, "default": 5},
+      "failures_per_address": {"type": "integer", "minimum": 1, "default": 20},
+      "failure_window_s": {"type": "integer", "minimum": 1, "default": 900}
+    }},
+    "cache_max_entries": {"type": "integer", "minimum": 100, "default": 100000}
+  }})json");
+}
+
+Config parse_config(const boost::json::object& s) {
+  Config c;
+  auto seconds = [](const boost::json::value& v) { return std::chrono::seconds(v.as_int64()); };
+  c.access_ttl = seconds(s.at("access_token_ttl_s"));
+  c.code_ttl = seconds(s.at("code_ttl_s"));
+  c.login_ttl = seconds(s.at("login_ttl_s"));
+  const auto& reg = s.at("registration").as_object();
+  c.registration_open = reg.at("mode").as_string() == "open";
+  c.register_per_minute = static_cast<int>(reg.at("per_minute_per_address").as_int64());
+  c.max_clients = static_cast<std::size_t>(reg.at("max_clients").as_int64());
+  c.max_clients_per_tenant = static_cast<std::size_t>(reg.at("max_clients_per_tenant").as_int64());
+  c.idle_client_ttl = std::chrono::hours(24 * reg.at("idle_client_days").as_int64());
+  c.reap_interval = seconds(reg.at("reap_interval_s"));
+  if (!c.registration_open) {
+    std::string env(reg.at("initial_access_token_env").as_string());
+    const char* token = env.empty() ? nullptr : std::getenv(env.c_str());
+    if (!token || std::string(token).size() < 32)
+      throw std::invalid_argument(
+          "registration.initial_access_token_env must name an environment variable holding a token of at least 32 "
+          "characters (registration.mode is token)");
+    c.initial_access_token = token;
+  }
+  const auto& login = s.at("login").as_object();
+  c.login_failures_per_account = static_cast<int>(login.at("failures_per_account").as_int64());
+  c.login_failures_per_address = static_cast<int>(login.at("failures_per_address").as_int64());
+  c.login_failure_window = seconds(login.at("failure_window_s"));
+  c.cache_max_entries = static_cast<std::size_t>(s.at("cache_max_entries").as_int64());
+  return c;
+}
+
+}  // namespace oauth

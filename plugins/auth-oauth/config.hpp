@@ -1,0 +1,32 @@
+#pragma once
+// The auth-oauth plugin's config section, parsed once into an immutable value.
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace oauth {
+
+struct Config {
+  std::chrono::seconds access_ttl{3600};
+  std::chrono::seconds code_ttl{60};
+  std::chrono::seconds login_ttl{600};            ///< sign-in to consent
+  bool registration_open = true;                  ///< false: POST /oauth/register needs the initial access token
+  std::string initial_access_token;               ///< from the environment variable config names
+  int register_per_minute = 20;                   ///< per address
+  std::size_t max_clients = 10000;                ///< registered clients in all
+  std::size_t max_clients_per_tenant = 100;
+  std::chrono::hours idle_client_ttl{24 * 30};    ///< unused clients are reaped; 0 = never
+  std::chrono::seconds reap_interval{3600};
+  int login_failures_per_account = 5;             ///< per login_failure_window
+  int login_failures_per_address = 20;
+  std::chrono::seconds login_failure_window{900};
+  std::size_t cache_max_entries = 100000;
+};
+
+boost::json::value config_schema();
+/// Throws std::invalid_argument for inconsistent settings.
+Config parse_config(const boost::json::object& section);
+
+}  // namespace oauth

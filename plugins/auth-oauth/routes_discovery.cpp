@@ -1,0 +1,98 @@
+// POST /oauth/register (RFC 7591 dynamic registration) and
+// GET /.well-known/oauth-authorization-server (RFC 8414 metadata).
+#include "ambit/sdk/routes.hpp"
+#include "credentials.hpp"
+#include "protocol.hpp"
+#include "registration.hpp"
+#include "routes.hpp"
+
+namespace sdk = ambit::sdk;
+namespace json = boost::json;
+
+namespace oauth {
+
+void register_discovery_routes(const Deps& d) {
+  const sdk::RouteGroup api{d.ctx, "", {"oauth"}};
+
+  sdk::RouteSpec reg;
+  reg.method = "POST";
+  reg.path = "/oauth/register";
+  // open: anyone, and a tenant credential binds the client to its tenant;
+  // tenant: the credential is required (it is the initial access token).
+  reg.auth = d.config.registration_open ? sdk::AuthMode::optional : sdk::AuthMode::required;
+  reg.summary = "Register an OAuth client (RFC 7591); a tenant credential binds it to the tenant";
+  reg.handler = [d](const sdk::Request& req) {
+    std::int64_t now = d.ctx.clock().now_ms();
+    if (d.limits.registrations_per_address.exhausted(req.remote_address, now))
+      return oauth_error(429, "too_many_requests", "too many registrations from this address; retry in a minute")
+          .with_header("Retry-After", "60");
+    d.limits.registrations_per_address.add(req.remote_address, now);
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    if (ec) return oauth_error(400, "invalid_client_metadata", "the body is not valid JSON");
+    ClientRecord client;
+    try {
+      client = parse_registration(body, d.ctx.identity());
+    } catch (const RegistrationError& e) {
+      return oauth_error(400, e.code, e.what());
+    }
+    client.id = new_id(d.ctx.keyring(), kClientPrefix);
+    client.created_at = now;
+    if (req.principal) client.tenant_id = req.principal->tenant_id;
+    std::string secret;
+    if (client.confidential()) {
+      secret = new_secret(d.ctx.keyring(), kSecretPrefix);
+      client.secret_hash = secret_hash(d.ctx.keyring(), secret);
+    }
+    std::optional<sdk::Response> refused;
+    d.ctx.database().transaction([&](soci::session& tx) {
+      refused.reset();
+      d.ctx.database().lock_in_transaction(tx, "auth-oauth:register");  // the caps hold across processes
+      if (d.store.count_clients(tx, "") >= d.config.max_clients)
+        return void(refused = oauth_error(403, "registration_limit_reached", "the server holds its most clients"));
+      if (!client.tenant_id.empty() && d.store.count_clients(tx, client.tenant_id) >= d.config.max_clients_per_tenant)
+        return void(refused = oauth_error(403, "registration_limit_reached", "the tenant holds its most clients"));
+      d.store.insert_client(tx, client);
+    });
+    if (refused) return std::move(*refused);
+    json::object out = client_metadata_json(client);
+    if (!secret.empty()) {
+      out["client_secret"] = secret;  // shown once
+      out["client_secret_expires_at"] = 0;
+    }
+    return no_store_json(out, 201);
+  };
+  api.add(std::move(reg), "REGISTER_FAILED");
+
+  sdk::RouteSpec meta;
+  meta.method = "GET";
+  meta.path = "/.well-known/oauth-authorization-server";
+  meta.auth = sdk::AuthMode::none;
+  meta.may_block = false;
+  meta.summary = "Authorization server metadata (RFC 8414)";
+  meta.handler = [d](const sdk::Request&) {
+    const std::string& base = d.ctx.public_url();
+    json::array scopes;
+    for (auto& s : d.ctx.identity().scopes()) scopes.emplace_back(s);
+    json::array methods{"none", "client_secret_basic", "client_secret_post"};
+    return sdk::Response::json(json::object{
+        {"issuer", base},
+        {"authorization_endpoint", base + "/oauth/authorize"},
+        {"token_endpoint", base + "/oauth/token"},
+        {"registration_endpoint", base + "/oauth/register"},
+        {"revocation_endpoint", base + "/oauth/revoke"},
+        {"introspection_endpoint", base + "/oauth/introspect"},
+        {"response_types_supported", json::array{"code"}},
+        {"response_modes_supported", json::array{"query"}},
+        {"grant_types_supported", json::array{"authorization_code", "refresh_token"}},
+        {"code_challenge_methods_supported", json::array{"S256"}},
+        {"token_endpoint_auth_methods_supported", methods},
+        {"revocation_endpoint_auth_methods_supported", methods},
+        {"introspection_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
+        {"scopes_supported", std::move(scopes)},
+        {"authorization_response_iss_parameter_supported", true}});
+  };
+  api.add(std::move(meta), "METADATA_FAILED");
+}
+
+}  // namespace oauth

@@ -1,0 +1,236 @@
+// POST /oauth/token (authorization_code with PKCE, refresh_token with
+// rotation and reuse detection), POST /oauth/revoke (RFC 7009) and
+// POST /oauth/introspect (RFC 7662, confidential clients). Errors are RFC
+// 6749 5.2 bodies; every answer is Cache-Control: no-store.
+#include <botan/base64.h>
+
+#include "ambit/sdk/routes.hpp"
+#include "credentials.hpp"
+#include "protocol.hpp"
+#include "routes.hpp"
+
+namespace sdk = ambit::sdk;
+namespace json = boost::json;
+
+namespace oauth {
+namespace {
+
+/// The calling client, authenticated as it registered (RFC 6749 2.3), or the error to answer.
+struct Caller {
+  std::optional<ClientRecord> client;
+  std::optional<sdk::Response> error;
+};
+
+Caller authenticate_client(const Deps& d, const sdk::Request& req, const Form& f) {
+  std::string id = form_value(f, "client_id"), secret = form_value(f, "client_secret");
+  bool basic = false;
+  if (auto auth = req.header("Authorization"); auth && auth->size() > 6 && auth->substr(0, 6) == "Basic ") {
+    basic = true;
+    std::string decoded;
+    try {
+      auto raw = Botan::base64_decode(std::string(auth->substr(6)));
+      decoded.assign(raw.begin(), raw.end());
+    } catch (const std::exception&) {
+    }
+    auto colon = decoded.find(':');
+    if (colon == std::string::npos) return {std::nullopt, oauth_error(401, "invalid_client", "malformed Basic credentials")};
+    std::string basic_id = decoded.substr(0, colon);
+    if (!id.empty() && id != basic_id) return {std::nullopt, oauth_error(400, "invalid_request", "client_id differs from the Basic credentials")};
+    id = basic_id;
+    secret = decoded.substr(colon + 1);
+  }
+  auto fail = [basic](const std::string& why) {
+    auto r = oauth_error(401, "invalid_client", why);
+    if (basic) r.with_header("WWW-Authenticate", "Basic realm=\"oauth\"");
+    return Caller{std::nullopt, std::move(r)};
+  };
+  if (id.empty()) return fail("client authentication failed: no client_id");
+  auto client = d.store.find_client(*d.ctx.database().session(), id);
+  if (!client) return fail("client authentication failed");
+  if (!client->confidential()) {
+    if (basic || !secret.empty()) return fail("a public client has no secret");
+    return {client, std::nullopt};
+  }
+  bool right_method = basic ? client->auth_method == "client_secret_basic" : client->auth_method == "client_secret_post";
+  if (!right_method || !has_secret_shape(secret, kSecretPrefix) ||
+      !sdk::constant_time_equal(secret_hash(d.ctx.keyring(), secret), client->secret_hash))
+    return fail("client authentication failed");
+  return {client, std::nullopt};
+}
+
+bool grant_type_allowed(const ClientRecord& c, const std::string& type) {
+  return std::find(c.grant_types.begin(), c.grant_types.end(), type) != c.grant_types.end();
+}
+
+/// A new access and refresh token in `grant`, in the caller's transaction.
+json::object issue_tokens(const Deps& d, soci::session& tx, const std::string& grant_id, const std::string& client_id,
+                          const std::string& scope) {
+  std::int64_t now = d.ctx.clock().now_ms();
+  std::string access = new_secret(d.ctx.keyring(), kAccessPrefix);
+  std::string refresh = new_secret(d.ctx.keyring(), kRefreshPrefix);
+  auto ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(d.config.access_ttl).count();
+  d.store.insert_token(tx, secret_hash(d.ctx.keyring(), access),
+                       {"access", grant_id, client_id, scope, now, now + ttl_ms, {}, {}, {}});
+  d.store.insert_token(tx, secret_hash(d.ctx.keyring(), refresh), {"refresh", grant_id, client_id, scope, now, {}, {}, {}, {}});
+  d.store.touch_client(tx, client_id, now);
+  return {{"access_token", access},
+          {"token_type", "Bearer"},
+          {"expires_in", d.config.access_ttl.count()},
+          {"refresh_token", refresh},
+          {"scope", scope}};
+}
+
+/// What a token request's transaction decided: tokens, or an error (after
+/// committing any revocation the error implies).
+struct Outcome {
+  json::object tokens;
+  std::string error, description;
+};
+
+Outcome exchange_code(const Deps& d, const ClientRecord& client, const Form& f) {
+  std::string code = form_value(f, "code"), verifier = form_value(f, "code_verifier");
+  if (code.empty() || verifier.empty() || !f.count("redirect_uri"))
+    return {{}, "invalid_request", "code, redirect_uri and code_verifier are required"};
+  Outcome out;
+  d.ctx.database().transaction([&](soci::session& tx) {
+    out = {};
+    std::string hash = secret_hash(d.ctx.keyring(), code);
+    auto record = has_secret_shape(code, kCodePrefix) ? d.store.find_code(tx, hash) : std::nullopt;
+    if (!record) return void(out = {{}, "invalid_grant", "the code is unknown, expired or revoked"});
+    if (record->client_id != client.id) return void(out = {{}, "invalid_grant", "the code was issued to another client"});
+    std::int64_t now = d.ctx.clock().now_ms();
+    if (!d.store.use_code(tx, hash, now)) {
+      // A second use: someone else may hold the code. End everything issued from it (OAuth 2.1 4.1.3).
+      revoke_grant(d, tx, record->grant_id);
+      return void(out = {{}, "invalid_grant", "the code was used before; every token issued from it is revoked"});
+    }
+    if (record->expires_at <= now) return void(out = {{}, "invalid_grant", "the code expired"});
+    if (record->redirect_uri != form_value(f, "redirect_uri"))
+      return void(out = {{}, "invalid_grant", "redirect_uri differs from the authorization request"});
+    if (!pkce_s256_matches(verifier, record->code_challenge))
+      return void(out = {{}, "invalid_grant", "code_verifier does not match the code_challenge"});
+    auto grant = d.store.find_grant(tx, record->grant_id);
+    if (!grant) return void(out = {{}, "invalid_grant", "the authorization was revoked"});
+    out.tokens = issue_tokens(d, tx, grant->id, client.id, grant->scope);
+  });
+  return out;
+}
+
+Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
+  std::string token = form_value(f, "refresh_token");
+  if (token.empty()) return {{}, "invalid_request", "refresh_token is required"};
+  Outcome out;
+  d.ctx.database().transaction([&](soci::session& tx) {
+    out = {};
+    std::string hash = secret_hash(d.ctx.keyring(), token);
+    auto record = has_secret_shape(token, kRefreshPrefix) ? d.store.find_token(tx, hash) : std::nullopt;
+    if (!record || record->kind != "refresh") return void(out = {{}, "invalid_grant", "the refresh token is unknown or revoked"});
+    if (record->client_id != client.id) return void(out = {{}, "invalid_grant", "the refresh token belongs to another client"});
+    std::string scope = record->scope;
+    if (f.count("scope")) {
+      auto granted = split_scope(record->scope), asked = split_scope(form_value(f, "scope"));
+      for (auto& s : asked)
+        if (std::find(granted.begin(), granted.end(), s) == granted.end())
+          return void(out = {{}, "invalid_scope", "scope exceeds what was granted: " + s});
+      scope = join_scope(asked);
+    }
+    if (!d.store.use_token(tx, hash, d.ctx.clock().now_ms())) {
+      // A rotated token came back: it was stolen or replayed. End the whole grant.
+      revoke_grant(d, tx, record->grant_id);
+      return void(out = {{}, "invalid_grant", "the refresh token was used before; the authorization is revoked"});
+    }
+    out.tokens = issue_tokens(d, tx, record->grant_id, client.id, scope);
+  });
+  return out;
+}
+
+}  // namespace
+
+void revoke_grant(const Deps& d, soci::session& tx, const std::string& grant_id) {
+  d.store.delete_grant(tx, grant_id);
+  d.ctx.events().publish(tx, kChangedTopic, "grant:" + grant_id);
+}
+
+void register_token_routes(const Deps& d) {
+  const sdk::RouteGroup api{d.ctx, "/oauth", {"oauth"}};
+  auto spec = [](const char* path, const char* summary, sdk::Handler h) {
+    sdk::RouteSpec r;
+    r.method = "POST";
+    r.path = path;
+    r.auth = sdk::AuthMode::none;  // clients authenticate themselves (RFC 6749 2.3)
+    r.summary = summary;
+    r.handler = std::move(h);
+    return r;
+  };
+
+  api.add(spec("/token", "Token endpoint: authorization_code (PKCE) and refresh_token (rotated on every use)",
+               [d](const sdk::Request& req) {
+                 auto f = parse_form(req.body);
+                 if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
+                 auto caller = authenticate_client(d, req, *f);
+                 if (caller.error) return std::move(*caller.error);
+                 std::string type = form_value(*f, "grant_type");
+                 Outcome out;
+                 if (type == "authorization_code" || type == "refresh_token") {
+                   if (!grant_type_allowed(*caller.client, type))
+                     return oauth_error(400, "unauthorized_client", "the client did not register grant type " + type);
+                   out = type == "authorization_code" ? exchange_code(d, *caller.client, *f) : refresh(d, *caller.client, *f);
+                 } else {
+                   return oauth_error(400, type.empty() ? "invalid_request" : "unsupported_grant_type",
+                                      type.empty() ? "grant_type is required" : "unsupported grant_type " + type);
+                 }
+                 if (!out.error.empty()) return oauth_error(400, out.error, out.description);
+                 return no_store_json(out.tokens);
+               }),
+          "TOKEN_FAILED");
+
+  api.add(spec("/revoke", "Revoke a token (RFC 7009): a refresh token ends its whole authorization",
+               [d](const sdk::Request& req) {
+                 auto f = parse_form(req.body);
+                 if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
+                 auto caller = authenticate_client(d, req, *f);
+                 if (caller.error) return std::move(*caller.error);
+                 std::string token = form_value(*f, "token");
+                 if (token.empty()) return oauth_error(400, "invalid_request", "token is required");
+                 std::string hash = secret_hash(d.ctx.keyring(), token);
+                 d.ctx.database().transaction([&](soci::session& tx) {
+                   auto record = d.store.find_token(tx, hash);
+                   if (!record || record->client_id != caller.client->id) return;  // answered 200 all the same
+                   if (record->kind == "refresh") return revoke_grant(d, tx, record->grant_id);
+                   d.store.delete_token(tx, hash);
+                   d.ctx.events().publish(tx, kChangedTopic, "token:" + hash);
+                 });
+                 return no_store_json(json::object{});
+               }),
+          "REVOKE_FAILED");
+
+  api.add(spec("/introspect", "Token introspection (RFC 7662) for confidential clients, about their own tokens",
+               [d](const sdk::Request& req) {
+                 auto f = parse_form(req.body);
+                 if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
+                 auto caller = authenticate_client(d, req, *f);
+                 if (caller.error) return std::move(*caller.error);
+                 if (!caller.client->confidential())
+                   return oauth_error(401, "invalid_client", "introspection is for confidential clients");
+                 std::string token = form_value(*f, "token");
+                 auto record = token.empty() ? std::nullopt
+                                             : d.store.find_token(*d.ctx.database().session(), secret_hash(d.ctx.keyring(), token));
+                 std::int64_t now = d.ctx.clock().now_ms();
+                 bool active = record && record->client_id == caller.client->id &&
+                               (record->kind == "access" ? record->expires_at && *record->expires_at > now : !record->used_at);
+                 if (!active) return no_store_json(json::object{{"active", false}});
+                 json::object o{{"active", true},
+                                {"scope", record->scope},
+                                {"client_id", record->client_id},
+                                {"sub", record->user_id},
+                                {"tenant_id", record->tenant_id},
+                                {"token_type", record->kind == "access" ? "Bearer" : "refresh_token"},
+                                {"iat", record->created_at / 1000},
+                                {"iss", d.ctx.public_url()}};
+                 if (record->expires_at) o["exp"] = *record->expires_at / 1000;
+                 return no_store_json(o);
+               }),
+          "INTROSPECT_FAILED");
+}
+
+}  // namespace oauth

@@ -1,0 +1,80 @@
+#pragma once
+// SQL for the oauth tables; the only file that knows them.
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace oauth {
+
+struct ClientRecord {
+  std::string id;
+  std::string tenant_id;  ///< "" while the client is bound to no tenant
+  std::string name;
+  std::vector<std::string> redirect_uris;
+  std::string auth_method;  ///< none | client_secret_post | client_secret_basic
+  std::vector<std::string> grant_types;
+  std::string scope;        ///< space-separated; the most the client may ask for
+  std::string secret_hash;  ///< "" for public clients
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> last_used_at;
+
+  bool confidential() const { return auth_method != "none"; }
+};
+
+struct GrantRecord {
+  std::string id, client_id, tenant_id, user_id, scope;
+  std::int64_t created_at = 0;
+};
+
+struct CodeRecord {
+  std::string grant_id, client_id, redirect_uri, code_challenge;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> used_at;
+};
+
+struct TokenRecord {
+  std::string kind;  ///< access | refresh
+  std::string grant_id, client_id, scope;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> expires_at;
+  std::optional<std::int64_t> used_at;
+  // From the grant:
+  std::string tenant_id, user_id;
+};
+
+class Store {
+ public:
+  // --- clients -----------------------------------------------------------------
+  void insert_client(soci::session& tx, const ClientRecord& c);
+  std::optional<ClientRecord> find_client(soci::session& s, const std::string& id);
+  std::vector<ClientRecord> tenant_clients(soci::session& s, const std::string& tenant_id);
+  std::size_t count_clients(soci::session& s, const std::string& tenant_id);  ///< "" counts all
+  void touch_client(soci::session& tx, const std::string& id, std::int64_t now);
+  /// The client, its grants, codes and tokens.
+  void delete_client(soci::session& tx, const std::string& id);
+  /// Clients created before `before` and not used since: their ids.
+  std::vector<std::string> idle_clients(soci::session& s, std::int64_t before);
+
+  // --- grants --------------------------------------------------------------------
+  void insert_grant(soci::session& tx, const GrantRecord& g);
+  std::optional<GrantRecord> find_grant(soci::session& s, const std::string& id);
+  std::vector<GrantRecord> tenant_grants(soci::session& s, const std::string& tenant_id);
+  /// The grant with its codes and tokens.
+  void delete_grant(soci::session& tx, const std::string& id);
+
+  // --- codes and tokens ------------------------------------------------------------
+  void insert_code(soci::session& tx, const std::string& hash, const CodeRecord& c);
+  std::optional<CodeRecord> find_code(soci::session& s, const std::string& hash);
+  /// true when this call marked it used (false: used before).
+  bool use_code(soci::session& tx, const std::string& hash, std::int64_t now);
+  void insert_token(soci::session& tx, const std::string& hash, const TokenRecord& t);
+  std::optional<TokenRecord> find_token(soci::session& s, const std::string& hash);
+  /// true when this call marked the refresh token used (false: used before).
+  bool use_token(soci::session& tx, const std::string& hash, std::int64_t now);
+  void delete_token(soci::session& tx, const std::string& hash);
+};
+
+}  // namespace oauth

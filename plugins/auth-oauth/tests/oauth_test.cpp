@@ -1,0 +1,541 @@
+// The OAuth 2.1 server through the real binary, on SQLite and PostgreSQL:
+// registration rules, the whole authorization code flow with PKCE submitted
+// as a browser would (cookie, CSRF token, sign-in, consent), the token
+// endpoint's rules (single-use codes, rotating refresh tokens and reuse
+// detection), revocation, introspection, client deletion, and access tokens
+// as credentials with the role's scopes.
+#include <gtest/gtest.h>
+#include <botan/base64.h>
+#include <botan/hash.h>
+
+#include <boost/url.hpp>
+
+#include <regex>
+
+#include "e2e_util.hpp"
+
+using namespace ambit::test;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+const std::string kRedirect = "http://127.0.0.1:9/callback";
+const std::string kVerifier = "a-pkce-code-verifier-of-more-than-forty-three-characters_0123456789";
+const std::string kPassword = "correct horse battery staple";
+
+std::string str(const json::value& v) { return std::string(v.as_string()); }
+
+std::string challenge_of(const std::string& verifier) {
+  auto sha = Botan::HashFunction::create_or_throw("SHA-256");
+  sha->update(verifier);
+  std::string b64 = Botan::base64_encode(sha->final());
+  for (auto& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!b64.empty() && b64.back() == '=') b64.pop_back();
+  return b64;
+}
+
+std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
+  boost::urls::url u("http://x/");
+  for (auto& [k, v] : fields) u.params().append({k, v});
+  std::string q(u.encoded_query());
+  return q;
+}
+
+/// The hidden inputs of an HTML page, as the browser would submit them.
+std::vector<std::pair<std::string, std::string>> hidden_fields(const std::string& html) {
+  std::vector<std::pair<std::string, std::string>> out;
+  static const std::regex input("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), input); it != std::sregex_iterator(); ++it) {
+    std::string value = (*it)[2];
+    for (auto [from, to] : {std::pair<std::string, std::string>{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&#39;", "'"}, {"&amp;", "&"}}) {
+      for (auto pos = value.find(from); pos != std::string::npos; pos = value.find(from, pos + to.size()))
+        value.replace(pos, from.size(), to);
+    }
+    out.emplace_back((*it)[1], value);
+  }
+  return out;
+}
+
+/// The query parameters of a Location header.
+std::map<std::string, std::string> location_params(const std::string& location) {
+  std::map<std::string, std::string> out;
+  auto u = boost::urls::parse_uri(location);
+  if (!u) return out;
+  for (auto p : u->params()) out[p.key] = p.value;
+  return out;
+}
+
+}  // namespace
+
+class OAuth : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    AMBIT_REQUIRE_BACKEND(GetParam());
+    db = std::make_unique<TestDatabase>(GetParam(), dir);
+    config_file = write_config(dir, deployment());
+    auto boot = run_ambit({"bootstrap", "--config", config_file, "--email", "owner@example.com", "--password", kPassword});
+    ASSERT_EQ(boot.exit_code, 0) << boot.err;
+    auto j = json::parse(boot.out);
+    owner = {str(j.at("tenant_id")), str(j.at("user_id")), str(j.at("api_key"))};
+    server = std::make_unique<ServerProcess>(config_file);
+  }
+  json::object deployment(json::object oauth_config = {}) {
+    return e2e_config(dir, db->url(),
+                      {json::object{{"name", "auth-apikey"}}, json::object{{"name", "auth-oauth"}, {"config", oauth_config}}},
+                      {}, {{"poll_interval_ms", 50}});
+  }
+  std::uint16_t port() const { return server->port(); }
+
+  json::object register_client(json::object metadata, const std::string& credential = {}) {
+    Headers h;
+    if (!credential.empty()) h = bearer(credential);
+    auto r = http(port(), "POST", "/oauth/register", h, json::serialize(metadata));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().as_object() : json::object{};
+  }
+  json::object public_client(const std::string& scope = "keys:read members:read") {
+    return register_client({{"client_name", "Test <App>"},
+                            {"redirect_uris", json::array{kRedirect}},
+                            {"token_endpoint_auth_method", "none"},
+                            {"scope", scope}});
+  }
+  std::vector<std::pair<std::string, std::string>> authorize_params(const std::string& client_id,
+                                                                    const std::string& scope = "keys:read members:read") {
+    return {{"response_type", "code"},         {"client_id", client_id},
+            {"redirect_uri", kRedirect},       {"scope", scope},
+            {"state", "st&te 42"},             {"code_challenge", challenge_of(kVerifier)},
+            {"code_challenge_method", "S256"}};
+  }
+
+  /// The browser: GET the page, sign in, approve (or deny); returns the final redirect.
+  HttpResult browser_flow(const std::string& client_id, const std::string& email = "owner@example.com",
+                          const std::string& decision = "approve", const std::string& scope = "keys:read members:read",
+                          const std::string& tenant = {}) {
+    auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id, scope)));
+    EXPECT_EQ(page.status, 200) << page.body;
+    std::string cookie = page.header("set-cookie");
+    cookie = cookie.substr(0, cookie.find(';'));
+    auto fields = hidden_fields(page.body);
+    fields.emplace_back("email", email);
+    fields.emplace_back("password", kPassword);
+    auto consent = http(port(), "POST", "/oauth/authorize",
+                        {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, form(fields));
+    EXPECT_EQ(consent.status, 200) << consent.body;
+    auto submit = hidden_fields(consent.body);
+    if (!tenant.empty()) submit.emplace_back("tenant_id", tenant);
+    submit.emplace_back("decision", decision);
+    return http(port(), "POST", "/oauth/authorize",
+                {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, form(submit));
+  }
+  std::string code_for(const std::string& client_id) {
+    auto done = browser_flow(client_id);
+    EXPECT_EQ(done.status, 302) << done.body;
+    return location_params(done.header("location"))["code"];
+  }
+  HttpResult token(const std::vector<std::pair<std::string, std::string>>& fields, Headers h = {}) {
+    h.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    return http(port(), "POST", "/oauth/token", h, form(fields));
+  }
+  HttpResult exchange(const std::string& client_id, const std::string& code, const std::string& verifier = kVerifier) {
+    return token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirect},
+                  {"client_id", client_id}, {"code_verifier", verifier}});
+  }
+  int me(const std::string& access) { return http(port(), "GET", "/v1/me", bearer(access)).status; }
+
+  TempDir dir;
+  std::unique_ptr<TestDatabase> db;
+  std::string config_file;
+  TenantOwner owner;
+  std::unique_ptr<ServerProcess> server;
+};
+
+TEST_P(OAuth, MetadataAdvertisesS256AndTheEndpoints) {
+  auto r = http(port(), "GET", "/.well-known/oauth-authorization-server");
+  ASSERT_EQ(r.status, 200);
+  auto m = r.json();
+  std::string base = "http://127.0.0.1:" + std::to_string(port());
+  EXPECT_EQ(str(m.at("issuer")), base);
+  EXPECT_EQ(str(m.at("token_endpoint")), base + "/oauth/token");
+  EXPECT_EQ(str(m.at("authorization_endpoint")), base + "/oauth/authorize");
+  EXPECT_EQ(str(m.at("registration_endpoint")), base + "/oauth/register");
+  EXPECT_EQ(m.at("code_challenge_methods_supported"), (json::array{"S256"}));
+  EXPECT_EQ(m.at("response_types_supported"), (json::array{"code"}));
+  EXPECT_TRUE(m.at("authorization_response_iss_parameter_supported").as_bool());
+}
+
+TEST_P(OAuth, RegistrationFollowsRfc7591AndTheRedirectRules) {
+  auto c = public_client();
+  EXPECT_EQ(str(c.at("client_id")).rfind("mcp_", 0), 0u);
+  EXPECT_FALSE(c.contains("client_secret"));
+  EXPECT_TRUE(c.at("client_id_issued_at").is_int64());
+  EXPECT_EQ(str(c.at("token_endpoint_auth_method")), "none");
+  EXPECT_EQ(c.at("redirect_uris"), (json::array{kRedirect}));
+
+  auto confidential = register_client({{"client_name", "Server"}, {"redirect_uris", json::array{"https://app.example/cb"}},
+                                       {"token_endpoint_auth_method", "client_secret_post"}});
+  EXPECT_EQ(str(confidential.at("client_secret")).rfind("mcs_", 0), 0u);
+  EXPECT_EQ(register_client({{"redirect_uris", json::array{"http://localhost:3000/cb"}}}).at("token_endpoint_auth_method"),
+            "client_secret_basic");  // the RFC 7591 default
+
+  auto refused = [&](json::object metadata, const std::string& error) {
+    auto r = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
+    EXPECT_EQ(r.status, 400) << json::serialize(metadata) << " " << r.body;
+    EXPECT_EQ(str(r.json().at("error")), error) << r.body;
+  };
+  refused({{"redirect_uris", json::array{"http://app.example/cb"}}}, "invalid_redirect_uri");
+  refused({{"redirect_uris", json::array{"https://app.example/cb#frag"}}}, "invalid_redirect_uri");
+  refused({{"redirect_uris", json::array{"myapp:/cb"}}}, "invalid_redirect_uri");
+  refused({{"redirect_uris", json::array{}}}, "invalid_redirect_uri");
+  refused({{"redirect_uris", json::array{kRedirect}}, {"token_endpoint_auth_method", "private_key_jwt"}}, "invalid_client_metadata");
+  refused({{"redirect_uris", json::array{kRedirect}}, {"grant_types", json::array{"implicit"}}}, "invalid_client_metadata");
+  refused({{"redirect_uris", json::array{kRedirect}}, {"scope", "no:such"}}, "invalid_client_metadata");
+  EXPECT_EQ(http(port(), "POST", "/oauth/register", {}, "{nope").status, 400);
+
+  // A tenant credential binds the client: the tenant lists it.
+  auto bound = register_client({{"client_name", "Bound"}, {"redirect_uris", json::array{kRedirect}}}, owner.key);
+  auto list = http(port(), "GET", "/v1/oauth_clients", bearer(owner.key));
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(list.json().at("data").at(0).at("client_id"), bound.at("client_id"));
+}
+
+TEST_P(OAuth, TheWholeFlowWithPkceGivesAnAccessTokenThatWorksAsACredential) {
+  auto c = public_client();
+  std::string client_id = str(c.at("client_id"));
+
+  // The sign-in page: escaped client name, framing forbidden, a CSRF cookie.
+  auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.header("content-type").find("text/html"), std::string::npos);
+  EXPECT_EQ(page.header("x-frame-options"), "DENY");
+  EXPECT_NE(page.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(page.header("set-cookie").find("HttpOnly"), std::string::npos);
+  EXPECT_NE(page.body.find("Test &lt;App&gt;"), std::string::npos);
+  EXPECT_EQ(page.body.find("Test <App>"), std::string::npos);
+  EXPECT_NE(page.body.find("127.0.0.1"), std::string::npos);  // the redirect host
+  EXPECT_NE(page.body.find("See keys"), std::string::npos);   // scopes in words
+
+  auto done = browser_flow(client_id);
+  ASSERT_EQ(done.status, 302) << done.body;
+  std::string location = done.header("location");
+  EXPECT_EQ(location.rfind(kRedirect + "?", 0), 0u) << location;
+  auto params = location_params(location);
+  EXPECT_EQ(params["state"], "st&te 42");
+  EXPECT_EQ(params["iss"], "http://127.0.0.1:" + std::to_string(port()));
+  ASSERT_FALSE(params["code"].empty());
+
+  auto t = exchange(client_id, params["code"]);
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_EQ(t.header("cache-control"), "no-store");
+  auto tokens = t.json();
+  EXPECT_EQ(str(tokens.at("token_type")), "Bearer");
+  EXPECT_EQ(tokens.at("expires_in").as_int64(), 3600);
+  EXPECT_EQ(str(tokens.at("scope")), "keys:read members:read");
+  std::string access = str(tokens.at("access_token"));
+  EXPECT_GE(access.size(), 43u);
+
+  auto who = http(port(), "GET", "/v1/me", bearer(access));
+  ASSERT_EQ(who.status, 200) << who.body;
+  auto d = who.json().at("data");
+  EXPECT_EQ(str(d.at("credential").at("type")), "oauth");
+  EXPECT_EQ(str(d.at("user_id")), owner.user_id);
+  EXPECT_EQ(str(d.at("tenant_id")), owner.tenant_id);
+  EXPECT_EQ(d.at("scopes"), (json::array{"keys:read", "members:read"}));
+  EXPECT_EQ(http(port(), "GET", "/v1/api_keys", bearer(access)).status, 200);        // keys:read granted
+  EXPECT_EQ(http(port(), "GET", "/v1/oauth_clients", bearer(access)).status, 403);   // not granted
+
+  // The call is audited with credential type oauth.
+  EXPECT_TRUE(eventually([&] {
+    auto audit = http(port(), "GET", "/v1/audit", bearer(owner.key));
+    return audit.body.find("\"oauth\"") != std::string::npos;
+  }));
+}
+
+TEST_P(OAuth, AuthorizeErrorsRedirectOnlyToARegisteredUri) {
+  std::string client_id = str(public_client().at("client_id"));
+  auto with = [&](std::vector<std::pair<std::string, std::string>> changes) {
+    auto p = authorize_params(client_id);
+    for (auto& [k, v] : changes) {
+      auto it = std::find_if(p.begin(), p.end(), [&](auto& kv) { return kv.first == k; });
+      if (v == "<drop>") {
+        if (it != p.end()) p.erase(it);
+      } else if (it != p.end()) {
+        it->second = v;
+      } else {
+        p.emplace_back(k, v);
+      }
+    }
+    return http(port(), "GET", "/oauth/authorize?" + form(p));
+  };
+  auto expect_redirect_error = [&](HttpResult r, const std::string& error) {
+    ASSERT_EQ(r.status, 302) << r.body;
+    auto params = location_params(r.header("location"));
+    EXPECT_EQ(params["error"], error);
+    EXPECT_EQ(params["state"], "st&te 42");
+    EXPECT_EQ(r.header("location").rfind(kRedirect, 0), 0u);
+  };
+  expect_redirect_error(with({{"code_challenge_method", "plain"}}), "invalid_request");
+  expect_redirect_error(with({{"code_challenge_method", "<drop>"}}), "invalid_request");
+  expect_redirect_error(with({{"code_challenge", "<drop>"}}), "invalid_request");
+  expect_redirect_error(with({{"response_type", "token"}}), "unsupported_response_type");
+  expect_redirect_error(with({{"scope", "keys:manage"}}), "invalid_scope");  // not registered by the client
+  expect_redirect_error(with({{"scope", "no:such"}}), "invalid_scope");
+
+  // Never redirect to an unregistered URI or for an unknown client: an error page.
+  for (auto r : {with({{"redirect_uri", "http://127.0.0.1:9/other"}}), with({{"redirect_uri", "https://evil.example/cb"}}),
+                 with({{"client_id", "mcp_unknown"}})}) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_TRUE(r.header("location").empty());
+    EXPECT_NE(r.header("content-type").find("text/html"), std::string::npos);
+  }
+
+  // Deny: access_denied back to the client.
+  auto denied = browser_flow(client_id, "owner@example.com", "deny");
+  expect_redirect_error(denied, "access_denied");
+
+  // A form without the cookie's CSRF token is refused.
+  auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
+  auto fields = hidden_fields(page.body);
+  fields.emplace_back("email", "owner@example.com");
+  fields.emplace_back("password", kPassword);
+  auto forged = http(port(), "POST", "/oauth/authorize", {{"Content-Type", "application/x-www-form-urlencoded"}}, form(fields));
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(forged.body.find("login_ticket"), std::string::npos);
+}
+
+TEST_P(OAuth, FailedSignInsAreRefusedThenRateLimited) {
+  std::string client_id = str(public_client().at("client_id"));
+  auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
+  std::string cookie = page.header("set-cookie").substr(0, page.header("set-cookie").find(';'));
+  auto attempt = [&](const std::string& password) {
+    auto fields = hidden_fields(page.body);
+    fields.emplace_back("email", "owner@example.com");
+    fields.emplace_back("password", password);
+    return http(port(), "POST", "/oauth/authorize",
+                {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, form(fields));
+  };
+  for (int i = 0; i < 5; ++i) {
+    auto r = attempt("wrong password " + std::to_string(i));
+    EXPECT_EQ(r.status, 401) << i;
+    EXPECT_NE(r.body.find("Wrong email or password"), std::string::npos);
+  }
+  auto limited = attempt(kPassword);  // even the right password waits now
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_FALSE(limited.header("retry-after").empty());
+}
+
+TEST_P(OAuth, CodesAreSingleUseAndBoundToClientRedirectAndVerifier) {
+  std::string client_id = str(public_client().at("client_id"));
+  std::string other_id = str(public_client().at("client_id"));
+
+  std::string code = code_for(client_id);
+  auto bad = exchange(client_id, code, kVerifier + "x");  // wrong verifier burns the code
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(str(bad.json().at("error")), "invalid_grant");
+
+  code = code_for(client_id);
+  EXPECT_EQ(str(exchange(other_id, code).json().at("error")), "invalid_grant");  // another client
+  auto wrong_redirect = token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", "http://127.0.0.1:9/x"},
+                               {"client_id", client_id}, {"code_verifier", kVerifier}});
+  EXPECT_EQ(str(wrong_redirect.json().at("error")), "invalid_grant");
+
+  // A reused code revokes every token issued from it.
+  code = code_for(client_id);
+  auto first = exchange(client_id, code);
+  ASSERT_EQ(first.status, 200) << first.body;
+  std::string access = str(first.json().at("access_token"));
+  ASSERT_EQ(me(access), 200);
+  auto again = exchange(client_id, code);
+  EXPECT_EQ(again.status, 400);
+  EXPECT_EQ(str(again.json().at("error")), "invalid_grant");
+  EXPECT_EQ(me(access), 401);
+  auto refreshed = token({{"grant_type", "refresh_token"}, {"refresh_token", str(first.json().at("refresh_token"))},
+                          {"client_id", client_id}});
+  EXPECT_EQ(str(refreshed.json().at("error")), "invalid_grant");
+
+  // Token endpoint errors (RFC 6749 5.2).
+  EXPECT_EQ(str(token({{"grant_type", "password"}, {"client_id", client_id}}).json().at("error")), "unsupported_grant_type");
+  EXPECT_EQ(str(token({{"client_id", client_id}}).json().at("error")), "invalid_request");
+  EXPECT_EQ(str(token({{"grant_type", "authorization_code"}, {"client_id", client_id}}).json().at("error")), "invalid_request");
+  auto unknown = token({{"grant_type", "authorization_code"}, {"client_id", "mcp_nobody"}, {"code", "x"}});
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(str(unknown.json().at("error")), "invalid_client");
+}
+
+TEST_P(OAuth, RefreshTokensRotateAndAReusedOneRevokesTheGrant) {
+  std::string client_id = str(public_client().at("client_id"));
+  auto first = exchange(client_id, code_for(client_id)).json();
+  auto refresh = [&](const std::string& rt) {
+    return token({{"grant_type", "refresh_token"}, {"refresh_token", rt}, {"client_id", client_id}});
+  };
+  auto second = refresh(str(first.at("refresh_token")));
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_NE(second.json().at("refresh_token"), first.at("refresh_token"));
+  std::string access2 = str(second.json().at("access_token"));
+  EXPECT_EQ(me(access2), 200);
+  EXPECT_EQ(me(str(first.at("access_token"))), 200);  // access tokens live until they expire
+
+  auto narrowed = refresh(str(second.json().at("refresh_token")));
+  ASSERT_EQ(narrowed.status, 200);
+  // The old refresh token comes back: the whole grant ends.
+  auto replay = refresh(str(first.at("refresh_token")));
+  EXPECT_EQ(replay.status, 400);
+  EXPECT_EQ(str(replay.json().at("error")), "invalid_grant");
+  EXPECT_EQ(me(access2), 401);
+  EXPECT_EQ(me(str(narrowed.json().at("access_token"))), 401);
+  EXPECT_EQ(refresh(str(narrowed.json().at("refresh_token"))).status, 400);
+}
+
+TEST_P(OAuth, ConfidentialClientsAuthenticateRevokeAndIntrospect) {
+  auto c = register_client({{"client_name", "Server app"}, {"redirect_uris", json::array{kRedirect}},
+                            {"token_endpoint_auth_method", "client_secret_basic"}, {"scope", "keys:read"}});
+  std::string id = str(c.at("client_id")), secret = str(c.at("client_secret"));
+  Headers basic{{"Authorization", "Basic " + Botan::base64_encode(reinterpret_cast<const std::uint8_t*>((id + ":" + secret).data()),
+                                                                   id.size() + secret.size() + 1)}};
+  Headers wrong{{"Authorization", "Basic " + Botan::base64_encode(reinterpret_cast<const std::uint8_t*>((id + ":mcs_x").data()),
+                                                                   id.size() + 6)}};
+  auto done = browser_flow(id, "owner@example.com", "approve", "keys:read");
+  std::string code = location_params(done.header("location"))["code"];
+  std::vector<std::pair<std::string, std::string>> body{{"grant_type", "authorization_code"}, {"code", code},
+                                                        {"redirect_uri", kRedirect}, {"code_verifier", kVerifier}};
+  auto refused = token(body, wrong);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(str(refused.json().at("error")), "invalid_client");
+  EXPECT_FALSE(refused.header("www-authenticate").empty());
+  auto no_secret = token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirect},
+                          {"code_verifier", kVerifier}, {"client_id", id}});
+  EXPECT_EQ(no_secret.status, 401);
+  auto t = token(body, basic);
+  ASSERT_EQ(t.status, 200) << t.body;
+  std::string access = str(t.json().at("access_token")), refresh = str(t.json().at("refresh_token"));
+
+  auto introspect = [&](const std::string& tok) {
+    Headers h = basic;
+    h.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    return http(port(), "POST", "/oauth/introspect", h, form({{"token", tok}})).json();
+  };
+  auto info = introspect(access);
+  EXPECT_TRUE(info.at("active").as_bool());
+  EXPECT_EQ(str(info.at("scope")), "keys:read");
+  EXPECT_EQ(str(info.at("sub")), owner.user_id);
+  EXPECT_EQ(str(info.at("client_id")), id);
+  EXPECT_FALSE(introspect("amb_oat_unknown").at("active").as_bool());
+
+  // Revoking the access token ends it at once; revoking the refresh token ends the grant.
+  Headers h = basic;
+  h.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  ASSERT_EQ(me(access), 200);
+  EXPECT_EQ(http(port(), "POST", "/oauth/revoke", h, form({{"token", access}})).status, 200);
+  EXPECT_EQ(me(access), 401);
+  EXPECT_FALSE(introspect(access).at("active").as_bool());
+  EXPECT_TRUE(introspect(refresh).at("active").as_bool());
+  EXPECT_EQ(http(port(), "POST", "/oauth/revoke", h, form({{"token", refresh}})).status, 200);
+  EXPECT_FALSE(introspect(refresh).at("active").as_bool());
+  EXPECT_EQ(http(port(), "POST", "/oauth/revoke", h, form({{"token", "whatever"}})).status, 200);  // RFC 7009
+
+  // A public client cannot introspect.
+  std::string pub = str(public_client().at("client_id"));
+  auto r = http(port(), "POST", "/oauth/introspect", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                form({{"token", access}, {"client_id", pub}}));
+  EXPECT_EQ(r.status, 401);
+}
+
+TEST_P(OAuth, DeletingAClientEndsEveryTokenAndOnlyItsTenantMayDoIt) {
+  auto c = register_client({{"client_name", "Bound"}, {"redirect_uris", json::array{kRedirect}},
+                            {"token_endpoint_auth_method", "none"}, {"scope", "keys:read"}},
+                           owner.key);
+  std::string id = str(c.at("client_id"));
+  auto tokens = exchange(id, location_params(browser_flow(id, "owner@example.com", "approve", "keys:read").header("location"))["code"]).json();
+  std::string access = str(tokens.at("access_token"));
+  ASSERT_EQ(me(access), 200);
+
+  auto grants = http(port(), "GET", "/v1/oauth_grants", bearer(owner.key));
+  ASSERT_EQ(grants.status, 200);
+  ASSERT_EQ(grants.json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(str(grants.json().at("data").at(0).at("client_name")), "Bound");
+
+  auto other = create_tenant(port(), owner.key, "other@example.com", "Other");
+  EXPECT_EQ(http(port(), "DELETE", "/v1/oauth_clients/" + id, bearer(other.key)).status, 404);
+  EXPECT_EQ(me(access), 200);
+  auto deleted = http(port(), "DELETE", "/v1/oauth_clients/" + id, bearer(owner.key));
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(me(access), 401);
+  auto refreshed = token({{"grant_type", "refresh_token"}, {"refresh_token", str(tokens.at("refresh_token"))}, {"client_id", id}});
+  EXPECT_EQ(refreshed.status, 401);  // the client is gone
+  EXPECT_TRUE(http(port(), "GET", "/v1/oauth_grants", bearer(owner.key)).json().at("data").as_array().empty());
+  EXPECT_EQ(http(port(), "DELETE", "/v1/oauth_clients/" + id, bearer(owner.key)).status, 404);
+  EXPECT_EQ(http(port(), "GET", "/oauth/authorize?" + form(authorize_params(id, "keys:read"))).status, 400);
+}
+
+TEST_P(OAuth, ATokensScopesAreTheGrantedOnesThatTheUsersRoleHolds) {
+  // A viewer in the owner's tenant, with a password.
+  auto added = http(port(), "POST", "/v1/users", bearer(owner.key),
+                    json::serialize(json::object{{"email", "viewer@example.com"}, {"role", "viewer"}, {"password", kPassword}}));
+  ASSERT_EQ(added.status, 201) << added.body;
+  std::string client_id = str(public_client("keys:read keys:manage members:read").at("client_id"));
+  auto done = browser_flow(client_id, "viewer@example.com", "approve", "keys:read keys:manage members:read");
+  ASSERT_EQ(done.status, 302) << done.body;
+  auto t = exchange(client_id, location_params(done.header("location"))["code"]);
+  ASSERT_EQ(t.status, 200) << t.body;
+  auto who = http(port(), "GET", "/v1/me", bearer(str(t.json().at("access_token"))));
+  ASSERT_EQ(who.status, 200);
+  EXPECT_EQ(who.json().at("data").at("scopes"), (json::array{"keys:read", "members:read"}));  // no keys:manage for a viewer
+  EXPECT_EQ(str(who.json().at("data").at("role")), "viewer");
+
+  // Removing the user from the tenant ends the token at once.
+  std::string viewer_id = str(added.json().at("data").at("user_id"));
+  ASSERT_EQ(http(port(), "DELETE", "/v1/users/" + viewer_id, bearer(owner.key)).status / 100, 2);
+  EXPECT_EQ(me(str(t.json().at("access_token"))), 401);
+}
+
+TEST_P(OAuth, AMemberOfSeveralTenantsPicksTheWorkspace) {
+  auto other = create_tenant(port(), owner.key, "multi@example.com", "Second workspace");
+  // multi@example.com is a viewer in the owner's tenant and the owner of "Second workspace"; give them a password
+  // through a fresh user instead: the owner joins the second tenant.
+  auto joined = http(port(), "POST", "/v1/users", bearer(other.key),
+                     json::serialize(json::object{{"email", "owner@example.com"}, {"role", "editor"}}));
+  ASSERT_EQ(joined.status, 201) << joined.body;
+  std::string client_id = str(public_client().at("client_id"));
+  auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
+  std::string cookie = page.header("set-cookie").substr(0, page.header("set-cookie").find(';'));
+  auto fields = hidden_fields(page.body);
+  fields.emplace_back("email", "owner@example.com");
+  fields.emplace_back("password", kPassword);
+  auto consent = http(port(), "POST", "/oauth/authorize",
+                      {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, form(fields));
+  ASSERT_EQ(consent.status, 200);
+  EXPECT_NE(consent.body.find("<select"), std::string::npos);
+  EXPECT_NE(consent.body.find("Second workspace"), std::string::npos);
+
+  auto done = browser_flow(client_id, "owner@example.com", "approve", "keys:read members:read", other.tenant_id);
+  ASSERT_EQ(done.status, 302) << done.body;
+  auto t = exchange(client_id, location_params(done.header("location"))["code"]);
+  auto who = http(port(), "GET", "/v1/me", bearer(str(t.json().at("access_token")))).json();
+  EXPECT_EQ(str(who.at("data").at("tenant_id")), other.tenant_id);
+  EXPECT_EQ(str(who.at("data").at("role")), "editor");
+
+  // A workspace the user is not in is refused.
+  auto stranger = browser_flow(client_id, "owner@example.com", "approve", "keys:read members:read", "ten_not_mine");
+  EXPECT_EQ(stranger.status, 403);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, OAuth, ::testing::ValuesIn(test_backends()), backend_param_name);
+
+// Several processes on one PostgreSQL: a revocation reaches the other within a second.
+class OAuthOnPostgres : public OAuth {};
+
+TEST_P(OAuthOnPostgres, ARevokedClientStopsWorkingOnOtherProcessesWithinASecond) {
+  ServerProcess other(write_config(dir, deployment(), "other.json"));
+  auto c = register_client({{"client_name", "Bound"}, {"redirect_uris", json::array{kRedirect}},
+                            {"token_endpoint_auth_method", "none"}, {"scope", "keys:read"}},
+                           owner.key);
+  std::string id = str(c.at("client_id"));
+  auto tokens = exchange(id, location_params(browser_flow(id, "owner@example.com", "approve", "keys:read").header("location"))["code"]).json();
+  std::string access = str(tokens.at("access_token"));
+  ASSERT_EQ(http(other.port(), "GET", "/v1/me", bearer(access)).status, 200);  // cached there
+  ASSERT_EQ(http(port(), "DELETE", "/v1/oauth_clients/" + id, bearer(owner.key)).status, 200);
+  EXPECT_TRUE(eventually([&] { return http(other.port(), "GET", "/v1/me", bearer(access)).status == 401; }, 1s));
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, OAuthOnPostgres, ::testing::Values(Backend::postgresql), backend_param_name);
