@@ -32,6 +32,9 @@ AMBIT_BASE_PACKAGES=(
 AMBIT_PG_PACKAGES=(postgresql-15)
 # shellcheck disable=SC2034
 AMBIT_BENCH_PACKAGES=(nginx wrk curl)
+# The consent page's test drives a headless browser.
+# shellcheck disable=SC2034
+AMBIT_BROWSER_PACKAGES=(chromium)
 AMBIT_PG_BIN="${AMBIT_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 ambit_log() {
