@@ -1,7 +1,5 @@
 #include "config.hpp"
 
-#include <cstdlib>
-#include <stdexcept>
 
 namespace oauth {
 
@@ -13,10 +11,8 @@ boost::json::value config_schema() {
     "login_ttl_s": {"type": "integer", "minimum": 60, "maximum": 3600, "default": 600,
                     "description": "time between signing in and approving on the consent page"},
     "registration": {"type": "object", "properties": {
-      "mode": {"type": "string", "enum": ["open", "token"], "default": "open",
-               "description": "open: anyone may register (MCP clients register themselves); token: an initial access token is required"},
-      "initial_access_token_env": {"type": "string", "default": "",
-                                   "description": "environment variable holding the initial access token (mode token)"},
+      "mode": {"type": "string", "enum": ["open", "tenant"], "default": "open",
+               "description": "open: anyone may register (MCP clients register themselves); tenant: a tenant credential is required, as the initial access token"},
       "per_minute_per_address": {"type": "integer", "minimum": 1, "default": 20},
       "max_clients": {"type": "integer", "minimum": 1, "default": 10000},
       "max_clients_per_tenant": {"type": "integer", "minimum": 1, "default": 100},
@@ -46,15 +42,6 @@ Config parse_config(const boost::json::object& s) {
   c.max_clients_per_tenant = static_cast<std::size_t>(reg.at("max_clients_per_tenant").as_int64());
   c.idle_client_ttl = std::chrono::hours(24 * reg.at("idle_client_days").as_int64());
   c.reap_interval = seconds(reg.at("reap_interval_s"));
-  if (!c.registration_open) {
-    std::string env(reg.at("initial_access_token_env").as_string());
-    const char* token = env.empty() ? nullptr : std::getenv(env.c_str());
-    if (!token || std::string(token).size() < 32)
-      throw std::invalid_argument(
-          "registration.initial_access_token_env must name an environment variable holding a token of at least 32 "
-          "characters (registration.mode is token)");
-    c.initial_access_token = token;
-  }
   const auto& login = s.at("login").as_object();
   c.login_failures_per_account = static_cast<int>(login.at("failures_per_account").as_int64());
   c.login_failures_per_address = static_cast<int>(login.at("failures_per_address").as_int64());

@@ -12,8 +12,7 @@ struct Config {
   std::chrono::seconds access_ttl{3600};
   std::chrono::seconds code_ttl{60};
   std::chrono::seconds login_ttl{600};            ///< sign-in to consent
-  bool registration_open = true;                  ///< false: POST /oauth/register needs the initial access token
-  std::string initial_access_token;               ///< from the environment variable config names
+  bool registration_open = true;                  ///< false: POST /oauth/register needs a tenant credential
   int register_per_minute = 20;                   ///< per address
   std::size_t max_clients = 10000;                ///< registered clients in all
   std::size_t max_clients_per_tenant = 100;
@@ -26,7 +25,6 @@ struct Config {
 };
 
 boost::json::value config_schema();
-/// Throws std::invalid_argument for inconsistent settings.
 Config parse_config(const boost::json::object& section);
 
 }  // namespace oauth

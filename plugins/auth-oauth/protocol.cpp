@@ -12,9 +12,8 @@ std::optional<Form> parse_form(std::string_view body) {
   Form form;
   if (body.empty()) return form;
   // Form encoding writes a space as '+' (a literal '+' arrives as %2B).
-  std::string text(body);
   std::string spaced;
-  for (char c : text) spaced += c == '+' ? std::string("%20") : std::string(1, c);
+  for (char c : body) spaced += c == '+' ? std::string("%20") : std::string(1, c);
   auto encoded = boost::urls::parse_query(spaced);
   if (!encoded) return std::nullopt;
   try {

@@ -10,6 +10,7 @@
 
 #include <boost/url.hpp>
 
+#include <fstream>
 #include <regex>
 
 #include "e2e_util.hpp"
@@ -81,9 +82,21 @@ class OAuth : public ::testing::TestWithParam<Backend> {
     server = std::make_unique<ServerProcess>(config_file);
   }
   json::object deployment(json::object oauth_config = {}) {
-    return e2e_config(dir, db->url(),
-                      {json::object{{"name", "auth-apikey"}}, json::object{{"name", "auth-oauth"}, {"config", oauth_config}}},
-                      {}, {{"poll_interval_ms", 50}});
+    auto cfg = e2e_config(dir, db->url(),
+                          {json::object{{"name", "auth-apikey"}}, json::object{{"name", "auth-oauth"}, {"config", oauth_config}}},
+                          {}, {{"poll_interval_ms", 50}});
+    cfg["testing"] = {{"clock_offset_file", clock_file()}};
+    return cfg;
+  }
+  std::string clock_file() const { return dir.str() + "/clock-offset"; }
+  void set_clock_offset(std::int64_t ms) {
+    std::ofstream(clock_file()) << ms;
+    std::this_thread::sleep_for(200ms);  // the kernel re-reads the offset every 20 ms; margin for a loaded machine
+  }
+  void restart(json::object oauth_config) {
+    server.reset();
+    config_file = write_config(dir, deployment(std::move(oauth_config)), "restarted.json");
+    server = std::make_unique<ServerProcess>(config_file);
   }
   std::uint16_t port() const { return server->port(); }
 
@@ -198,6 +211,12 @@ TEST_P(OAuth, RegistrationFollowsRfc7591AndTheRedirectRules) {
   ASSERT_EQ(list.status, 200) << list.body;
   ASSERT_EQ(list.json().at("data").as_array().size(), 1u);
   EXPECT_EQ(list.json().at("data").at(0).at("client_id"), bound.at("client_id"));
+
+  // registration.mode "tenant": the tenant credential is the initial access token.
+  restart({{"registration", {{"mode", "tenant"}}}});
+  json::object metadata{{"redirect_uris", json::array{kRedirect}}};
+  EXPECT_EQ(http(port(), "POST", "/oauth/register", {}, json::serialize(metadata)).status, 401);
+  EXPECT_EQ(str(register_client(metadata, owner.key).at("client_id")).rfind("mcp_", 0), 0u);
 }
 
 TEST_P(OAuth, TheWholeFlowWithPkceGivesAnAccessTokenThatWorksAsACredential) {
@@ -518,6 +537,46 @@ TEST_P(OAuth, AMemberOfSeveralTenantsPicksTheWorkspace) {
   // A workspace the user is not in is refused.
   auto stranger = browser_flow(client_id, "owner@example.com", "approve", "keys:read members:read", "ten_not_mine");
   EXPECT_EQ(stranger.status, 403);
+}
+
+TEST_P(OAuth, RegistrationIsRateLimitedCappedAndIdleClientsAreReaped) {
+  restart({{"registration", {{"per_minute_per_address", 3}, {"max_clients", 4}, {"max_clients_per_tenant", 1},
+                             {"idle_client_days", 1}, {"reap_interval_s", 1}}}});
+  json::object metadata{{"redirect_uris", json::array{kRedirect}}, {"token_endpoint_auth_method", "none"}};
+  std::string idle = str(register_client(metadata).at("client_id"));
+  register_client(metadata, owner.key);
+  auto tenant_cap = http(port(), "POST", "/oauth/register", bearer(owner.key), json::serialize(metadata));
+  EXPECT_EQ(tenant_cap.status, 403) << tenant_cap.body;
+  EXPECT_EQ(str(tenant_cap.json().at("error")), "registration_limit_reached");
+  auto limited = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
+  EXPECT_EQ(limited.status, 429);  // the fourth registration from this address within a minute
+  EXPECT_EQ(limited.header("retry-after"), "60");
+
+  // Two days on: never-used clients are reaped (bound or not); one used since then stays.
+  set_clock_offset(2 * 24 * 3600 * 1000LL);
+  std::string fresh = str(register_client(metadata).at("client_id"));
+  auto used = exchange(fresh, code_for(fresh));
+  ASSERT_EQ(used.status, 200) << used.body;
+  auto authorize = [&](const std::string& id) {
+    return http(port(), "GET", "/oauth/authorize?" + form(authorize_params(id))).status;
+  };
+  EXPECT_TRUE(eventually([&] { return authorize(idle) == 400; })) << "the idle client was not reaped";
+  EXPECT_EQ(authorize(fresh), 200);
+  EXPECT_TRUE(http(port(), "GET", "/v1/oauth_clients", bearer(owner.key)).json().at("data").as_array().empty());
+
+  // The global cap counts what is left: the fresh one, then three more.
+  register_client(metadata);
+  register_client(metadata);
+  set_clock_offset(2 * 24 * 3600 * 1000LL + 61000);  // a new rate limit window
+  register_client(metadata);
+  auto capped = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
+  EXPECT_EQ(capped.status, 403) << capped.body;  // max_clients 4
+
+  // Access tokens expire after an hour.
+  std::string access = str(used.json().at("access_token"));
+  EXPECT_EQ(me(access), 200);
+  set_clock_offset(2 * 24 * 3600 * 1000LL + 3662 * 1000LL);
+  EXPECT_TRUE(eventually([&] { return me(access) == 401; }));
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, OAuth, ::testing::ValuesIn(test_backends()), backend_param_name);
