@@ -373,6 +373,14 @@ TEST_P(OAuth, CodesAreSingleUseAndBoundToClientRedirectAndVerifier) {
                           {"client_id", client_id}});
   EXPECT_EQ(str(refreshed.json().at("error")), "invalid_grant");
 
+  // A code lives at most 60 seconds.
+  code = code_for(client_id);
+  set_clock_offset(61000);
+  auto late = exchange(client_id, code);
+  EXPECT_EQ(late.status, 400);
+  EXPECT_EQ(str(late.json().at("error")), "invalid_grant");
+  set_clock_offset(0);
+
   // Token endpoint errors (RFC 6749 5.2).
   EXPECT_EQ(str(token({{"grant_type", "password"}, {"client_id", client_id}}).json().at("error")), "unsupported_grant_type");
   EXPECT_EQ(str(token({{"client_id", client_id}}).json().at("error")), "invalid_request");
@@ -476,6 +484,18 @@ TEST_P(OAuth, DeletingAClientEndsEveryTokenAndOnlyItsTenantMayDoIt) {
 
   auto other = create_tenant(port(), owner.key, "other@example.com", "Other");
   EXPECT_EQ(http(port(), "DELETE", "/v1/oauth_clients/" + id, bearer(other.key)).status, 404);
+  std::string grant_id = str(grants.json().at("data").at(0).at("id"));
+  EXPECT_EQ(http(port(), "DELETE", "/v1/oauth_grants/" + grant_id, bearer(other.key)).status, 404);
+  EXPECT_TRUE(http(port(), "GET", "/v1/oauth_grants", bearer(other.key)).json().at("data").as_array().empty());
+
+  // Revoking one grant ends its tokens; the client stays.
+  auto second = exchange(id, location_params(browser_flow(id, "owner@example.com", "approve", "keys:read").header("location"))["code"]).json();
+  std::string second_access = str(second.at("access_token"));
+  ASSERT_EQ(me(second_access), 200);
+  ASSERT_EQ(http(port(), "DELETE", "/v1/oauth_grants/" + grant_id, bearer(owner.key)).status, 200);
+  EXPECT_EQ(me(access), 401);
+  EXPECT_EQ(me(second_access), 200);
+  access = second_access;
   EXPECT_EQ(me(access), 200);
   auto deleted = http(port(), "DELETE", "/v1/oauth_clients/" + id, bearer(owner.key));
   ASSERT_EQ(deleted.status, 200) << deleted.body;
