@@ -1,5 +1,7 @@
 #include "ids.hpp"
 
+#include "ambit/sdk/tokens.hpp"
+
 #include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
@@ -34,15 +36,7 @@ std::string new_uuid(ambit::sdk::Keyring& keyring) {
   return boost::uuids::to_string(u);
 }
 
-std::string new_client_key(ambit::sdk::Keyring& keyring) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string key;
-  for (unsigned char b : keyring.random_bytes(16)) {
-    key += kHex[b >> 4];
-    key += kHex[b & 15];
-  }
-  return key;
-}
+std::string new_client_key(ambit::sdk::Keyring& keyring) { return ambit::sdk::random_id(keyring, "", 16); }
 
 bool is_client_key(std::string_view text) {
   return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {

@@ -1,9 +1,9 @@
 #include "authenticator.hpp"
 
 #include <algorithm>
-#include <sstream>
 
 #include "credentials.hpp"
+#include "protocol.hpp"
 
 namespace sdk = ambit::sdk;
 
@@ -19,6 +19,8 @@ bool TokenAuthenticator::claims(std::string_view token) const { return token.sub
 sdk::AuthResult TokenAuthenticator::decide(const CachedToken& e, std::int64_t now_ms) const {
   if (e.token.expires_at && *e.token.expires_at <= now_ms) return sdk::AuthResult::rejected("expired");
   if (e.role.empty()) return sdk::AuthResult::rejected("revoked");  // the user left the tenant
+  // A grant from an earlier membership stays dead when the user is added back.
+  if (e.token.grant_created_at < e.member_since) return sdk::AuthResult::rejected("revoked");
   const auto& role_scopes = ctx_.identity().role_scopes(e.role);
   sdk::Principal p;
   p.tenant_id = e.token.tenant_id;
@@ -53,10 +55,12 @@ sdk::AuthResult TokenAuthenticator::authenticate(std::string_view token) {
   auto entry = std::make_shared<CachedToken>();
   entry->token = std::move(*record);
   entry->token_hash = hash;
-  std::istringstream words(entry->token.scope);
-  for (std::string s; words >> s;) entry->scopes.push_back(s);
+  entry->scopes = split_scope(entry->token.scope);
   std::sort(entry->scopes.begin(), entry->scopes.end());
-  if (auto member = ctx_.identity().member(entry->token.tenant_id, entry->token.user_id)) entry->role = member->role;
+  if (auto member = ctx_.identity().member(entry->token.tenant_id, entry->token.user_id)) {
+    entry->role = member->role;
+    entry->member_since = member->created_at;
+  }
   cache_.put(hash, entry, generation);
   return decide(*entry, now);
 }

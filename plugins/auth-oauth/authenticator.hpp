@@ -23,6 +23,7 @@ struct CachedToken {
   TokenRecord token;
   std::vector<std::string> scopes;  ///< the token's, sorted
   std::string role;                 ///< "" when the user is no longer a member
+  std::int64_t member_since = 0;    ///< the membership's start
   std::string token_hash;
 };
 

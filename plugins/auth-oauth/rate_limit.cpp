@@ -16,7 +16,15 @@ bool WindowCounter::exhausted(const std::string& key, std::int64_t now_ms) {
 
 void WindowCounter::add(const std::string& key, std::int64_t now_ms) {
   std::lock_guard lock(mu_);
-  if (events_.size() > 100000) events_.clear();  // bound memory under a flood of distinct keys
+  if (events_.size() >= kMaxKeys && !events_.count(key)) {
+    // Bound memory under a flood of distinct keys: drop keys with nothing in
+    // the window, then (if still full) one other key, never everyone's.
+    for (auto it = events_.begin(); it != events_.end();) {
+      prune(it->second, now_ms);
+      it = it->second.empty() ? events_.erase(it) : std::next(it);
+    }
+    if (events_.size() >= kMaxKeys) events_.erase(events_.begin());
+  }
   auto& events = events_[key];
   prune(events, now_ms);
   events.push_back(now_ms);

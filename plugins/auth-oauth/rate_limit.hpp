@@ -22,6 +22,7 @@ class WindowCounter {
  private:
   void prune(std::deque<std::int64_t>& events, std::int64_t now_ms) const;
 
+  static constexpr std::size_t kMaxKeys = 100000;
   int limit_;
   std::int64_t window_ms_;
   std::mutex mu_;

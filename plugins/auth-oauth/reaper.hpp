@@ -1,6 +1,7 @@
 #pragma once
-// A durable job that deletes clients never used for the configured idle
-// period (registrations nobody completed), then schedules its next run.
+// A durable job that deletes clients never authorized within the configured
+// idle period (registrations nobody completed) and expired codes and tokens,
+// then schedules its next run.
 // Its idempotency key is the time slot, so processes sharing a database
 // schedule it once.
 #include "ambit/sdk/context.hpp"

@@ -33,9 +33,21 @@ bool allowed_redirect_uri(const std::string& uri) {
   auto u = boost::urls::parse_absolute_uri(uri);
   if (!u || u->has_fragment() || !u->has_authority() || u->has_userinfo()) return false;
   std::string host(u->encoded_host());
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char ch) { return std::tolower(ch); });
   if (u->scheme() == "https") return !host.empty();
   if (u->scheme() == "http") return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
   return false;
+}
+
+bool redirect_matches(const std::string& registered, const std::string& requested) {
+  if (registered == requested) return true;
+  auto a = boost::urls::parse_absolute_uri(registered);
+  auto b = boost::urls::parse_absolute_uri(requested);
+  if (!a || !b || a->scheme() != "http" || b->scheme() != "http") return false;
+  std::string host(a->encoded_host());
+  bool loopback = host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+  return loopback && a->encoded_host() == b->encoded_host() && a->encoded_path() == b->encoded_path() &&
+         a->encoded_query() == b->encoded_query() && !b->has_fragment() && !b->has_userinfo();
 }
 
 ClientRecord parse_registration(const json::value& value, ambit::sdk::Identity& identity) {
@@ -56,9 +68,11 @@ ClientRecord parse_registration(const json::value& value, ambit::sdk::Identity& 
   for (auto& uri : c.redirect_uris)
     if (!allowed_redirect_uri(uri))
       throw RegistrationError("invalid_redirect_uri",
-                              uri + ": a redirect URI must be https, or http on localhost or 127.0.0.1, without a fragment");
+                              uri + ": a redirect URI must be https, or http on localhost, 127.0.0.1 or [::1], without a fragment");
   auto* method = body.if_contains("token_endpoint_auth_method");
-  c.auth_method = method && method->is_string() ? std::string(method->as_string()) : "client_secret_basic";  // RFC 7591 default
+  // The seed's own flow (desktop apps, MCP clients) exchanges codes with
+  // client_id and code_verifier only: without a method, a public client.
+  c.auth_method = method && method->is_string() ? std::string(method->as_string()) : "none";
   if (method && !method->is_null() && !method->is_string()) metadata_error("token_endpoint_auth_method must be a string");
   if (c.auth_method != "none" && c.auth_method != "client_secret_post" && c.auth_method != "client_secret_basic")
     metadata_error("token_endpoint_auth_method must be none, client_secret_post or client_secret_basic");

@@ -12,6 +12,7 @@
 #include "credentials.hpp"
 #include "pages.hpp"
 #include "protocol.hpp"
+#include "registration.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -41,7 +42,7 @@ Checked check_request(const Deps& d, const Form& f) {
   std::string uri = form_value(f, "redirect_uri");
   const auto& uris = c.client->redirect_uris;
   if (uri.empty() && uris.size() == 1) uri = uris.front();
-  if (std::find(uris.begin(), uris.end(), uri) == uris.end()) {
+  if (std::none_of(uris.begin(), uris.end(), [&](const std::string& r) { return redirect_matches(r, uri); })) {
     c.client.reset();
     return c.page_error = "The redirect URI is not one this application registered.", c;
   }
@@ -122,8 +123,8 @@ Fields request_fields(const Form& f, const std::string& csrf) {
 std::string login_ticket(const Deps& d, const std::string& user_id, std::int64_t expires, const Form& f,
                          const std::string& csrf) {
   std::string payload = user_id + "." + std::to_string(expires);
-  std::string bound = "login\n" + payload + "\n" + form_value(f, "client_id") + "\n" +
-                      form_value(f, "code_challenge") + "\n" + form_value(f, "scope") + "\n" + csrf;
+  std::string bound = "login\n" + payload + "\n" + form_value(f, "client_id") + "\n" + form_value(f, "redirect_uri") +
+                      "\n" + form_value(f, "code_challenge") + "\n" + form_value(f, "scope") + "\n" + csrf;
   return payload + "." + d.ctx.keyring().mac(kPurpose, bound);
 }
 
@@ -148,10 +149,14 @@ sdk::Response consent(const Deps& d, const Checked& c, const Form& f, const std:
                       const std::string& user_id, const std::string& email) {
   std::vector<std::pair<std::string, std::string>> workspaces;
   for (auto& m : d.ctx.identity().memberships(user_id)) {
+    if (!c.client->tenant_id.empty() && m.tenant_id != c.client->tenant_id) continue;  // a bound client stays home
     auto tenant = d.ctx.identity().tenant(m.tenant_id);
     workspaces.emplace_back(m.tenant_id, tenant ? tenant->name : m.tenant_id);
   }
-  if (workspaces.empty()) return error_page(403, "No workspace", "Your account is not a member of any workspace.");
+  if (workspaces.empty())
+    return error_page(403, "No workspace", c.client->tenant_id.empty()
+                                               ? "Your account is not a member of any workspace."
+                                               : "This application belongs to a workspace you are not a member of.");
   Fields hidden = request_fields(f, csrf);
   auto expires = d.ctx.clock().now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(d.config.login_ttl).count();
   hidden.emplace_back("login_ticket", login_ticket(d, user_id, expires, f, csrf));
@@ -159,7 +164,11 @@ sdk::Response consent(const Deps& d, const Checked& c, const Form& f, const std:
 }
 
 sdk::Response sign_in(const Deps& d, const sdk::Request& req, const Checked& c, const Form& f, const std::string& csrf) {
+  // The account's key for the failure count: the address as the identity
+  // core compares it (trimmed, lower case), so " Owner@x" counts as owner@x.
   std::string email = form_value(f, "email");
+  auto first = email.find_first_not_of(" \t\r\n"), last = email.find_last_not_of(" \t\r\n");
+  email = first == std::string::npos ? std::string() : email.substr(first, last - first + 1);
   std::transform(email.begin(), email.end(), email.begin(), [](unsigned char ch) { return std::tolower(ch); });
   std::int64_t now = d.ctx.clock().now_ms();
   std::string address = req.remote_address;
@@ -171,7 +180,7 @@ sdk::Response sign_in(const Deps& d, const sdk::Request& req, const Checked& c, 
   if (!user) {
     d.limits.failures_per_account.add(email, now);
     d.limits.failures_per_address.add(address, now);
-    return login_page(page_client(c), c.scopes, request_fields(f, csrf), "Wrong email or password.", 401);
+    return login_page(page_client(c), c.scopes, request_fields(f, csrf), "Wrong email or password.", 400);
   }
   d.limits.failures_per_account.reset(email);
   return consent(d, c, f, csrf, user->id, user->email);
@@ -180,11 +189,12 @@ sdk::Response sign_in(const Deps& d, const sdk::Request& req, const Checked& c, 
 sdk::Response decide(const Deps& d, const Checked& c, const Form& f, const std::string& csrf) {
   std::string user_id = ticket_user(d, form_value(f, "login_ticket"), f, csrf);
   if (user_id.empty())
-    return login_page(page_client(c), c.scopes, request_fields(f, csrf), "Your sign-in expired. Sign in again.", 401);
+    return login_page(page_client(c), c.scopes, request_fields(f, csrf), "Your sign-in expired. Sign in again.", 400);
   if (form_value(f, "decision") != "approve")
     return back_to_client(d, c, f, {{"error", "access_denied"}, {"error_description", "the user denied the request"}});
   std::string tenant_id = form_value(f, "tenant_id");
-  if (!d.ctx.identity().member(tenant_id, user_id))
+  bool elsewhere = !c.client->tenant_id.empty() && tenant_id != c.client->tenant_id;
+  if (elsewhere || !d.ctx.identity().member(tenant_id, user_id))
     return error_page(403, "Not a member", "You are not a member of that workspace.");
   std::string code = new_secret(d.ctx.keyring(), kCodePrefix);
   std::int64_t now = d.ctx.clock().now_ms();
@@ -213,17 +223,14 @@ void register_authorize_routes(const Deps& d) {
     Checked c = check_request(d, *f);
     if (!c.client) return error_page(400, "Invalid request", c.page_error);
     if (!c.error.empty()) return back_to_client(d, c, *f, {{"error", c.error}, {"error_description", c.description}});
+    // One token per browser (Lax: sent on the arrival from the client's
+    // site, so flows in two tabs share it); each page renews its lifetime.
     std::string csrf = csrf_cookie(req);
-    bool fresh = csrf.empty();
-    if (fresh) csrf = sdk::random_base62(d.ctx.keyring(), 43);
-    auto r = login_page(page_client(c), c.scopes, request_fields(*f, csrf), "");
-    if (fresh) {
-      bool secure = d.ctx.public_url().rfind("https://", 0) == 0;
-      r.with_header("Set-Cookie", std::string(kCsrfCookie) + "=" + csrf +
-                                      "; Path=/oauth; HttpOnly; SameSite=Strict; Max-Age=3600" +
-                                      (secure ? "; Secure" : ""));
-    }
-    return r;
+    if (csrf.empty()) csrf = sdk::random_base62(d.ctx.keyring(), 43);
+    bool secure = d.ctx.public_url().rfind("https://", 0) == 0;
+    return login_page(page_client(c), c.scopes, request_fields(*f, csrf), "")
+        .with_header("Set-Cookie", std::string(kCsrfCookie) + "=" + csrf +
+                                       "; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=3600" + (secure ? "; Secure" : ""));
   };
   api.add(std::move(show), "AUTHORIZE_FAILED");
 

@@ -17,8 +17,9 @@ void register_discovery_routes(const Deps& d) {
   sdk::RouteSpec reg;
   reg.method = "POST";
   reg.path = "/oauth/register";
-  // open: anyone, and a tenant credential binds the client to its tenant;
-  // tenant: the credential is required (it is the initial access token).
+  // open: anyone, and a tenant credential (with oauth_clients:manage) binds
+  // the client to its tenant; tenant: that credential is required (it is the
+  // initial access token).
   reg.auth = d.config.registration_open ? sdk::AuthMode::optional : sdk::AuthMode::required;
   reg.summary = "Register an OAuth client (RFC 7591); a tenant credential binds it to the tenant";
   reg.handler = [d](const sdk::Request& req) {
@@ -36,6 +37,8 @@ void register_discovery_routes(const Deps& d) {
     } catch (const RegistrationError& e) {
       return oauth_error(400, e.code, e.what());
     }
+    if (req.principal && !req.principal->has_scope("oauth_clients:manage"))
+      return oauth_error(403, "access_denied", "binding a client to a tenant needs the scope oauth_clients:manage");
     client.id = new_id(d.ctx.keyring(), kClientPrefix);
     client.created_at = now;
     if (req.principal) client.tenant_id = req.principal->tenant_id;

@@ -2,6 +2,7 @@
 // rotation and reuse detection), POST /oauth/revoke (RFC 7009) and
 // POST /oauth/introspect (RFC 7662, confidential clients). Errors are RFC
 // 6749 5.2 bodies; every answer is Cache-Control: no-store.
+#include <boost/algorithm/string/predicate.hpp>
 #include <botan/base64.h>
 
 #include "ambit/sdk/routes.hpp"
@@ -24,7 +25,13 @@ struct Caller {
 Caller authenticate_client(const Deps& d, const sdk::Request& req, const Form& f) {
   std::string id = form_value(f, "client_id"), secret = form_value(f, "client_secret");
   bool basic = false;
-  if (auto auth = req.header("Authorization"); auth && auth->size() > 6 && auth->substr(0, 6) == "Basic ") {
+  auto fail = [&basic](const std::string& why) {
+    auto r = oauth_error(401, "invalid_client", why);
+    if (basic) r.with_header("WWW-Authenticate", "Basic realm=\"oauth\"");
+    return Caller{std::nullopt, std::move(r)};
+  };
+  auto auth = req.header("Authorization");
+  if (auth && auth->size() > 6 && boost::algorithm::iequals(auth->substr(0, 6), "Basic ")) {
     basic = true;
     std::string decoded;
     try {
@@ -33,17 +40,15 @@ Caller authenticate_client(const Deps& d, const sdk::Request& req, const Form& f
     } catch (const std::exception&) {
     }
     auto colon = decoded.find(':');
-    if (colon == std::string::npos) return {std::nullopt, oauth_error(401, "invalid_client", "malformed Basic credentials")};
-    std::string basic_id = decoded.substr(0, colon);
+    if (colon == std::string::npos) return fail("malformed Basic credentials");
+    // RFC 6749 2.3.1: both halves are form-urlencoded.
+    auto halves = parse_form("id=" + decoded.substr(0, colon) + "&secret=" + decoded.substr(colon + 1));
+    if (!halves) return fail("malformed Basic credentials");
+    std::string basic_id = form_value(*halves, "id");
     if (!id.empty() && id != basic_id) return {std::nullopt, oauth_error(400, "invalid_request", "client_id differs from the Basic credentials")};
     id = basic_id;
-    secret = decoded.substr(colon + 1);
+    secret = form_value(*halves, "secret");
   }
-  auto fail = [basic](const std::string& why) {
-    auto r = oauth_error(401, "invalid_client", why);
-    if (basic) r.with_header("WWW-Authenticate", "Basic realm=\"oauth\"");
-    return Caller{std::nullopt, std::move(r)};
-  };
   if (id.empty()) return fail("client authentication failed: no client_id");
   auto client = d.store.find_client(*d.ctx.database().session(), id);
   if (!client) return fail("client authentication failed");
@@ -63,21 +68,39 @@ bool grant_type_allowed(const ClientRecord& c, const std::string& type) {
 }
 
 /// A new access and refresh token in `grant`, in the caller's transaction.
-json::object issue_tokens(const Deps& d, soci::session& tx, const std::string& grant_id, const std::string& client_id,
+/// A new access token, and a refresh token when the client registered for
+/// them, in `grant`, in the caller's transaction.
+json::object issue_tokens(const Deps& d, soci::session& tx, const std::string& grant_id, const ClientRecord& client,
                           const std::string& scope) {
   std::int64_t now = d.ctx.clock().now_ms();
+  auto record = [&](const char* kind, std::optional<std::int64_t> expires_at) {
+    TokenRecord t;
+    t.kind = kind;
+    t.grant_id = grant_id;
+    t.client_id = client.id;
+    t.scope = scope;
+    t.created_at = now;
+    t.expires_at = expires_at;
+    return t;
+  };
   std::string access = new_secret(d.ctx.keyring(), kAccessPrefix);
-  std::string refresh = new_secret(d.ctx.keyring(), kRefreshPrefix);
   auto ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(d.config.access_ttl).count();
-  d.store.insert_token(tx, secret_hash(d.ctx.keyring(), access),
-                       {"access", grant_id, client_id, scope, now, now + ttl_ms, {}, {}, {}});
-  d.store.insert_token(tx, secret_hash(d.ctx.keyring(), refresh), {"refresh", grant_id, client_id, scope, now, {}, {}, {}, {}});
-  d.store.touch_client(tx, client_id, now);
-  return {{"access_token", access},
-          {"token_type", "Bearer"},
-          {"expires_in", d.config.access_ttl.count()},
-          {"refresh_token", refresh},
-          {"scope", scope}};
+  d.store.insert_token(tx, secret_hash(d.ctx.keyring(), access), record("access", now + ttl_ms));
+  d.store.touch_client(tx, client.id, now);
+  json::object out{{"access_token", access}, {"token_type", "Bearer"}, {"expires_in", d.config.access_ttl.count()}};
+  if (grant_type_allowed(client, "refresh_token")) {
+    std::string refresh = new_secret(d.ctx.keyring(), kRefreshPrefix);
+    d.store.insert_token(tx, secret_hash(d.ctx.keyring(), refresh), record("refresh", std::nullopt));
+    out["refresh_token"] = refresh;
+  }
+  out["scope"] = scope;
+  return out;
+}
+
+/// The grant's user is still a member of its tenant, since before the grant.
+bool member_since_grant(const Deps& d, const TokenRecord& t) {
+  auto member = d.ctx.identity().member(t.tenant_id, t.user_id);
+  return member && member->created_at <= t.grant_created_at;
 }
 
 /// What a token request's transaction decided: tokens, or an error (after
@@ -111,7 +134,7 @@ Outcome exchange_code(const Deps& d, const ClientRecord& client, const Form& f) 
       return void(out = {{}, "invalid_grant", "code_verifier does not match the code_challenge"});
     auto grant = d.store.find_grant(tx, record->grant_id);
     if (!grant) return void(out = {{}, "invalid_grant", "the authorization was revoked"});
-    out.tokens = issue_tokens(d, tx, grant->id, client.id, grant->scope);
+    out.tokens = issue_tokens(d, tx, grant->id, client, grant->scope);
   });
   return out;
 }
@@ -119,6 +142,12 @@ Outcome exchange_code(const Deps& d, const ClientRecord& client, const Form& f) 
 Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
   std::string token = form_value(f, "refresh_token");
   if (token.empty()) return {{}, "invalid_request", "refresh_token is required"};
+  // Membership is read before the transaction (it borrows a pooled session).
+  if (auto before = d.store.find_token(*d.ctx.database().session(), secret_hash(d.ctx.keyring(), token));
+      before && before->kind == "refresh" && !member_since_grant(d, *before)) {
+    d.ctx.database().transaction([&](soci::session& tx) { revoke_grant(d, tx, before->grant_id); });
+    return {{}, "invalid_grant", "the user is no longer a member of the workspace; the authorization is revoked"};
+  }
   Outcome out;
   d.ctx.database().transaction([&](soci::session& tx) {
     out = {};
@@ -126,20 +155,22 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
     auto record = has_secret_shape(token, kRefreshPrefix) ? d.store.find_token(tx, hash) : std::nullopt;
     if (!record || record->kind != "refresh") return void(out = {{}, "invalid_grant", "the refresh token is unknown or revoked"});
     if (record->client_id != client.id) return void(out = {{}, "invalid_grant", "the refresh token belongs to another client"});
+    auto replayed = [&] {
+      // A rotated token came back: it was stolen or replayed. End the whole grant.
+      revoke_grant(d, tx, record->grant_id);
+      out = {{}, "invalid_grant", "the refresh token was used before; the authorization is revoked"};
+    };
+    if (record->used_at) return replayed();
     std::string scope = record->scope;
-    if (f.count("scope")) {
+    if (f.count("scope")) {  // narrowing only; a bad scope leaves the token usable
       auto granted = split_scope(record->scope), asked = split_scope(form_value(f, "scope"));
       for (auto& s : asked)
         if (std::find(granted.begin(), granted.end(), s) == granted.end())
           return void(out = {{}, "invalid_scope", "scope exceeds what was granted: " + s});
       scope = join_scope(asked);
     }
-    if (!d.store.use_token(tx, hash, d.ctx.clock().now_ms())) {
-      // A rotated token came back: it was stolen or replayed. End the whole grant.
-      revoke_grant(d, tx, record->grant_id);
-      return void(out = {{}, "invalid_grant", "the refresh token was used before; the authorization is revoked"});
-    }
-    out.tokens = issue_tokens(d, tx, record->grant_id, client.id, scope);
+    if (!d.store.use_token(tx, hash, d.ctx.clock().now_ms())) return replayed();  // a concurrent refresh won
+    out.tokens = issue_tokens(d, tx, record->grant_id, client, scope);
   });
   return out;
 }
@@ -216,7 +247,7 @@ void register_token_routes(const Deps& d) {
                  auto record = token.empty() ? std::nullopt
                                              : d.store.find_token(*d.ctx.database().session(), secret_hash(d.ctx.keyring(), token));
                  std::int64_t now = d.ctx.clock().now_ms();
-                 bool active = record && record->client_id == caller.client->id &&
+                 bool active = record && record->client_id == caller.client->id && member_since_grant(d, *record) &&
                                (record->kind == "access" ? record->expires_at && *record->expires_at > now : !record->used_at);
                  if (!active) return no_store_json(json::object{{"active", false}});
                  json::object o{{"active", true},

@@ -54,7 +54,7 @@ void Store::insert_client(soci::session& tx, const ClientRecord& c) {
   std::string uris = to_json(c.redirect_uris), grants = to_json(c.grant_types);
   soci::indicator tenant_ind = c.tenant_id.empty() ? soci::i_null : soci::i_ok;
   soci::indicator secret_ind = c.secret_hash.empty() ? soci::i_null : soci::i_ok;
-  tx << "INSERT INTO oauth_clients (" << kClientColumns
+  tx << "INSERT INTO auth_oauth_clients (" << kClientColumns
      << ") VALUES (:i, :t, :n, :r, :a, :g, :s, :h, :c, NULL)",
       soci::use(c.id), soci::use(c.tenant_id, tenant_ind), soci::use(c.name), soci::use(uris),
       soci::use(c.auth_method), soci::use(grants), soci::use(c.scope), soci::use(c.secret_hash, secret_ind),
@@ -63,7 +63,7 @@ void Store::insert_client(soci::session& tx, const ClientRecord& c) {
 
 std::optional<ClientRecord> Store::find_client(soci::session& s, const std::string& id) {
   soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT " << kClientColumns << " FROM oauth_clients WHERE id = :i", soci::use(id));
+      (s.prepare << "SELECT " << kClientColumns << " FROM auth_oauth_clients WHERE id = :i", soci::use(id));
   for (auto& r : rows) return client_from(r);
   return std::nullopt;
 }
@@ -71,7 +71,7 @@ std::optional<ClientRecord> Store::find_client(soci::session& s, const std::stri
 std::vector<ClientRecord> Store::tenant_clients(soci::session& s, const std::string& tenant_id) {
   std::vector<ClientRecord> out;
   soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kClientColumns
-                                            << " FROM oauth_clients WHERE tenant_id = :t ORDER BY created_at, id",
+                                            << " FROM auth_oauth_clients WHERE tenant_id = :t ORDER BY created_at, id",
                                   soci::use(tenant_id));
   for (auto& r : rows) out.push_back(client_from(r));
   return out;
@@ -80,32 +80,40 @@ std::vector<ClientRecord> Store::tenant_clients(soci::session& s, const std::str
 std::size_t Store::count_clients(soci::session& s, const std::string& tenant_id) {
   long long n = 0;
   int all = tenant_id.empty() ? 1 : 0;
-  s << "SELECT COUNT(*) FROM oauth_clients WHERE :all = 1 OR tenant_id = :t", soci::use(all), soci::use(tenant_id),
+  s << "SELECT COUNT(*) FROM auth_oauth_clients WHERE :all = 1 OR tenant_id = :t", soci::use(all), soci::use(tenant_id),
       soci::into(n);
   return static_cast<std::size_t>(n);
 }
 
 void Store::touch_client(soci::session& tx, const std::string& id, std::int64_t now) {
-  tx << "UPDATE oauth_clients SET last_used_at = :n WHERE id = :i", soci::use(now), soci::use(id);
+  tx << "UPDATE auth_oauth_clients SET last_used_at = :n WHERE id = :i", soci::use(now), soci::use(id);
 }
 
 void Store::delete_client(soci::session& tx, const std::string& id) {
   // Grants, and through them codes and tokens, go with it (ON DELETE CASCADE).
-  tx << "DELETE FROM oauth_clients WHERE id = :i", soci::use(id);
+  tx << "DELETE FROM auth_oauth_clients WHERE id = :i", soci::use(id);
 }
 
 std::vector<std::string> Store::idle_clients(soci::session& s, std::int64_t before) {
   std::vector<std::string> out;
   soci::rowset<std::string> rows =
-      (s.prepare << "SELECT id FROM oauth_clients WHERE COALESCE(last_used_at, created_at) < :b", soci::use(before));
+      (s.prepare << "SELECT c.id FROM auth_oauth_clients c WHERE COALESCE(c.last_used_at, c.created_at) < :b"
+                    " AND NOT EXISTS (SELECT 1 FROM auth_oauth_grants g WHERE g.client_id = c.id)",
+       soci::use(before));
   for (auto& id : rows) out.push_back(id);
   return out;
+}
+
+void Store::prune(soci::session& tx, std::int64_t now, std::int64_t used_before) {
+  tx << "DELETE FROM auth_oauth_codes WHERE expires_at < :n", soci::use(now);
+  tx << "DELETE FROM auth_oauth_tokens WHERE kind = 'access' AND expires_at < :n", soci::use(now);
+  tx << "DELETE FROM auth_oauth_tokens WHERE kind = 'refresh' AND used_at < :u", soci::use(used_before);
 }
 
 // --- grants ------------------------------------------------------------------------
 
 void Store::insert_grant(soci::session& tx, const GrantRecord& g) {
-  tx << "INSERT INTO oauth_grants (id, client_id, tenant_id, user_id, scope, created_at)"
+  tx << "INSERT INTO auth_oauth_grants (id, client_id, tenant_id, user_id, scope, created_at)"
         " VALUES (:i, :c, :t, :u, :s, :a)",
       soci::use(g.id), soci::use(g.client_id), soci::use(g.tenant_id), soci::use(g.user_id), soci::use(g.scope),
       soci::use(g.created_at);
@@ -113,7 +121,7 @@ void Store::insert_grant(soci::session& tx, const GrantRecord& g) {
 
 std::optional<GrantRecord> Store::find_grant(soci::session& s, const std::string& id) {
   soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT id, client_id, tenant_id, user_id, scope, created_at FROM oauth_grants WHERE id = :i",
+      (s.prepare << "SELECT id, client_id, tenant_id, user_id, scope, created_at FROM auth_oauth_grants WHERE id = :i",
        soci::use(id));
   for (auto& r : rows) return grant_from(r);
   return std::nullopt;
@@ -122,7 +130,7 @@ std::optional<GrantRecord> Store::find_grant(soci::session& s, const std::string
 std::vector<GrantRecord> Store::tenant_grants(soci::session& s, const std::string& tenant_id) {
   std::vector<GrantRecord> out;
   soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT id, client_id, tenant_id, user_id, scope, created_at FROM oauth_grants"
+      (s.prepare << "SELECT id, client_id, tenant_id, user_id, scope, created_at FROM auth_oauth_grants"
                     " WHERE tenant_id = :t ORDER BY created_at, id",
        soci::use(tenant_id));
   for (auto& r : rows) out.push_back(grant_from(r));
@@ -130,13 +138,13 @@ std::vector<GrantRecord> Store::tenant_grants(soci::session& s, const std::strin
 }
 
 void Store::delete_grant(soci::session& tx, const std::string& id) {
-  tx << "DELETE FROM oauth_grants WHERE id = :i", soci::use(id);
+  tx << "DELETE FROM auth_oauth_grants WHERE id = :i", soci::use(id);
 }
 
 // --- codes and tokens ------------------------------------------------------------------
 
 void Store::insert_code(soci::session& tx, const std::string& hash, const CodeRecord& c) {
-  tx << "INSERT INTO oauth_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, expires_at)"
+  tx << "INSERT INTO auth_oauth_codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, expires_at)"
         " VALUES (:h, :g, :c, :r, :p, :e)",
       soci::use(hash), soci::use(c.grant_id), soci::use(c.client_id), soci::use(c.redirect_uri),
       soci::use(c.code_challenge), soci::use(c.expires_at);
@@ -144,7 +152,7 @@ void Store::insert_code(soci::session& tx, const std::string& hash, const CodeRe
 
 std::optional<CodeRecord> Store::find_code(soci::session& s, const std::string& hash) {
   soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT grant_id, client_id, redirect_uri, code_challenge, expires_at, used_at FROM oauth_codes"
+      (s.prepare << "SELECT grant_id, client_id, redirect_uri, code_challenge, expires_at, used_at FROM auth_oauth_codes"
                     " WHERE code_hash = :h",
        soci::use(hash));
   for (auto& r : rows)
@@ -154,7 +162,7 @@ std::optional<CodeRecord> Store::find_code(soci::session& s, const std::string& 
 }
 
 bool Store::use_code(soci::session& tx, const std::string& hash, std::int64_t now) {
-  soci::statement st = (tx.prepare << "UPDATE oauth_codes SET used_at = :n WHERE code_hash = :h AND used_at IS NULL",
+  soci::statement st = (tx.prepare << "UPDATE auth_oauth_codes SET used_at = :n WHERE code_hash = :h AND used_at IS NULL",
                         soci::use(now), soci::use(hash));
   st.execute(true);
   return st.get_affected_rows() == 1;
@@ -163,7 +171,7 @@ bool Store::use_code(soci::session& tx, const std::string& hash, std::int64_t no
 void Store::insert_token(soci::session& tx, const std::string& hash, const TokenRecord& t) {
   soci::indicator expires_ind = t.expires_at ? soci::i_ok : soci::i_null;
   long long expires = t.expires_at.value_or(0);
-  tx << "INSERT INTO oauth_tokens (token_hash, kind, grant_id, client_id, scope, created_at, expires_at)"
+  tx << "INSERT INTO auth_oauth_tokens (token_hash, kind, grant_id, client_id, scope, created_at, expires_at)"
         " VALUES (:h, :k, :g, :c, :s, :a, :e)",
       soci::use(hash), soci::use(t.kind), soci::use(t.grant_id), soci::use(t.client_id), soci::use(t.scope),
       soci::use(t.created_at), soci::use(expires, expires_ind);
@@ -172,7 +180,7 @@ void Store::insert_token(soci::session& tx, const std::string& hash, const Token
 std::optional<TokenRecord> Store::find_token(soci::session& s, const std::string& hash) {
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT t.kind, t.grant_id, t.client_id, t.scope, t.created_at, t.expires_at, t.used_at,"
-                    " g.tenant_id, g.user_id FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id"
+                    " g.tenant_id, g.user_id, g.created_at FROM auth_oauth_tokens t JOIN auth_oauth_grants g ON g.id = t.grant_id"
                     " WHERE t.token_hash = :h",
        soci::use(hash));
   for (auto& r : rows) {
@@ -186,20 +194,21 @@ std::optional<TokenRecord> Store::find_token(soci::session& s, const std::string
     t.used_at = optional_ms(r, 6);
     t.tenant_id = r.get<std::string>(7);
     t.user_id = r.get<std::string>(8);
+    t.grant_created_at = r.get<long long>(9);
     return t;
   }
   return std::nullopt;
 }
 
 bool Store::use_token(soci::session& tx, const std::string& hash, std::int64_t now) {
-  soci::statement st = (tx.prepare << "UPDATE oauth_tokens SET used_at = :n WHERE token_hash = :h AND used_at IS NULL",
+  soci::statement st = (tx.prepare << "UPDATE auth_oauth_tokens SET used_at = :n WHERE token_hash = :h AND used_at IS NULL",
                         soci::use(now), soci::use(hash));
   st.execute(true);
   return st.get_affected_rows() == 1;
 }
 
 void Store::delete_token(soci::session& tx, const std::string& hash) {
-  tx << "DELETE FROM oauth_tokens WHERE token_hash = :h", soci::use(hash);
+  tx << "DELETE FROM auth_oauth_tokens WHERE token_hash = :h", soci::use(hash);
 }
 
 }  // namespace oauth

@@ -43,6 +43,7 @@ struct TokenRecord {
   std::optional<std::int64_t> used_at;
   // From the grant:
   std::string tenant_id, user_id;
+  std::int64_t grant_created_at = 0;
 };
 
 class Store {
@@ -55,8 +56,12 @@ class Store {
   void touch_client(soci::session& tx, const std::string& id, std::int64_t now);
   /// The client, its grants, codes and tokens.
   void delete_client(soci::session& tx, const std::string& id);
-  /// Clients created before `before` and not used since: their ids.
+  /// Clients without a single grant, registered and not used since before
+  /// `before` (registrations nobody completed): their ids.
   std::vector<std::string> idle_clients(soci::session& s, std::int64_t before);
+  /// Deletes codes past their expiry, access tokens past theirs, and used
+  /// refresh tokens used before `used_before`.
+  void prune(soci::session& tx, std::int64_t now, std::int64_t used_before);
 
   // --- grants --------------------------------------------------------------------
   void insert_grant(soci::session& tx, const GrantRecord& g);

@@ -2,7 +2,9 @@
 // A headless Chromium driven over the DevTools protocol (a WebSocket, with
 // Beast): navigate, run a script in the page, take a screenshot. For tests
 // of server-rendered pages (the OAuth consent page) as a browser sees them.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,24 +49,37 @@ inline std::filesystem::path test_artifacts_dir() {
 class HeadlessBrowser {
  public:
   HeadlessBrowser(const std::string& binary, const TempDir& dir) {
-    port_ = free_port();
     std::string profile = dir.str() + "/chromium-profile";
+    // Everything the child needs is built before fork: it only execs.
+    std::vector<std::string> args = {binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                     "--disable-dev-shm-usage", "--window-size=900,900",
+                                     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+                                     "--user-data-dir=" + profile, "about:blank"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::string log = dir.str() + "/chromium.log";
     pid_ = ::fork();
     if (pid_ == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
-      std::string port_flag = "--remote-debugging-port=" + std::to_string(port_);
-      std::string profile_flag = "--user-data-dir=" + profile;
-      std::freopen("/dev/null", "w", stdout);
-      std::freopen((dir.str() + "/chromium.log").c_str(), "w", stderr);
-      ::execl(binary.c_str(), binary.c_str(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-              "--disable-dev-shm-usage", "--window-size=900,900", "--remote-debugging-address=127.0.0.1",
-              port_flag.c_str(), profile_flag.c_str(), "about:blank", static_cast<char*>(nullptr));
+      int devnull = ::open("/dev/null", O_WRONLY), err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(devnull, 1);
+      ::dup2(err, 2);
+      ::execv(argv[0], argv.data());
       ::_exit(127);
     }
+    // Chromium picks its port and writes it to <profile>/DevToolsActivePort.
+    for (int i = 0; i < 300 && port_ == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::ifstream active(profile + "/DevToolsActivePort");
+      int port = 0;
+      if (active >> port) port_ = static_cast<std::uint16_t>(port);
+    }
+    if (port_ == 0) throw std::runtime_error("Chromium did not open its DevTools port; see " + log);
     // The page target's WebSocket, once the DevTools endpoint answers.
     std::string ws_url;
     for (int i = 0; i < 200 && ws_url.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
       HttpResult list;
       try {
         list = http(port_, "GET", "/json/list");
@@ -80,6 +95,9 @@ class HeadlessBrowser {
     auto path = ws_url.substr(ws_url.find('/', std::string("ws://").size()));
     boost::asio::ip::tcp::resolver resolver(ioc_);
     boost::asio::connect(ws_.next_layer(), resolver.resolve("127.0.0.1", std::to_string(port_)));
+    // A stuck browser fails the read after 30 s instead of hanging the test.
+    timeval limit{30, 0};
+    ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     ws_.handshake("127.0.0.1:" + std::to_string(port_), path);
     call("Page.enable");
   }
@@ -142,12 +160,6 @@ class HeadlessBrowser {
   }
 
  private:
-  static std::uint16_t free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return a.local_endpoint().port();
-  }
-
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   int next_id_ = 0;

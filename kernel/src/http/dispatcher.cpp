@@ -79,9 +79,9 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
     return;
   }
   std::vector<std::string> segments;
-  segments.reserve(8);
-  req.query_params.reserve(8);
   try {
+    segments.reserve(url->segments().size());
+    req.query_params.reserve(url->params().size());
     req.path = url->path();
     for (auto seg : url->segments()) segments.emplace_back(seg);
     for (auto param : url->params()) req.query_params.emplace_back(param.key, param.value);

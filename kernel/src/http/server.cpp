@@ -142,12 +142,8 @@ class Session : public std::enable_shared_from_this<Session> {
     in.remote_address = remote_address_;
     // dispatch: inline when the handler ran on this connection's I/O thread,
     // posted back to it when a worker ran it.
-    // The session keeps itself alive until the reply is written, so the
-    // callback holds a plain pointer (no heap storage in std::function).
-    in_flight_self_ = shared_from_this();
-    server_.dispatcher().dispatch(std::move(in), [session = this](sdk::Response r) {
-      auto self = std::move(session->in_flight_self_);
-      net::dispatch(session->socket_.get_executor(), [self = std::move(self), r = std::move(r)]() mutable {
+    server_.dispatcher().dispatch(std::move(in), [self = shared_from_this()](sdk::Response r) {
+      net::dispatch(self->socket_.get_executor(), [self, r = std::move(r)]() mutable {
         self->server_.in_flight_counter()--;
         self->write(std::move(r));
       });
@@ -217,7 +213,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string out_;  ///< the response being written
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<BeastHeaders> headers_;
-  std::shared_ptr<Session> in_flight_self_;  ///< set while the dispatcher holds a request
   bool keep_alive_ = true;
   bool first_ = true;
   bool started_ = false;
@@ -281,14 +276,20 @@ void HttpServer::do_accept() {
 void HttpServer::sweep_deadlines() {
   sweep_timer_->expires_after(kSweepInterval);
   sweep_timer_->async_wait([this](beast::error_code ec) {
-    if (ec || draining_) return;
+    if (ec) return;
     auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                    std::chrono::steady_clock::now().time_since_epoch()).count();
+    // Expire outside the lock: the last reference to a session may be
+    // dropped here, and its destructor takes the lock.
+    std::vector<std::shared_ptr<Session>> live;
     {
       std::lock_guard lock(sessions_mu_);
+      live.reserve(sessions_.size());
       for (auto& [raw, weak] : sessions_)
-        if (auto s = weak.lock()) s->expire_if_due(now);
+        if (auto s = weak.lock()) live.push_back(std::move(s));
     }
+    for (auto& s : live) s->expire_if_due(now);
+    live.clear();
     sweep_deadlines();
   });
 }
@@ -316,6 +317,7 @@ void HttpServer::run() {
 }
 
 void HttpServer::stop_all() {
+  if (sweep_timer_) sweep_timer_->cancel();
   for (auto& ioc : iocs_) ioc->stop();
 }
 
@@ -335,7 +337,6 @@ void HttpServer::shutdown() {
     beast::error_code ec;
     acceptor_.close(ec);
     if (signals_) signals_->cancel(ec);
-    if (sweep_timer_) sweep_timer_->cancel();
     drain_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
     drain_timer_ = std::make_unique<net::steady_timer>(*iocs_[0]);
     drain_step();

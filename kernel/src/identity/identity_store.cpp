@@ -75,25 +75,20 @@ std::optional<sdk::Member> IdentityStore::member(const std::string& tenant_id, c
 }
 
 std::vector<sdk::Member> IdentityStore::members(const std::string& tenant_id) {
-  std::vector<sdk::Member> out;
-  auto s = db_.session();
-  soci::rowset<soci::row> rows =
-      (s->prepare << "SELECT m.tenant_id, m.user_id, u.email, m.role, m.created_at FROM ambit_memberships m"
-                     " JOIN ambit_users u ON u.id = m.user_id WHERE m.tenant_id = :t ORDER BY m.created_at, u.email",
-       soci::use(tenant_id));
-  for (auto& r : rows)
-    out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
-                   r.get<long long>(4)});
-  return out;
+  return member_rows("m.tenant_id = :id ORDER BY m.created_at, u.email", tenant_id);
 }
 
 std::vector<sdk::Member> IdentityStore::memberships(const std::string& user_id) {
+  return member_rows("m.user_id = :id ORDER BY m.created_at, m.tenant_id", user_id);
+}
+
+std::vector<sdk::Member> IdentityStore::member_rows(const std::string& where, const std::string& id) {
   std::vector<sdk::Member> out;
   auto s = db_.session();
   soci::rowset<soci::row> rows =
       (s->prepare << "SELECT m.tenant_id, m.user_id, u.email, m.role, m.created_at FROM ambit_memberships m"
-                     " JOIN ambit_users u ON u.id = m.user_id WHERE m.user_id = :u ORDER BY m.created_at, m.tenant_id",
-       soci::use(user_id));
+                     " JOIN ambit_users u ON u.id = m.user_id WHERE " << where,
+       soci::use(id));
   for (auto& r : rows)
     out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
                    r.get<long long>(4)});

@@ -43,6 +43,8 @@ class IdentityStore final : public sdk::Identity {
   std::vector<sdk::Member> memberships(const std::string& user_id) override;
 
  private:
+  /// Members joined with their email, filtered by `where` on the bound `:id`.
+  std::vector<sdk::Member> member_rows(const std::string& where, const std::string& id);
   void changed(soci::session& tx, const std::string& tenant_id, const std::string& user_id);
   void forget(std::string_view key);
 

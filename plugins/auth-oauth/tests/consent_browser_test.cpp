@@ -11,11 +11,14 @@
 #include <boost/beast/http.hpp>
 #include <boost/url.hpp>
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
 
 #include "e2e_util.hpp"
+#include "pkce.hpp"
 #include "headless_browser.hpp"
 
 using namespace ambit::test;
@@ -27,27 +30,32 @@ namespace {
 const std::string kVerifier = "browser-test-pkce-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
 const std::string kPassword = "correct horse battery staple";
 
-/// The client's redirect endpoint: records the first request target, answers a page.
+/// The client's redirect endpoint: records the first /callback request
+/// target, answers a page. Connections that send nothing (a browser's
+/// speculative preconnect) are dropped after a second.
 class Callback {
  public:
   Callback() : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] {
-      boost::asio::ip::tcp::socket socket(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stop_) return;
-      beast::flat_buffer buffer;
-      beast::http::request<beast::http::string_body> req;
-      beast::http::read(socket, buffer, req, ec);
-      {
-        std::lock_guard lock(mu_);
-        target_ = std::string(req.target());
+      while (!stop_) {
+        boost::asio::ip::tcp::socket socket(io_);
+        boost::system::error_code ec;
+        acceptor_.accept(socket, ec);
+        if (ec || stop_) return;
+        timeval limit{1, 0};
+        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+        beast::flat_buffer buffer;
+        beast::http::request<beast::http::string_body> req;
+        beast::http::read(socket, buffer, req, ec);
+        if (ec) continue;
+        std::string target(req.target());
+        if (target.rfind("/callback", 0) != 0) continue;  // e.g. /favicon.ico
+        {
+          std::lock_guard lock(mu_);
+          if (target_.empty()) target_ = target;
+        }
+        respond(socket);
       }
-      beast::http::response<beast::http::string_body> res{beast::http::status::ok, 11};
-      res.set(beast::http::field::content_type, "text/html");
-      res.body() = "<!doctype html><title>back in the app</title><p id=done>back in the app</p>";
-      res.prepare_payload();
-      beast::http::write(socket, res, ec);
     });
   }
   ~Callback() {
@@ -64,6 +72,15 @@ class Callback {
   }
 
  private:
+  static void respond(boost::asio::ip::tcp::socket& socket) {
+    beast::http::response<beast::http::string_body> res{beast::http::status::ok, 11};
+    res.set(beast::http::field::content_type, "text/html");
+    res.body() = "<!doctype html><title>back in the app</title><p id=done>back in the app</p>";
+    res.prepare_payload();
+    boost::system::error_code ec;
+    beast::http::write(socket, res, ec);
+  }
+
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stop_{false};
@@ -71,15 +88,6 @@ class Callback {
   std::mutex mu_;
   std::string target_;
 };
-
-std::string challenge_of(const std::string& verifier) {
-  auto sha = Botan::HashFunction::create_or_throw("SHA-256");
-  sha->update(verifier);
-  std::string b64 = Botan::base64_encode(sha->final());
-  for (auto& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!b64.empty() && b64.back() == '=') b64.pop_back();
-  return b64;
-}
 
 }  // namespace
 
@@ -111,7 +119,7 @@ TEST(OAuthConsentInABrowser, SignInApproveAndReturnWithACode) {
   authorize.params().append({"redirect_uri", callback.uri()});
   authorize.params().append({"scope", "keys:read members:read"});
   authorize.params().append({"state", "browser-state"});
-  authorize.params().append({"code_challenge", challenge_of(kVerifier)});
+  authorize.params().append({"code_challenge", pkce_challenge(kVerifier)});
   authorize.params().append({"code_challenge_method", "S256"});
 
   HeadlessBrowser browser(chromium, dir);

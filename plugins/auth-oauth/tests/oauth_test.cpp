@@ -14,6 +14,7 @@
 #include <regex>
 
 #include "e2e_util.hpp"
+#include "pkce.hpp"
 
 using namespace ambit::test;
 using namespace std::chrono_literals;
@@ -27,14 +28,6 @@ const std::string kPassword = "correct horse battery staple";
 
 std::string str(const json::value& v) { return std::string(v.as_string()); }
 
-std::string challenge_of(const std::string& verifier) {
-  auto sha = Botan::HashFunction::create_or_throw("SHA-256");
-  sha->update(verifier);
-  std::string b64 = Botan::base64_encode(sha->final());
-  for (auto& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!b64.empty() && b64.back() == '=') b64.pop_back();
-  return b64;
-}
 
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
   boost::urls::url u("http://x/");
@@ -117,7 +110,7 @@ class OAuth : public ::testing::TestWithParam<Backend> {
                                                                     const std::string& scope = "keys:read members:read") {
     return {{"response_type", "code"},         {"client_id", client_id},
             {"redirect_uri", kRedirect},       {"scope", scope},
-            {"state", "st&te 42"},             {"code_challenge", challenge_of(kVerifier)},
+            {"state", "st&te 42"},             {"code_challenge", pkce_challenge(kVerifier)},
             {"code_challenge_method", "S256"}};
   }
 
@@ -188,8 +181,11 @@ TEST_P(OAuth, RegistrationFollowsRfc7591AndTheRedirectRules) {
   auto confidential = register_client({{"client_name", "Server"}, {"redirect_uris", json::array{"https://app.example/cb"}},
                                        {"token_endpoint_auth_method", "client_secret_post"}});
   EXPECT_EQ(str(confidential.at("client_secret")).rfind("mcs_", 0), 0u);
-  EXPECT_EQ(register_client({{"redirect_uris", json::array{"http://localhost:3000/cb"}}}).at("token_endpoint_auth_method"),
-            "client_secret_basic");  // the RFC 7591 default
+  auto plain = register_client({{"redirect_uris", json::array{"http://localhost:3000/cb"}}});
+  EXPECT_EQ(plain.at("token_endpoint_auth_method"), "none");  // the seed's flow: a public client
+  EXPECT_FALSE(plain.contains("client_secret"));
+  EXPECT_EQ(register_client({{"redirect_uris", json::array{"http://LOCALHOST:3000/cb"}}}).at("client_name"),
+            "Unnamed application");
 
   auto refused = [&](json::object metadata, const std::string& error) {
     auto r = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
@@ -204,6 +200,14 @@ TEST_P(OAuth, RegistrationFollowsRfc7591AndTheRedirectRules) {
   refused({{"redirect_uris", json::array{kRedirect}}, {"grant_types", json::array{"implicit"}}}, "invalid_client_metadata");
   refused({{"redirect_uris", json::array{kRedirect}}, {"scope", "no:such"}}, "invalid_client_metadata");
   EXPECT_EQ(http(port(), "POST", "/oauth/register", {}, "{nope").status, 400);
+
+  // Binding needs oauth_clients:manage (a viewer's key may not).
+  auto viewer = http(port(), "POST", "/v1/api_keys", bearer(owner.key),
+                     json::serialize(json::object{{"name", "reader"}, {"scopes", json::array{"keys:read"}}}));
+  ASSERT_EQ(viewer.status, 201) << viewer.body;
+  auto unbindable = http(port(), "POST", "/oauth/register", bearer(str(viewer.json().at("data").at("key"))),
+                         json::serialize(json::object{{"redirect_uris", json::array{kRedirect}}}));
+  EXPECT_EQ(unbindable.status, 403) << unbindable.body;
 
   // A tenant credential binds the client: the tenant lists it.
   auto bound = register_client({{"client_name", "Bound"}, {"redirect_uris", json::array{kRedirect}}}, owner.key);
@@ -321,6 +325,21 @@ TEST_P(OAuth, AuthorizeErrorsRedirectOnlyToARegisteredUri) {
   auto forged = http(port(), "POST", "/oauth/authorize", {{"Content-Type", "application/x-www-form-urlencoded"}}, form(fields));
   EXPECT_EQ(forged.status, 403);
   EXPECT_EQ(forged.body.find("login_ticket"), std::string::npos);
+  // A cookie of another browser does not match this form's token either.
+  auto mismatched = http(port(), "POST", "/oauth/authorize",
+                         {{"Cookie", "ambit_oauth_csrf=" + std::string(43, 'A')}, {"Content-Type", "application/x-www-form-urlencoded"}},
+                         form(fields));
+  EXPECT_EQ(mismatched.status, 403);
+
+  // Loopback redirect URIs match on any port (RFC 8252 7.3): the code goes to the port asked for.
+  auto p = authorize_params(client_id);
+  for (auto& [k, v] : p)
+    if (k == "redirect_uri") v = "http://127.0.0.1:5555/callback";
+  auto other_port = http(port(), "GET", "/oauth/authorize?" + form(p));
+  EXPECT_EQ(other_port.status, 200) << other_port.body;
+  for (auto& [k, v] : p)
+    if (k == "redirect_uri") v = "http://127.0.0.1:5555/elsewhere";
+  EXPECT_EQ(http(port(), "GET", "/oauth/authorize?" + form(p)).status, 400);
 }
 
 TEST_P(OAuth, FailedSignInsAreRefusedThenRateLimited) {
@@ -336,12 +355,19 @@ TEST_P(OAuth, FailedSignInsAreRefusedThenRateLimited) {
   };
   for (int i = 0; i < 5; ++i) {
     auto r = attempt("wrong password " + std::to_string(i));
-    EXPECT_EQ(r.status, 401) << i;
+    EXPECT_EQ(r.status, 400) << i;
     EXPECT_NE(r.body.find("Wrong email or password"), std::string::npos);
   }
   auto limited = attempt(kPassword);  // even the right password waits now
   EXPECT_EQ(limited.status, 429);
   EXPECT_FALSE(limited.header("retry-after").empty());
+  // Spelled differently, it is the same account.
+  auto fields = hidden_fields(page.body);
+  fields.emplace_back("email", "  Owner@Example.com ");
+  fields.emplace_back("password", kPassword);
+  EXPECT_EQ(http(port(), "POST", "/oauth/authorize", {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}},
+                 form(fields)).status,
+            429);
 }
 
 TEST_P(OAuth, CodesAreSingleUseAndBoundToClientRedirectAndVerifier) {
@@ -403,8 +429,13 @@ TEST_P(OAuth, RefreshTokensRotateAndAReusedOneRevokesTheGrant) {
   EXPECT_EQ(me(access2), 200);
   EXPECT_EQ(me(str(first.at("access_token"))), 200);  // access tokens live until they expire
 
-  auto narrowed = refresh(str(second.json().at("refresh_token")));
-  ASSERT_EQ(narrowed.status, 200);
+  auto too_wide = token({{"grant_type", "refresh_token"}, {"refresh_token", str(second.json().at("refresh_token"))},
+                         {"client_id", client_id}, {"scope", "keys:read keys:manage"}});
+  EXPECT_EQ(str(too_wide.json().at("error")), "invalid_scope");  // and the token stays usable
+  auto narrowed = token({{"grant_type", "refresh_token"}, {"refresh_token", str(second.json().at("refresh_token"))},
+                         {"client_id", client_id}, {"scope", "keys:read"}});
+  ASSERT_EQ(narrowed.status, 200) << narrowed.body;
+  EXPECT_EQ(str(narrowed.json().at("scope")), "keys:read");
   // The old refresh token comes back: the whole grant ends.
   auto replay = refresh(str(first.at("refresh_token")));
   EXPECT_EQ(replay.status, 400);
@@ -522,10 +553,17 @@ TEST_P(OAuth, ATokensScopesAreTheGrantedOnesThatTheUsersRoleHolds) {
   EXPECT_EQ(who.json().at("data").at("scopes"), (json::array{"keys:read", "members:read"}));  // no keys:manage for a viewer
   EXPECT_EQ(str(who.json().at("data").at("role")), "viewer");
 
-  // Removing the user from the tenant ends the token at once.
+  // Removing the user from the tenant ends the token at once, and adding them back does not revive it.
   std::string viewer_id = str(added.json().at("data").at("user_id"));
   ASSERT_EQ(http(port(), "DELETE", "/v1/users/" + viewer_id, bearer(owner.key)).status / 100, 2);
   EXPECT_EQ(me(str(t.json().at("access_token"))), 401);
+  auto back = http(port(), "POST", "/v1/users", bearer(owner.key),
+                   json::serialize(json::object{{"email", "viewer@example.com"}, {"role", "viewer"}}));
+  ASSERT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(me(str(t.json().at("access_token"))), 401);
+  auto refreshed = token({{"grant_type", "refresh_token"}, {"refresh_token", str(t.json().at("refresh_token"))},
+                          {"client_id", client_id}});
+  EXPECT_EQ(str(refreshed.json().at("error")), "invalid_grant");
 }
 
 TEST_P(OAuth, AMemberOfSeveralTenantsPicksTheWorkspace) {
@@ -560,16 +598,18 @@ TEST_P(OAuth, AMemberOfSeveralTenantsPicksTheWorkspace) {
 }
 
 TEST_P(OAuth, RegistrationIsRateLimitedCappedAndIdleClientsAreReaped) {
-  restart({{"registration", {{"per_minute_per_address", 3}, {"max_clients", 4}, {"max_clients_per_tenant", 1},
+  restart({{"registration", {{"per_minute_per_address", 4}, {"max_clients", 5}, {"max_clients_per_tenant", 1},
                              {"idle_client_days", 1}, {"reap_interval_s", 1}}}});
   json::object metadata{{"redirect_uris", json::array{kRedirect}}, {"token_endpoint_auth_method", "none"}};
   std::string idle = str(register_client(metadata).at("client_id"));
+  std::string kept = str(register_client(metadata).at("client_id"));  // authorized, then left alone
+  ASSERT_EQ(exchange(kept, code_for(kept)).status, 200);
   register_client(metadata, owner.key);
   auto tenant_cap = http(port(), "POST", "/oauth/register", bearer(owner.key), json::serialize(metadata));
   EXPECT_EQ(tenant_cap.status, 403) << tenant_cap.body;
   EXPECT_EQ(str(tenant_cap.json().at("error")), "registration_limit_reached");
   auto limited = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
-  EXPECT_EQ(limited.status, 429);  // the fourth registration from this address within a minute
+  EXPECT_EQ(limited.status, 429);  // the fifth registration from this address within a minute
   EXPECT_EQ(limited.header("retry-after"), "60");
 
   // Two days on: never-used clients are reaped (bound or not); one used since then stays.
@@ -582,15 +622,16 @@ TEST_P(OAuth, RegistrationIsRateLimitedCappedAndIdleClientsAreReaped) {
   };
   EXPECT_TRUE(eventually([&] { return authorize(idle) == 400; })) << "the idle client was not reaped";
   EXPECT_EQ(authorize(fresh), 200);
+  EXPECT_EQ(authorize(kept), 200);  // a client with a grant is never idle: its refresh tokens live until revoked
   EXPECT_TRUE(http(port(), "GET", "/v1/oauth_clients", bearer(owner.key)).json().at("data").as_array().empty());
 
-  // The global cap counts what is left: the fresh one, then three more.
+  // The global cap counts what is left: kept and fresh, then three more.
   register_client(metadata);
   register_client(metadata);
   set_clock_offset(2 * 24 * 3600 * 1000LL + 61000);  // a new rate limit window
   register_client(metadata);
   auto capped = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
-  EXPECT_EQ(capped.status, 403) << capped.body;  // max_clients 4
+  EXPECT_EQ(capped.status, 403) << capped.body;  // max_clients 5
 
   // Access tokens expire after an hour.
   std::string access = str(used.json().at("access_token"));

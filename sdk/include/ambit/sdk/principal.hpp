@@ -15,7 +15,7 @@ struct Principal {
   std::string tenant_id;        ///< the seeds' business / workspace / developer
   std::string user_id;          ///< empty for non-user credentials (project keys)
   std::string project_id;       ///< set by project-scoped credentials
-  std::string credential_type;  ///< "api_key", "oauth_token", "project_key", ...
+  std::string credential_type;  ///< "api_key", "oauth", "project_key", ...
   std::string credential_id;    ///< the credential's public id (never the secret)
   std::string role;             ///< the user's role in the tenant, when a user
   std::vector<std::string> scopes;  ///< effective scopes, sorted

@@ -5,7 +5,7 @@
 //
 //   sdk::RouteGroup api{ctx, "/v1/admin/projects", {"projects"}};
 //   api.add("POST", "", "projects:write", "Create a project", "CREATE_FAILED", handler);
-//   api.add(route_spec, "VERIFY_FAILED");  // may_block, auth, schemas of your own
+//   api.add(route_spec, "VERIFY_FAILED");  // may_block, auth, schemas of your own (SDK 1.2)
 
 #include <string>
 #include <vector>
