@@ -44,9 +44,13 @@ bool redirect_matches(const std::string& registered, const std::string& requeste
   auto a = boost::urls::parse_absolute_uri(registered);
   auto b = boost::urls::parse_absolute_uri(requested);
   if (!a || !b || a->scheme() != "http" || b->scheme() != "http") return false;
-  std::string host(a->encoded_host());
+  auto lower = [](std::string h) {
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return h;
+  };
+  std::string host = lower(std::string(a->encoded_host()));
   bool loopback = host == "localhost" || host == "127.0.0.1" || host == "[::1]";
-  return loopback && a->encoded_host() == b->encoded_host() && a->encoded_path() == b->encoded_path() &&
+  return loopback && host == lower(std::string(b->encoded_host())) && a->encoded_path() == b->encoded_path() &&
          a->encoded_query() == b->encoded_query() && !b->has_fragment() && !b->has_userinfo();
 }
 
