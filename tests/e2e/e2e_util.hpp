@@ -4,7 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "http_client.hpp"
@@ -36,6 +41,30 @@ inline std::string backend_param_name(const ::testing::TestParamInfo<Backend>& i
 inline std::string sqlite_url(const TempDir& dir) { return "sqlite3://" + dir.str() + "/e2e.db"; }
 
 inline Headers bearer(const std::string& credential) { return {{"Authorization", "Bearer " + credential}}; }
+
+/// A JSON string value as std::string.
+inline std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
+
+inline std::string file_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// `pg_dump` of a PostgreSQL database: everything it stores, as text.
+inline std::string pg_dump_text(const std::string& url) {
+  std::string cmd = "pg_dump '" + url + "' 2>&1";
+  if (std::system("command -v pg_dump >/dev/null 2>&1") != 0) cmd = "/usr/lib/postgresql/15/bin/" + cmd;
+  std::string dump;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) dump.append(buf, n);
+    ::pclose(p);
+  }
+  return dump;
+}
 
 /// error.code of an error envelope.
 inline std::string error_code(const HttpResult& r) {

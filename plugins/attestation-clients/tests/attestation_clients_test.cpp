@@ -28,15 +28,6 @@ const std::string kSgxManagement = "5b0f1c2e-8d7a-4e3b-9c1d-2f4a6b8c0d1e";  // a
 const std::string kTdx = "e64c6834-1247-4e14-9d3b-1b733df6f8eb";
 const std::string kTdxPremium = "f72f07fb-20fe-47b4-8080-8bf3235bf09f";
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
-
-std::string file_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// The default catalog plus a management product for SGX.
 json::array catalog() {
   return json::parse(R"json([
@@ -480,14 +471,7 @@ TEST_P(AttestationClients, KeysAreNeverStoredOrLoggedInPlaintext) {
       if (e.path().filename().string().rfind("test.db", 0) == 0) stored += file_bytes(e.path());
     server = std::make_unique<ServerProcess>(config_file);
   } else {
-    std::string cmd = "pg_dump '" + db->url() + "' 2>&1";
-    if (std::system("command -v pg_dump >/dev/null 2>&1") != 0) cmd = "/usr/lib/postgresql/15/bin/" + cmd;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-      char buf[4096];
-      std::size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) stored.append(buf, n);
-      ::pclose(p);
-    }
+    stored = pg_dump_text(db->url());
     ASSERT_NE(stored.find("attestation_client_keys"), std::string::npos) << stored.substr(0, 500);
   }
   ASSERT_NE(stored.find("secret keeper"), std::string::npos);  // the right database was read

@@ -26,8 +26,6 @@ const std::string kRedirect = "http://127.0.0.1:9/callback";
 const std::string kVerifier = "a-pkce-code-verifier-of-more-than-forty-three-characters_0123456789";
 const std::string kPassword = "correct horse battery staple";
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
-
 
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {
   boost::urls::url u("http://x/");

@@ -17,19 +17,6 @@ using namespace ambit::test;
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-namespace {
-
-std::string str(const json::value& v) { return std::string(v.as_string()); }
-
-std::string file_bytes(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
-
 class Projects : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {

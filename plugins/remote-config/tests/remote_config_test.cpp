@@ -13,10 +13,6 @@ using namespace ambit::test;
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-namespace {
-std::string str(const json::value& v) { return std::string(v.as_string()); }
-}  // namespace
-
 class RemoteConfig : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {

@@ -28,15 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
-
-std::string file_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// Every file under `dir`, concatenated (a database directory, a runtime directory).
 std::string all_bytes(const fs::path& dir) {
   std::string out;
@@ -295,15 +286,7 @@ TEST_P(Secrets, ValuesAreEncryptedAtRestAndTamperingIsReportedNotServed) {
     EXPECT_EQ(db_files.find(plaintext), std::string::npos);
     serve(config_file);
   } else {
-    std::string cmd = "pg_dump '" + db->url() + "' 2>&1";
-    if (std::system("command -v pg_dump >/dev/null 2>&1") != 0) cmd = "/usr/lib/postgresql/15/bin/" + cmd;
-    std::string dump;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-      char buf[4096];
-      std::size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) dump.append(buf, n);
-      ::pclose(p);
-    }
+    std::string dump = pg_dump_text(db->url());
     ASSERT_NE(dump.find("secrets_values"), std::string::npos) << dump.substr(0, 500);
     EXPECT_EQ(dump.find(plaintext), std::string::npos);
   }
