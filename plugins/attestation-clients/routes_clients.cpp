@@ -179,18 +179,7 @@ void register_client_routes(const Deps& d) {
     if (!key || !key->is_string()) throw sdk::ApiError::invalid_input("key: is required and must be a string", "key");
     auto owner = d.verifier.find(req, key->as_string());
     if (!owner) throw sdk::ApiError(401, "INVALID_API_CLIENT_KEY", "the key is not an API client key");
-    const ClientRow& c = owner->client;
-    const Service* service = d.config.service(c.service_id);
-    const Product* product = service ? service->product(c.product_id) : nullptr;
-    return sdk::Response::json({{"api_client_id", c.id},
-                                {"tenant_id", c.tenant_id},
-                                {"service_id", c.service_id},
-                                {"service_offer_name", service ? service->name : ""},
-                                {"product_id", c.product_id},
-                                {"product_name", product ? product->name : ""},
-                                {"product_type", product ? product->type : ""},
-                                {"policy_ids", policy_ids_json(owner->policy_ids)},
-                                {"status", c.status}});
+    return sdk::Response::json(verified_json(d.config, *owner));
   });
   verify_api.add(std::move(verify), "VERIFY_FAILED");
 }

@@ -36,15 +36,30 @@ json::object policy_json(const PolicyRow& p) {
           {"updated_at", ambit::sdk::format_time(p.updated_at)}};
 }
 
-json::object client_summary_json(const Config& config, const ClientRow& c) {
+namespace {
+
+/// The catalog names of a client's service and product; "" for what the
+/// catalog no longer lists.
+struct Names {
+  std::string service, product, product_type;
+};
+
+Names names_of(const Config& config, const ClientRow& c) {
   const Service* service = config.service(c.service_id);
   const Product* product = service ? service->product(c.product_id) : nullptr;
+  return {service ? service->name : "", product ? product->name : "", product ? product->type : ""};
+}
+
+}  // namespace
+
+json::object client_summary_json(const Config& config, const ClientRow& c) {
+  Names names = names_of(config, c);
   return {{"created_at", ambit::sdk::format_time(c.created_at)},
           {"id", c.id},
           {"name", c.name},
           {"product_id", c.product_id},
-          {"product_name", product ? product->name : ""},
-          {"product_type", product ? product->type : ""},
+          {"product_name", names.product},
+          {"product_type", names.product_type},
           {"service_id", c.service_id},
           {"status", c.status}};
 }
@@ -52,14 +67,27 @@ json::object client_summary_json(const Config& config, const ClientRow& c) {
 json::object client_json(const Config& config, const ClientRow& c, const std::vector<std::string>& keys,
                          const ClientCollections& collections) {
   json::object o = client_summary_json(config, c);
-  const Service* service = config.service(c.service_id);
-  o["service_offer_name"] = service ? service->name : "";
+  o["service_offer_name"] = names_of(config, c).service;
   json::array key_list;
   for (auto& k : keys) key_list.emplace_back(k);
   o["keys"] = std::move(key_list);
   o["policy_ids"] = policy_ids_json(collections.policy_ids);
   o["tags"] = tags_json(config, collections.tags);
   return o;
+}
+
+json::object verified_json(const Config& config, const KeyOwner& owner) {
+  const ClientRow& c = owner.client;
+  Names names = names_of(config, c);
+  return {{"api_client_id", c.id},
+          {"tenant_id", c.tenant_id},
+          {"service_id", c.service_id},
+          {"service_offer_name", names.service},
+          {"product_id", c.product_id},
+          {"product_name", names.product},
+          {"product_type", names.product_type},
+          {"policy_ids", policy_ids_json(owner.policy_ids)},
+          {"status", c.status}};
 }
 
 json::array policy_ids_json(const std::vector<std::string>& ids) {

@@ -20,6 +20,8 @@ boost::json::object client_summary_json(const Config& config, const ClientRow& c
 /// The POST and GET shape: the summary plus service_offer_name, keys, policy_ids and tags.
 boost::json::object client_json(const Config& config, const ClientRow& c, const std::vector<std::string>& keys,
                                 const ClientCollections& collections);
+/// The answer of POST /management/v1/api-clients/verify.
+boost::json::object verified_json(const Config& config, const KeyOwner& owner);
 boost::json::array policy_ids_json(const std::vector<std::string>& ids);
 boost::json::array tags_json(const Config& config, const std::vector<Tag>& tags);
 

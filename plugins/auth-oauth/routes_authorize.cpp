@@ -163,6 +163,12 @@ sdk::Response consent(const Deps& d, const Checked& c, const Form& f, const std:
   return consent_page(page_client(c), c.scopes, hidden, email, workspaces);
 }
 
+/// The sign-in page, with what went wrong the last time (if anything).
+sdk::Response sign_in_page(const Checked& c, const Form& f, const std::string& csrf, const std::string& error,
+                            int status) {
+  return login_page(page_client(c), c.scopes, request_fields(f, csrf), error, status);
+}
+
 sdk::Response sign_in(const Deps& d, const sdk::Request& req, const Checked& c, const Form& f, const std::string& csrf) {
   // The account's key for the failure count: the address as the identity
   // core compares it (trimmed, lower case), so " Owner@x" counts as owner@x.
@@ -173,14 +179,13 @@ sdk::Response sign_in(const Deps& d, const sdk::Request& req, const Checked& c, 
   std::int64_t now = d.ctx.clock().now_ms();
   std::string address = req.remote_address;
   if (d.limits.failures_per_account.exhausted(email, now) || d.limits.failures_per_address.exhausted(address, now))
-    return login_page(page_client(c), c.scopes, request_fields(f, csrf),
-                      "Too many failed sign-ins. Wait a few minutes and try again.", 429)
+    return sign_in_page(c, f, csrf, "Too many failed sign-ins. Wait a few minutes and try again.", 429)
         .with_header("Retry-After", std::to_string(d.config.login_failure_window.count()));
   auto user = email.empty() ? std::nullopt : d.ctx.identity().verify_password(email, form_value(f, "password"));
   if (!user) {
     d.limits.failures_per_account.add(email, now);
     d.limits.failures_per_address.add(address, now);
-    return login_page(page_client(c), c.scopes, request_fields(f, csrf), "Wrong email or password.", 400);
+    return sign_in_page(c, f, csrf, "Wrong email or password.", 400);
   }
   d.limits.failures_per_account.reset(email);
   return consent(d, c, f, csrf, user->id, user->email);
@@ -189,7 +194,7 @@ sdk::Response sign_in(const Deps& d, const sdk::Request& req, const Checked& c, 
 sdk::Response decide(const Deps& d, const Checked& c, const Form& f, const std::string& csrf) {
   std::string user_id = ticket_user(d, form_value(f, "login_ticket"), f, csrf);
   if (user_id.empty())
-    return login_page(page_client(c), c.scopes, request_fields(f, csrf), "Your sign-in expired. Sign in again.", 400);
+    return sign_in_page(c, f, csrf, "Your sign-in expired. Sign in again.", 400);
   if (form_value(f, "decision") != "approve")
     return back_to_client(d, c, f, {{"error", "access_denied"}, {"error_description", "the user denied the request"}});
   std::string tenant_id = form_value(f, "tenant_id");
@@ -228,7 +233,7 @@ void register_authorize_routes(const Deps& d) {
     std::string csrf = csrf_cookie(req);
     if (csrf.empty()) csrf = sdk::random_base62(d.ctx.keyring(), 43);
     bool secure = d.ctx.public_url().rfind("https://", 0) == 0;
-    return login_page(page_client(c), c.scopes, request_fields(*f, csrf), "")
+    return sign_in_page(c, *f, csrf, "", 200)
         .with_header("Set-Cookie", std::string(kCsrfCookie) + "=" + csrf +
                                        "; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=3600" + (secure ? "; Secure" : ""));
   };

@@ -143,7 +143,8 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
   std::string token = form_value(f, "refresh_token");
   if (token.empty()) return {{}, "invalid_request", "refresh_token is required"};
   // Membership is read before the transaction (it borrows a pooled session).
-  if (auto before = d.store.find_token(*d.ctx.database().session(), secret_hash(d.ctx.keyring(), token));
+  std::string hash = secret_hash(d.ctx.keyring(), token);
+  if (auto before = d.store.find_token(*d.ctx.database().session(), hash);
       before && before->kind == "refresh" && !member_since_grant(d, *before)) {
     d.ctx.database().transaction([&](soci::session& tx) { revoke_grant(d, tx, before->grant_id); });
     return {{}, "invalid_grant", "the user is no longer a member of the workspace; the authorization is revoked"};
@@ -151,7 +152,6 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
   Outcome out;
   d.ctx.database().transaction([&](soci::session& tx) {
     out = {};
-    std::string hash = secret_hash(d.ctx.keyring(), token);
     auto record = has_secret_shape(token, kRefreshPrefix) ? d.store.find_token(tx, hash) : std::nullopt;
     if (!record || record->kind != "refresh") return void(out = {{}, "invalid_grant", "the refresh token is unknown or revoked"});
     if (record->client_id != client.id) return void(out = {{}, "invalid_grant", "the refresh token belongs to another client"});

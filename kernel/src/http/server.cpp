@@ -279,17 +279,7 @@ void HttpServer::sweep_deadlines() {
     if (ec) return;
     auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                    std::chrono::steady_clock::now().time_since_epoch()).count();
-    // Expire outside the lock: the last reference to a session may be
-    // dropped here, and its destructor takes the lock.
-    std::vector<std::shared_ptr<Session>> live;
-    {
-      std::lock_guard lock(sessions_mu_);
-      live.reserve(sessions_.size());
-      for (auto& [raw, weak] : sessions_)
-        if (auto s = weak.lock()) live.push_back(std::move(s));
-    }
-    for (auto& s : live) s->expire_if_due(now);
-    live.clear();
+    for (auto& s : live_sessions()) s->expire_if_due(now);
     sweep_deadlines();
   });
 }
@@ -343,14 +333,17 @@ void HttpServer::shutdown() {
   });
 }
 
-void HttpServer::drain_step() {
+std::vector<std::shared_ptr<Session>> HttpServer::live_sessions() {
   std::vector<std::shared_ptr<Session>> live;
-  {
-    std::lock_guard lock(sessions_mu_);
-    for (auto& [raw, weak] : sessions_)
-      if (auto s = weak.lock()) live.push_back(std::move(s));
-  }
-  for (auto& s : live) s->close_if_idle();
+  std::lock_guard lock(sessions_mu_);
+  live.reserve(sessions_.size());
+  for (auto& [raw, weak] : sessions_)
+    if (auto s = weak.lock()) live.push_back(std::move(s));
+  return live;
+}
+
+void HttpServer::drain_step() {
+  for (auto& s : live_sessions()) s->close_if_idle();
   bool done = in_flight_.load() == 0 && connections_.load() == 0;
   if (done || std::chrono::steady_clock::now() >= drain_deadline_) {
     if (!done) log_.warn("shutdown grace period over; closing", {{"in_flight", in_flight_.load()}});

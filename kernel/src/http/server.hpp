@@ -71,6 +71,9 @@ class HttpServer {
   void sweep_deadlines();
   static constexpr std::chrono::milliseconds kSweepInterval{100};
   void drain_step();
+  /// The open sessions, copied under the lock. Use them outside it: dropping
+  /// the last reference runs ~Session, which takes the lock.
+  std::vector<std::shared_ptr<Session>> live_sessions();
   void stop_all();
 
   const KernelConfig& config_;
