@@ -1,7 +1,5 @@
 #include "authenticator.hpp"
 
-#include <algorithm>
-
 #include "credentials.hpp"
 #include "protocol.hpp"
 
@@ -18,18 +16,14 @@ bool TokenAuthenticator::claims(std::string_view token) const { return token.sub
 
 sdk::AuthResult TokenAuthenticator::decide(const CachedToken& e, std::int64_t now_ms) const {
   if (e.token.expires_at && *e.token.expires_at <= now_ms) return sdk::AuthResult::rejected("expired");
-  if (e.role.empty()) return sdk::AuthResult::rejected("revoked");  // the user left the tenant
-  // A grant from an earlier membership stays dead when the user is added back.
-  if (e.token.grant_created_at < e.member_since) return sdk::AuthResult::rejected("revoked");
-  const auto& role_scopes = ctx_.identity().role_scopes(e.role);
+  if (e.role.empty()) return sdk::AuthResult::rejected("revoked");  // the membership the grant was made in ended
   sdk::Principal p;
   p.tenant_id = e.token.tenant_id;
   p.user_id = e.token.user_id;
   p.credential_type = "oauth";
   p.credential_id = e.token.grant_id;
   p.role = e.role;
-  std::set_intersection(e.scopes.begin(), e.scopes.end(), role_scopes.begin(), role_scopes.end(),
-                        std::back_inserter(p.scopes));
+  p.scopes = e.scopes;
   return sdk::AuthResult::ok(std::move(p));
 }
 
@@ -37,7 +31,10 @@ std::optional<sdk::AuthResult> TokenAuthenticator::authenticate_cached(std::stri
   if (!has_secret_shape(token, kAccessPrefix)) return sdk::AuthResult::rejected("malformed");
   std::int64_t now = ctx_.clock().now_ms();
   auto found = cache_.find(secret_hash(ctx_.keyring(), token), now);
-  if (found.kind == Entries::Kind::hit) return decide(*found.value, now);
+  if (found.kind == Entries::Kind::hit) {
+    if (now - found.value->loaded_at >= kRecheckMs) return std::nullopt;  // read it again
+    return decide(*found.value, now);
+  }
   if (found.kind == Entries::Kind::absent) return sdk::AuthResult::rejected("unknown");
   return std::nullopt;
 }
@@ -55,12 +52,11 @@ sdk::AuthResult TokenAuthenticator::authenticate(std::string_view token) {
   auto entry = std::make_shared<CachedToken>();
   entry->token = std::move(*record);
   entry->token_hash = hash;
-  entry->scopes = split_scope(entry->token.scope);
-  std::sort(entry->scopes.begin(), entry->scopes.end());
-  if (auto member = ctx_.identity().member(entry->token.tenant_id, entry->token.user_id)) {
-    entry->role = member->role;
-    entry->member_since = member->created_at;
-  }
+  entry->loaded_at = now;
+  // Role changes and departures drop the entry (the membership event), so both are computed once.
+  auto& identity = ctx_.identity();
+  entry->role = identity.standing_role(entry->token.tenant_id, entry->token.user_id, entry->token.grant_created_at);
+  if (!entry->role.empty()) entry->scopes = identity.effective_scopes(entry->role, split_scope(entry->token.scope));
   cache_.put(hash, entry, generation);
   return decide(*entry, now);
 }

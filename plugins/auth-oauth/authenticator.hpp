@@ -1,8 +1,11 @@
 #pragma once
 // Access tokens as credentials: the same principal as an API key (user,
-// tenant, scopes = granted ∩ the user's role defaults), audited with
+// tenant, the identity core's effective scopes of the grant for the user's
+// standing role), audited with
 // credential type "oauth". A valid token is answered from memory; events
-// drop what changed (a grant, a client, a token, a membership).
+// drop what changed (a grant, a client, a token, a membership), and an entry
+// is read again after a minute at most, for the changes no event reports
+// (another process on SQLite, such as the operator's purge command).
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,11 +24,16 @@ inline constexpr const char* kChangedTopic = "auth-oauth.changed";
 
 struct CachedToken {
   TokenRecord token;
-  std::vector<std::string> scopes;  ///< the token's, sorted
-  std::string role;                 ///< "" when the user is no longer a member
-  std::int64_t member_since = 0;    ///< the membership's start
+  /// The identity core's standing role for the grant: "" when the user left
+  /// the tenant, or the membership began after the grant (added back).
+  std::string role;
+  std::vector<std::string> scopes;  ///< effective: the granted ones the role may hold
   std::string token_hash;
+  std::int64_t loaded_at = 0;  ///< ms; re-read after kRecheckMs
 };
+
+/// The longest a cached token is trusted without reading the database again.
+inline constexpr std::int64_t kRecheckMs = 60000;
 
 class TokenAuthenticator final : public ambit::sdk::Authenticator {
  public:

@@ -14,13 +14,10 @@ struct Config {
   std::chrono::seconds login_ttl{600};            ///< sign-in to consent
   bool registration_open = true;                  ///< false: POST /oauth/register needs a tenant credential
   int register_per_minute = 20;                   ///< per address
-  std::size_t max_clients = 10000;                ///< registered clients in all
-  std::size_t max_clients_per_tenant = 100;
+  std::size_t max_anonymous_clients = 10000;      ///< clients bound to no tenant, in all
+  std::size_t max_clients_per_tenant = 100;       ///< clients bound to one tenant
   std::chrono::hours idle_client_ttl{24 * 30};    ///< unused clients are reaped; 0 = never
   std::chrono::seconds reap_interval{3600};
-  int login_failures_per_account = 5;             ///< per login_failure_window
-  int login_failures_per_address = 20;
-  std::chrono::seconds login_failure_window{900};
   std::size_t cache_max_entries = 100000;
 };
 

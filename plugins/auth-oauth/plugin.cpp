@@ -1,12 +1,14 @@
 // auth-oauth: an OAuth 2.1 authorization server (seed: authentication.txt)
 // — dynamic registration, the authorization endpoint with its sign-in and
 // consent pages, PKCE-bound codes, rotating refresh tokens, revocation and
-// introspection, and access tokens as credentials for every route.
+// introspection, access tokens as credentials for every route, and the
+// operator's purge command.
 // Registration only; the work lives in the other files of this folder.
 #include "ambit/sdk/embedded_migrations.hpp"
 #include "ambit/sdk/plugin.hpp"
 #include "authenticator.hpp"
 #include "config.hpp"
+#include "purge_command.hpp"
 #include "reaper.hpp"
 #include "routes.hpp"
 #include "store.hpp"
@@ -34,6 +36,7 @@ class OAuthPlugin final : public sdk::Plugin {
     register_authorize_routes(deps);
     register_token_routes(deps);
     register_admin_routes(deps);
+    ctx.add_command(purge_command(ctx, store_));
   }
 
   void start(sdk::Context& ctx) override {

@@ -1,6 +1,6 @@
 #include "reaper.hpp"
 
-#include "authenticator.hpp"
+#include "revocation.hpp"
 
 namespace sdk = ambit::sdk;
 
@@ -22,10 +22,7 @@ void Reaper::run(const sdk::Job&, soci::session& tx) {
   std::int64_t now = ctx_.clock().now_ms();
   auto idle_ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.idle_client_ttl).count();
   auto idle = store_.idle_clients(tx, now - idle_ms);
-  for (auto& id : idle) {
-    store_.delete_client(tx, id);
-    ctx_.events().publish(tx, kChangedTopic, "client:" + id);
-  }
+  for (auto& id : idle) revoke_client(ctx_, store_, tx, id);
   if (!idle.empty()) ctx_.logger().info("idle OAuth clients deleted", {{"clients", static_cast<std::int64_t>(idle.size())}});
   // A used refresh token is kept a day, so its replay is still recognized.
   store_.prune(tx, now, now - 24 * 3600 * 1000LL);

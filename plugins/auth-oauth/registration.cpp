@@ -1,7 +1,5 @@
 #include "registration.hpp"
 
-#include <boost/url.hpp>
-
 #include <algorithm>
 
 #include "protocol.hpp"
@@ -29,31 +27,6 @@ std::vector<std::string> string_list(const json::object& body, const char* field
 
 }  // namespace
 
-bool allowed_redirect_uri(const std::string& uri) {
-  auto u = boost::urls::parse_absolute_uri(uri);
-  if (!u || u->has_fragment() || !u->has_authority() || u->has_userinfo()) return false;
-  std::string host(u->encoded_host());
-  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  if (u->scheme() == "https") return !host.empty();
-  if (u->scheme() == "http") return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
-  return false;
-}
-
-bool redirect_matches(const std::string& registered, const std::string& requested) {
-  if (registered == requested) return true;
-  auto a = boost::urls::parse_absolute_uri(registered);
-  auto b = boost::urls::parse_absolute_uri(requested);
-  if (!a || !b || a->scheme() != "http" || b->scheme() != "http") return false;
-  auto lower = [](std::string h) {
-    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    return h;
-  };
-  std::string host = lower(std::string(a->encoded_host()));
-  bool loopback = host == "localhost" || host == "127.0.0.1" || host == "[::1]";
-  return loopback && host == lower(std::string(b->encoded_host())) && a->encoded_path() == b->encoded_path() &&
-         a->encoded_query() == b->encoded_query() && !b->has_fragment() && !b->has_userinfo();
-}
-
 ClientRecord parse_registration(const json::value& value, ambit::sdk::Identity& identity) {
   if (!value.is_object()) metadata_error("the body must be a JSON object");
   const auto& body = value.as_object();
@@ -72,7 +45,8 @@ ClientRecord parse_registration(const json::value& value, ambit::sdk::Identity& 
   for (auto& uri : c.redirect_uris)
     if (!allowed_redirect_uri(uri))
       throw RegistrationError("invalid_redirect_uri",
-                              uri + ": a redirect URI must be https, or http on localhost, 127.0.0.1 or [::1], without a fragment");
+                              uri + ": a redirect URI must be https, or http on exactly localhost, 127.0.0.1 or [::1], "
+                                    "without user info or a fragment");
   auto* method = body.if_contains("token_endpoint_auth_method");
   // The seed's own flow (desktop apps, MCP clients) exchanges codes with
   // client_id and code_verifier only: without a method, a public client.

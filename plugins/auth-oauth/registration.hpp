@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ambit/sdk/identity.hpp"
+#include "redirect_uri.hpp"
 #include "store.hpp"
 
 namespace oauth {
@@ -17,12 +18,6 @@ struct RegistrationError : std::runtime_error {
   std::string code;
 };
 
-/// Redirect URIs: https, or http on localhost / 127.0.0.1 / [::1] with any
-/// port (development, as the seed allows); absolute, no fragment.
-bool allowed_redirect_uri(const std::string& uri);
-/// `requested` is `registered`, or both are http loopback URIs that differ
-/// only in the port (RFC 8252 7.3: native apps pick a free port at run time).
-bool redirect_matches(const std::string& registered, const std::string& requested);
 /// The metadata as a client record (id, secret and times left empty).
 ClientRecord parse_registration(const boost::json::value& body, ambit::sdk::Identity& identity);
 /// The registration response: the metadata as registered.

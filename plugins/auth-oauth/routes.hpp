@@ -6,19 +6,17 @@
 #include "authenticator.hpp"
 #include "config.hpp"
 #include "rate_limit.hpp"
+#include "revocation.hpp"
 #include "store.hpp"
 
 namespace oauth {
 
+/// The plugin's own limits. Sign-in attempts are budgeted by the identity
+/// core (Identity::sign_in), not here.
 struct Limits {
-  WindowCounter failures_per_account;
-  WindowCounter failures_per_address;
   WindowCounter registrations_per_address;
 
-  explicit Limits(const Config& c)
-      : failures_per_account(c.login_failures_per_account, c.login_failure_window),
-        failures_per_address(c.login_failures_per_address, c.login_failure_window),
-        registrations_per_address(c.register_per_minute, std::chrono::minutes(1)) {}
+  explicit Limits(const Config& c) : registrations_per_address(c.register_per_minute, std::chrono::minutes(1)) {}
 };
 
 struct Deps {
@@ -34,7 +32,5 @@ void register_authorize_routes(const Deps& d);  ///< GET and POST /oauth/authori
 void register_token_routes(const Deps& d);      ///< /oauth/token, /oauth/revoke, /oauth/introspect
 void register_admin_routes(const Deps& d);      ///< /v1/oauth_clients, /v1/oauth_grants
 
-/// Deletes a grant with its codes and tokens, and tells every process.
-void revoke_grant(const Deps& d, soci::session& tx, const std::string& grant_id);
 
 }  // namespace oauth

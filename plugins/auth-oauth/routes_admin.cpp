@@ -1,5 +1,6 @@
 // A tenant's OAuth clients and grants (seed: oauth_clients): list them,
-// revoke a client with every token it holds, revoke one grant.
+// revoke a client with every token it holds, revoke one grant (up to the
+// caller's role: an admin cannot revoke an owner's grant).
 #include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/time.hpp"
 #include "registration.hpp"
@@ -31,8 +32,7 @@ void register_admin_routes(const Deps& d) {
                   auto client = d.store.find_client(tx, id);
                   if (!client || client->tenant_id != req.caller().tenant_id)
                     throw sdk::ApiError::not_found("OAuth client not found");
-                  d.store.delete_client(tx, id);
-                  d.ctx.events().publish(tx, kChangedTopic, "client:" + id);
+                  revoke_client(d.ctx, d.store, tx, id);
                 });
                 return sdk::Response::data({{"client_id", id}, {"revoked", true}});
               });
@@ -56,11 +56,18 @@ void register_admin_routes(const Deps& d) {
   grants.add("DELETE", "/:grantId", "oauth_clients:manage", "Revoke one grant with its tokens", "REVOKE_FAILED",
              [d](const sdk::Request& req) {
                const std::string& id = req.param("grantId");
+               const auto& caller = req.caller();
+               // Read before the transaction: identity reads borrow a pooled session.
+               auto grant = d.store.find_grant(*d.ctx.database().session(), id);
+               if (!grant || grant->tenant_id != caller.tenant_id) throw sdk::ApiError::not_found("grant not found");
+               // Another member's grant is theirs to keep unless the caller ranks at least as high
+               // (an admin cannot cut an owner off); one's own grant may always go.
+               if (grant->user_id != caller.user_id)
+                 if (auto member = d.ctx.identity().member(grant->tenant_id, grant->user_id))
+                   d.ctx.identity().check_role_ceiling(caller, member->role);
                d.ctx.database().transaction([&](soci::session& tx) {
-                 auto grant = d.store.find_grant(tx, id);
-                 if (!grant || grant->tenant_id != req.caller().tenant_id)
-                   throw sdk::ApiError::not_found("grant not found");
-                 revoke_grant(d, tx, id);
+                 if (!d.store.find_grant(tx, id)) throw sdk::ApiError::not_found("grant not found");
+                 revoke_grant(d.ctx, d.store, tx, id);
                });
                return sdk::Response::data({{"grant_id", id}, {"revoked", true}});
              });

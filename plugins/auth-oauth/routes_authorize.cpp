@@ -1,7 +1,8 @@
 // GET /oauth/authorize shows the sign-in page; POST /oauth/authorize takes
 // the sign-in (step=login), then the consent (step=consent), and redirects
 // back to the client with a code, or with an error (RFC 6749 4.1.2.1) when
-// the redirect URI is valid. A request that cannot go back to the client
+// the redirect URI is valid and the client was authorized before. A request
+// that cannot go back to the client, or of a client nobody ever authorized,
 // gets an error page and never a redirect.
 #include <boost/url.hpp>
 
@@ -91,6 +92,16 @@ sdk::Response back_to_client(const Deps& d, const Checked& c, const Form& f,
   return redirect(c.redirect_uri, params);
 }
 
+/// A request error, before anyone signed in. Only a client some user has
+/// authorized gets it as a redirect (RFC 6749 4.1.2.1): anyone can register
+/// a client with an https URI of their choosing, and a redirect nobody
+/// approved would make this server an open redirector (RFC 9700 4.11.2).
+sdk::Response request_error(const Deps& d, const Checked& c, const Form& f) {
+  if (!c.client->authorized_at)
+    return error_page(400, "Invalid request", "The application sent an invalid request: " + c.description + ".");
+  return back_to_client(d, c, f, {{"error", c.error}, {"error_description", c.description}});
+}
+
 /// The cookie's value when it is well formed.
 std::string csrf_cookie(const sdk::Request& req) {
   auto header = req.header("Cookie");
@@ -170,25 +181,16 @@ sdk::Response sign_in_page(const Checked& c, const Form& f, const std::string& c
 }
 
 sdk::Response sign_in(const Deps& d, const sdk::Request& req, const Checked& c, const Form& f, const std::string& csrf) {
-  // The account's key for the failure count: the address as the identity
-  // core compares it (trimmed, lower case), so " Owner@x" counts as owner@x.
-  std::string email = form_value(f, "email");
-  auto first = email.find_first_not_of(" \t\r\n"), last = email.find_last_not_of(" \t\r\n");
-  email = first == std::string::npos ? std::string() : email.substr(first, last - first + 1);
-  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  std::int64_t now = d.ctx.clock().now_ms();
-  std::string address = req.remote_address;
-  if (d.limits.failures_per_account.exhausted(email, now) || d.limits.failures_per_address.exhausted(address, now))
-    return sign_in_page(c, f, csrf, "Too many failed sign-ins. Wait a few minutes and try again.", 429)
-        .with_header("Retry-After", std::to_string(d.config.login_failure_window.count()));
-  auto user = email.empty() ? std::nullopt : d.ctx.identity().verify_password(email, form_value(f, "password"));
-  if (!user) {
-    d.limits.failures_per_account.add(email, now);
-    d.limits.failures_per_address.add(address, now);
-    return sign_in_page(c, f, csrf, "Wrong email or password.", 400);
+  // The identity core budgets attempts per account and per address, and
+  // answers an unknown email in the time of a known one.
+  auto attempt = d.ctx.identity().sign_in(form_value(f, "email"), form_value(f, "password"), req.remote_address);
+  if (attempt.retry_after_s > 0) {
+    std::string wait = std::to_string(attempt.retry_after_s);
+    return sign_in_page(c, f, csrf, "Too many sign-in attempts. Wait " + wait + " seconds and try again.", 429)
+        .with_header("Retry-After", wait);
   }
-  d.limits.failures_per_account.reset(email);
-  return consent(d, c, f, csrf, user->id, user->email);
+  if (!attempt.user) return sign_in_page(c, f, csrf, "Wrong email or password.", 400);
+  return consent(d, c, f, csrf, attempt.user->id, attempt.user->email);
 }
 
 sdk::Response decide(const Deps& d, const Checked& c, const Form& f, const std::string& csrf) {
@@ -199,15 +201,16 @@ sdk::Response decide(const Deps& d, const Checked& c, const Form& f, const std::
     return back_to_client(d, c, f, {{"error", "access_denied"}, {"error_description", "the user denied the request"}});
   std::string tenant_id = form_value(f, "tenant_id");
   bool elsewhere = !c.client->tenant_id.empty() && tenant_id != c.client->tenant_id;
-  if (elsewhere || !d.ctx.identity().member(tenant_id, user_id))
+  std::int64_t now = d.ctx.clock().now_ms();
+  if (elsewhere || d.ctx.identity().standing_role(tenant_id, user_id, now).empty())
     return error_page(403, "Not a member", "You are not a member of that workspace.");
   std::string code = new_secret(d.ctx.keyring(), kCodePrefix);
-  std::int64_t now = d.ctx.clock().now_ms();
   GrantRecord grant{new_id(d.ctx.keyring(), "ogr_"), c.client->id, tenant_id, user_id, join_scope(c.scopes), now};
   CodeRecord record{grant.id, c.client->id, c.redirect_uri, form_value(f, "code_challenge"),
                     now + std::chrono::duration_cast<std::chrono::milliseconds>(d.config.code_ttl).count(), {}};
   d.ctx.database().transaction([&](soci::session& tx) {
     d.store.insert_grant(tx, grant);
+    d.store.mark_authorized(tx, c.client->id, now);
     d.store.insert_code(tx, secret_hash(d.ctx.keyring(), code), record);
   });
   return back_to_client(d, c, f, {{"code", code}});
@@ -227,7 +230,7 @@ void register_authorize_routes(const Deps& d) {
     if (!f) return error_page(400, "Invalid request", "A parameter is repeated.");
     Checked c = check_request(d, *f);
     if (!c.client) return error_page(400, "Invalid request", c.page_error);
-    if (!c.error.empty()) return back_to_client(d, c, *f, {{"error", c.error}, {"error_description", c.description}});
+    if (!c.error.empty()) return request_error(d, c, *f);
     // One token per browser (Lax: sent on the arrival from the client's
     // site, so flows in two tabs share it); each page renews its lifetime.
     std::string csrf = csrf_cookie(req);
@@ -253,7 +256,7 @@ void register_authorize_routes(const Deps& d) {
       return error_page(403, "Request expired", "The form could not be verified. Go back to the application and start again.");
     Checked c = check_request(d, *f);
     if (!c.client) return error_page(400, "Invalid request", c.page_error);
-    if (!c.error.empty()) return back_to_client(d, c, *f, {{"error", c.error}, {"error_description", c.description}});
+    if (!c.error.empty()) return request_error(d, c, *f);
     std::string step = form_value(*f, "step");
     if (step == "login") return sign_in(d, req, c, *f, csrf);
     if (step == "consent") return decide(d, c, *f, csrf);

@@ -51,10 +51,13 @@ void register_discovery_routes(const Deps& d) {
     d.ctx.database().transaction([&](soci::session& tx) {
       refused.reset();
       d.ctx.database().lock_in_transaction(tx, "auth-oauth:register");  // the caps hold across processes
-      if (d.store.count_clients(tx, "") >= d.config.max_clients)
-        return void(refused = oauth_error(403, "registration_limit_reached", "the server holds its most clients"));
-      if (!client.tenant_id.empty() && d.store.count_clients(tx, client.tenant_id) >= d.config.max_clients_per_tenant)
-        return void(refused = oauth_error(403, "registration_limit_reached", "the tenant holds its most clients"));
+      // Separate caps: anonymous registrations cannot crowd out a tenant's own.
+      bool anonymous = client.tenant_id.empty();
+      std::size_t cap = anonymous ? d.config.max_anonymous_clients : d.config.max_clients_per_tenant;
+      if (d.store.count_clients(tx, client.tenant_id) >= cap)
+        return void(refused = oauth_error(403, "registration_limit_reached",
+                                          anonymous ? "the server holds its most anonymous clients"
+                                                    : "the tenant holds its most clients"));
       d.store.insert_client(tx, client);
     });
     if (refused) return std::move(*refused);

@@ -97,10 +97,10 @@ json::object issue_tokens(const Deps& d, soci::session& tx, const std::string& g
   return out;
 }
 
-/// The grant's user is still a member of its tenant, since before the grant.
-bool member_since_grant(const Deps& d, const TokenRecord& t) {
-  auto member = d.ctx.identity().member(t.tenant_id, t.user_id);
-  return member && member->created_at <= t.grant_created_at;
+/// The grant still stands: its user is a member of its tenant, with the
+/// membership the grant was made in (the identity core's rule).
+bool grant_stands(const Deps& d, const TokenRecord& t) {
+  return !d.ctx.identity().standing_role(t.tenant_id, t.user_id, t.grant_created_at).empty();
 }
 
 /// What a token request's transaction decided: tokens, or an error (after
@@ -124,7 +124,7 @@ Outcome exchange_code(const Deps& d, const ClientRecord& client, const Form& f) 
     std::int64_t now = d.ctx.clock().now_ms();
     if (!d.store.use_code(tx, hash, now)) {
       // A second use: someone else may hold the code. End everything issued from it (OAuth 2.1 4.1.3).
-      revoke_grant(d, tx, record->grant_id);
+      revoke_grant(d.ctx, d.store, tx, record->grant_id);
       return void(out = {{}, "invalid_grant", "the code was used before; every token issued from it is revoked"});
     }
     if (record->expires_at <= now) return void(out = {{}, "invalid_grant", "the code expired"});
@@ -145,8 +145,8 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
   // Membership is read before the transaction (it borrows a pooled session).
   std::string hash = secret_hash(d.ctx.keyring(), token);
   if (auto before = d.store.find_token(*d.ctx.database().session(), hash);
-      before && before->kind == "refresh" && !member_since_grant(d, *before)) {
-    d.ctx.database().transaction([&](soci::session& tx) { revoke_grant(d, tx, before->grant_id); });
+      before && before->kind == "refresh" && !grant_stands(d, *before)) {
+    d.ctx.database().transaction([&](soci::session& tx) { revoke_grant(d.ctx, d.store, tx, before->grant_id); });
     return {{}, "invalid_grant", "the user is no longer a member of the workspace; the authorization is revoked"};
   }
   Outcome out;
@@ -157,7 +157,7 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
     if (record->client_id != client.id) return void(out = {{}, "invalid_grant", "the refresh token belongs to another client"});
     auto replayed = [&] {
       // A rotated token came back: it was stolen or replayed. End the whole grant.
-      revoke_grant(d, tx, record->grant_id);
+      revoke_grant(d.ctx, d.store, tx, record->grant_id);
       out = {{}, "invalid_grant", "the refresh token was used before; the authorization is revoked"};
     };
     if (record->used_at) return replayed();
@@ -176,11 +176,6 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
 }
 
 }  // namespace
-
-void revoke_grant(const Deps& d, soci::session& tx, const std::string& grant_id) {
-  d.store.delete_grant(tx, grant_id);
-  d.ctx.events().publish(tx, kChangedTopic, "grant:" + grant_id);
-}
 
 void register_token_routes(const Deps& d) {
   const sdk::RouteGroup api{d.ctx, "/oauth", {"oauth"}};
@@ -227,7 +222,7 @@ void register_token_routes(const Deps& d) {
                  d.ctx.database().transaction([&](soci::session& tx) {
                    auto record = d.store.find_token(tx, hash);
                    if (!record || record->client_id != caller.client->id) return;  // answered 200 all the same
-                   if (record->kind == "refresh") return revoke_grant(d, tx, record->grant_id);
+                   if (record->kind == "refresh") return revoke_grant(d.ctx, d.store, tx, record->grant_id);
                    d.store.delete_token(tx, hash);
                    d.ctx.events().publish(tx, kChangedTopic, "token:" + hash);
                  });
@@ -247,7 +242,7 @@ void register_token_routes(const Deps& d) {
                  auto record = token.empty() ? std::nullopt
                                              : d.store.find_token(*d.ctx.database().session(), secret_hash(d.ctx.keyring(), token));
                  std::int64_t now = d.ctx.clock().now_ms();
-                 bool active = record && record->client_id == caller.client->id && member_since_grant(d, *record) &&
+                 bool active = record && record->client_id == caller.client->id && grant_stands(d, *record) &&
                                (record->kind == "access" ? record->expires_at && *record->expires_at > now : !record->used_at);
                  if (!active) return no_store_json(json::object{{"active", false}});
                  json::object o{{"active", true},

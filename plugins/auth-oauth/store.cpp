@@ -2,11 +2,27 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace oauth {
 namespace {
 
 constexpr const char* kClientColumns =
-    "id, tenant_id, name, redirect_uris, auth_method, grant_types, scope, secret_hash, created_at, last_used_at";
+    "id, tenant_id, name, redirect_uris, auth_method, grant_types, scope, secret_hash, created_at, last_used_at,"
+    " authorized_at";
+
+/// ClientFilter as SQL: each condition is on when its flag is 1 (bound in this order).
+constexpr const char* kFilterConditions =
+    " AND (:anon = 0 OR tenant_id IS NULL) AND (:never = 0 OR authorized_at IS NULL)"
+    " AND (:idle = 0 OR COALESCE(last_used_at, created_at) < :before)";
+
+struct FilterValues {
+  int anonymous, never_authorized, idle;
+  long long before;
+  explicit FilterValues(const ClientFilter& f)
+      : anonymous(f.anonymous ? 1 : 0), never_authorized(f.never_authorized ? 1 : 0),
+        idle(f.unused_before ? 1 : 0), before(f.unused_before.value_or(0)) {}
+};
 
 std::string to_json(const std::vector<std::string>& list) {
   boost::json::array a;
@@ -38,6 +54,7 @@ ClientRecord client_from(const soci::row& r) {
   if (r.get_indicator(7) != soci::i_null) c.secret_hash = r.get<std::string>(7);
   c.created_at = r.get<long long>(8);
   c.last_used_at = optional_ms(r, 9);
+  c.authorized_at = optional_ms(r, 10);
   return c;
 }
 
@@ -55,7 +72,7 @@ void Store::insert_client(soci::session& tx, const ClientRecord& c) {
   soci::indicator tenant_ind = c.tenant_id.empty() ? soci::i_null : soci::i_ok;
   soci::indicator secret_ind = c.secret_hash.empty() ? soci::i_null : soci::i_ok;
   tx << "INSERT INTO auth_oauth_clients (" << kClientColumns
-     << ") VALUES (:i, :t, :n, :r, :a, :g, :s, :h, :c, NULL)",
+     << ") VALUES (:i, :t, :n, :r, :a, :g, :s, :h, :c, NULL, NULL)",
       soci::use(c.id), soci::use(c.tenant_id, tenant_ind), soci::use(c.name), soci::use(uris),
       soci::use(c.auth_method), soci::use(grants), soci::use(c.scope), soci::use(c.secret_hash, secret_ind),
       soci::use(c.created_at);
@@ -79,9 +96,10 @@ std::vector<ClientRecord> Store::tenant_clients(soci::session& s, const std::str
 
 std::size_t Store::count_clients(soci::session& s, const std::string& tenant_id) {
   long long n = 0;
-  int all = tenant_id.empty() ? 1 : 0;
-  s << "SELECT COUNT(*) FROM auth_oauth_clients WHERE :all = 1 OR tenant_id = :t", soci::use(all), soci::use(tenant_id),
-      soci::into(n);
+  if (tenant_id.empty())
+    s << "SELECT COUNT(*) FROM auth_oauth_clients WHERE tenant_id IS NULL", soci::into(n);
+  else
+    s << "SELECT COUNT(*) FROM auth_oauth_clients WHERE tenant_id = :t", soci::use(tenant_id), soci::into(n);
   return static_cast<std::size_t>(n);
 }
 
@@ -89,9 +107,37 @@ void Store::touch_client(soci::session& tx, const std::string& id, std::int64_t 
   tx << "UPDATE auth_oauth_clients SET last_used_at = :n WHERE id = :i", soci::use(now), soci::use(id);
 }
 
-void Store::delete_client(soci::session& tx, const std::string& id) {
+void Store::mark_authorized(soci::session& tx, const std::string& id, std::int64_t now) {
+  tx << "UPDATE auth_oauth_clients SET authorized_at = :n WHERE id = :i AND authorized_at IS NULL", soci::use(now),
+      soci::use(id);
+}
+
+bool Store::delete_client(soci::session& tx, const std::string& id, const ClientFilter& still) {
   // Grants, and through them codes and tokens, go with it (ON DELETE CASCADE).
-  tx << "DELETE FROM auth_oauth_clients WHERE id = :i", soci::use(id);
+  FilterValues v(still);
+  soci::statement st = (tx.prepare << "DELETE FROM auth_oauth_clients WHERE id = :i" << kFilterConditions, soci::use(id),
+                        soci::use(v.anonymous), soci::use(v.never_authorized), soci::use(v.idle), soci::use(v.before));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+std::vector<std::string> Store::matching_clients(soci::session& s, const ClientFilter& f) {
+  FilterValues v(f);
+  std::vector<std::string> out;
+  if (f.ids.empty()) {
+    soci::rowset<std::string> rows =
+        (s.prepare << "SELECT id FROM auth_oauth_clients WHERE 1 = 1" << kFilterConditions << " ORDER BY created_at, id",
+         soci::use(v.anonymous), soci::use(v.never_authorized), soci::use(v.idle), soci::use(v.before));
+    for (auto& id : rows) out.push_back(id);
+    return out;
+  }
+  for (const auto& wanted : f.ids) {
+    std::string id;
+    s << "SELECT id FROM auth_oauth_clients WHERE id = :i" << kFilterConditions, soci::use(wanted),
+        soci::use(v.anonymous), soci::use(v.never_authorized), soci::use(v.idle), soci::use(v.before), soci::into(id);
+    if (s.got_data() && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
 }
 
 std::vector<std::string> Store::idle_clients(soci::session& s, std::int64_t before) {

@@ -20,8 +20,19 @@ struct ClientRecord {
   std::string secret_hash;  ///< "" for public clients
   std::int64_t created_at = 0;
   std::optional<std::int64_t> last_used_at;
+  std::optional<std::int64_t> authorized_at;  ///< the first approval; null: never authorized
 
   bool confidential() const { return auth_method != "none"; }
+};
+
+/// Which clients an operator's purge selects: every condition set must hold.
+struct ClientFilter {
+  bool anonymous = false;                     ///< bound to no tenant
+  bool never_authorized = false;              ///< no grant was ever issued to it
+  std::optional<std::int64_t> unused_before;  ///< no token issued (or, never used, registered) since
+  std::vector<std::string> ids;               ///< only these; empty: any
+
+  bool selects_any() const { return anonymous || never_authorized || unused_before || !ids.empty(); }
 };
 
 struct GrantRecord {
@@ -52,10 +63,16 @@ class Store {
   void insert_client(soci::session& tx, const ClientRecord& c);
   std::optional<ClientRecord> find_client(soci::session& s, const std::string& id);
   std::vector<ClientRecord> tenant_clients(soci::session& s, const std::string& tenant_id);
-  std::size_t count_clients(soci::session& s, const std::string& tenant_id);  ///< "" counts all
+  /// Clients bound to `tenant_id`; "" counts the anonymous ones (bound to no tenant).
+  std::size_t count_clients(soci::session& s, const std::string& tenant_id);
   void touch_client(soci::session& tx, const std::string& id, std::int64_t now);
-  /// The client, its grants, codes and tokens.
-  void delete_client(soci::session& tx, const std::string& id);
+  /// Records the client's first approval (later ones change nothing).
+  void mark_authorized(soci::session& tx, const std::string& id, std::int64_t now);
+  /// The client, its grants, codes and tokens, when it (still) matches
+  /// `still` (checked in the DELETE itself); false when nothing was deleted.
+  bool delete_client(soci::session& tx, const std::string& id, const ClientFilter& still = {});
+  /// The ids of the clients `f` selects, oldest first.
+  std::vector<std::string> matching_clients(soci::session& s, const ClientFilter& f);
   /// Clients without a single grant, registered and not used since before
   /// `before` (registrations nobody completed): their ids.
   std::vector<std::string> idle_clients(soci::session& s, std::int64_t before);

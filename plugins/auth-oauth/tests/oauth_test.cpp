@@ -147,6 +147,40 @@ class OAuth : public ::testing::TestWithParam<Backend> {
   }
   int me(const std::string& access) { return http(port(), "GET", "/v1/me", bearer(access)).status; }
 
+  /// A member with a password, through an invitation (new users choose
+  /// their password; existing ones confirm theirs). Returns {user_id, key}.
+  std::pair<std::string, std::string> add_member(const std::string& inviter_key, const std::string& email,
+                                                 const std::string& role) {
+    auto invited = http(port(), "POST", "/v1/invitations", bearer(inviter_key),
+                        json::serialize(json::object{{"email", email}, {"role", role}}));
+    EXPECT_EQ(invited.status, 201) << invited.body;
+    if (invited.status != 201) return {};
+    auto accepted = http(port(), "POST", "/v1/invitations/accept", {},
+                         json::serialize(json::object{{"token", str(invited.json().at("data").at("token"))}, {"password", kPassword}}));
+    EXPECT_EQ(accepted.status, 200) << accepted.body;
+    if (accepted.status != 200) return {};
+    json::value body = accepted.json();  // held: at() returns into it
+    const auto& d = body.at("data");
+    return {str(d.at("user_id")), d.at("api_key").is_object() ? str(d.at("api_key").at("key")) : std::string()};
+  }
+  /// The approval of a flow, exchanged: the token response.
+  json::object authorized_tokens(const std::string& client_id, const std::string& email = "owner@example.com",
+                                 const std::string& scope = "keys:read members:read") {
+    auto done = browser_flow(client_id, email, "approve", scope);
+    EXPECT_EQ(done.status, 302) << done.body;
+    auto t = exchange(client_id, location_params(done.header("location"))["code"]);
+    EXPECT_EQ(t.status, 200) << t.body;
+    return t.status == 200 ? t.json().as_object() : json::object{};
+  }
+  /// The grant ids of the tenant, for `user_id`.
+  std::vector<std::string> grants_of(const std::string& user_id) {
+    std::vector<std::string> out;
+    json::value list = http(port(), "GET", "/v1/oauth_grants", bearer(owner.key)).json();  // held while iterated
+    for (auto& g : list.at("data").as_array())
+      if (str(g.at("user_id")) == user_id) out.push_back(str(g.at("id")));
+    return out;
+  }
+
   TempDir dir;
   std::unique_ptr<TestDatabase> db;
   std::string config_file;
@@ -219,6 +253,94 @@ TEST_P(OAuth, RegistrationFollowsRfc7591AndTheRedirectRules) {
   json::object metadata{{"redirect_uris", json::array{kRedirect}}};
   EXPECT_EQ(http(port(), "POST", "/oauth/register", {}, json::serialize(metadata)).status, 401);
   EXPECT_EQ(str(register_client(metadata, owner.key).at("client_id")).rfind("mcp_", 0), 0u);
+}
+
+// Hosts that only look like loopback, or hide another host, and forms that are not the
+// canonical one: refused at registration, and matching nothing at authorization.
+const char* const kHostileRedirects[] = {
+    "http://127.0.0.1.evil/cb",     "http://127.0.0.1.example.test:8765/cb", "http://localhost.evil/cb",
+    "http://127.0.0.1@evil/cb",     "http://evil@127.0.0.1/cb",              "http://[::1].evil/",
+    "http://[::ffff:127.0.0.1]/cb", "http://%31%32%37.0.0.1/cb",             "http://127.0.0.1%2eevil/cb",
+    "http://LOCALHOST./cb",         "http://0x7f000001/cb",                  "http://127.1/cb",
+    "HTTP://127.0.0.1/cb",          "http://127.0.0.1:99999/cb",             "https://user@app.example/cb",
+};
+
+TEST_P(OAuth, HostileRedirectUrisAreRefusedAtRegistrationAndAtAuthorization) {
+  restart({{"registration", {{"per_minute_per_address", 1000}}}});
+  for (const char* uri : kHostileRedirects) {
+    json::object metadata{{"redirect_uris", json::array{uri}}};
+    auto r = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
+    EXPECT_EQ(r.status, 400) << uri << " " << r.body;
+    if (r.status == 400) {
+      EXPECT_EQ(str(r.json().at("error")), "invalid_redirect_uri") << uri;
+    }
+    // Next to a good URI, the registration is refused all the same.
+    metadata["redirect_uris"] = json::array{kRedirect, uri};
+    EXPECT_EQ(http(port(), "POST", "/oauth/register", {}, json::serialize(metadata)).status, 400) << uri;
+  }
+  // At authorization: a client registered for the loopback callback, asked to send the
+  // code to each of them, shows an error page and never redirects.
+  std::string client_id = str(public_client().at("client_id"));
+  for (const char* uri : kHostileRedirects) {
+    auto p = authorize_params(client_id);
+    for (auto& [k, v] : p)
+      if (k == "redirect_uri") v = uri;
+    auto r = http(port(), "GET", "/oauth/authorize?" + form(p));
+    EXPECT_EQ(r.status, 400) << uri << " " << r.body;
+    EXPECT_TRUE(r.header("location").empty()) << uri;
+    EXPECT_NE(r.body.find("not one this application registered"), std::string::npos) << uri;
+  }
+}
+
+TEST_P(OAuth, AnonymousRegistrationsCannotCrowdOutTenants) {
+  json::object metadata{{"redirect_uris", json::array{kRedirect}}};
+  auto fill_then_refuse = [&] {
+    register_client(metadata);
+    auto full = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
+    EXPECT_EQ(full.status, 403) << full.body;
+    EXPECT_EQ(str(full.json().at("error")), "registration_limit_reached");
+    // The tenant's own registration has its own cap, and goes through.
+    auto bound = http(port(), "POST", "/oauth/register", bearer(owner.key), json::serialize(metadata));
+    EXPECT_EQ(bound.status, 201) << bound.body;
+  };
+  restart({{"registration", {{"max_anonymous_clients", 1}, {"max_clients_per_tenant", 5}}}});
+  fill_then_refuse();
+  // The deprecated max_clients of older configs still loads, and caps anonymous clients only.
+  restart({{"registration", {{"max_clients", 2}}}});
+  fill_then_refuse();
+  EXPECT_EQ(http(port(), "GET", "/v1/oauth_clients", bearer(owner.key)).json().at("data").as_array().size(), 2u);
+  // So do the sign-in limits the identity core took over.
+  restart({{"login", {{"failures_per_account", 10}, {"failures_per_address", 50}, {"failure_window_s", 60}}}});
+  EXPECT_EQ(str(register_client(metadata).at("client_id")).rfind("mcp_", 0), 0u);
+}
+
+TEST_P(OAuth, AnAdminCannotRevokeAnOwnersGrantButTheOwnerCanRevokeTheAdmins) {
+  auto admin = add_member(owner.key, "admin@example.com", "admin");
+  ASSERT_FALSE(admin.second.empty());
+  std::string client_id = str(public_client().at("client_id"));
+  std::string owner_access = str(authorized_tokens(client_id).at("access_token"));
+  std::string admin_access = str(authorized_tokens(client_id, "admin@example.com").at("access_token"));
+  auto owner_grants = grants_of(owner.user_id), admin_grants = grants_of(admin.first);
+  ASSERT_EQ(owner_grants.size(), 1u);
+  ASSERT_EQ(admin_grants.size(), 1u);
+
+  // The admin holds oauth_clients:manage, but the owner ranks above: 403, and the grant lives.
+  auto refused = http(port(), "DELETE", "/v1/oauth_grants/" + owner_grants[0], bearer(admin.second));
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  if (refused.status == 403) {
+    EXPECT_EQ(str(refused.json().at("error").at("details").at("reason")), "role_above_caller");
+  }
+  EXPECT_EQ(me(owner_access), 200);
+
+  // The owner revokes the admin's grant; the admin may always revoke their own.
+  EXPECT_EQ(http(port(), "DELETE", "/v1/oauth_grants/" + admin_grants[0], bearer(owner.key)).status, 200);
+  EXPECT_EQ(me(admin_access), 401);
+  std::string second = str(authorized_tokens(client_id, "admin@example.com").at("access_token"));
+  auto own = grants_of(admin.first);
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_EQ(http(port(), "DELETE", "/v1/oauth_grants/" + own[0], bearer(admin.second)).status, 200);
+  EXPECT_EQ(me(second), 401);
+  EXPECT_EQ(me(owner_access), 200);
 }
 
 TEST_P(OAuth, TheWholeFlowWithPkceGivesAnAccessTokenThatWorksAsACredential) {
@@ -296,6 +418,38 @@ TEST_P(OAuth, AuthorizeErrorsRedirectOnlyToARegisteredUri) {
     EXPECT_EQ(params["state"], "st&te 42");
     EXPECT_EQ(r.header("location").rfind(kRedirect, 0), 0u);
   };
+  auto expect_error_page = [&](HttpResult r, const std::string& error) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_TRUE(r.header("location").empty()) << r.header("location");
+    EXPECT_NE(r.header("content-type").find("text/html"), std::string::npos);
+    EXPECT_NE(r.body.find("invalid request"), std::string::npos) << error << " " << r.body;
+  };
+  // A client nobody has authorized yet gets no redirect before anyone signed in
+  // (RFC 9700 4.11.2): anyone could have registered it to bounce users elsewhere.
+  expect_error_page(with({{"response_type", "token"}}), "unsupported_response_type");
+  expect_error_page(with({{"code_challenge_method", "plain"}}), "invalid_request");
+  expect_error_page(with({{"scope", "no:such"}}), "invalid_scope");
+  {  // the same on the sign-in form's POST
+    auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
+    std::string cookie = page.header("set-cookie").substr(0, page.header("set-cookie").find(';'));
+    auto fields = hidden_fields(page.body);
+    for (auto& [k, v] : fields)
+      if (k == "response_type") v = "token";
+    fields.emplace_back("email", "owner@example.com");
+    fields.emplace_back("password", kPassword);
+    expect_error_page(http(port(), "POST", "/oauth/authorize",
+                           {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, form(fields)),
+                      "unsupported_response_type");
+  }
+  // Denying does not make it authorized, but the user acted: access_denied goes back.
+  expect_redirect_error(browser_flow(client_id, "owner@example.com", "deny"), "access_denied");
+  expect_error_page(with({{"response_type", "token"}}), "unsupported_response_type");
+
+  // Once a user approved it, errors go back to the client (RFC 6749 4.1.2.1), also after the grant is revoked.
+  ASSERT_EQ(browser_flow(client_id).status, 302);
+  auto grants = http(port(), "GET", "/v1/oauth_grants", bearer(owner.key)).json().at("data").as_array();
+  ASSERT_EQ(grants.size(), 1u);
+  ASSERT_EQ(http(port(), "DELETE", "/v1/oauth_grants/" + str(grants.at(0).at("id")), bearer(owner.key)).status, 200);
   expect_redirect_error(with({{"code_challenge_method", "plain"}}), "invalid_request");
   expect_redirect_error(with({{"code_challenge_method", "<drop>"}}), "invalid_request");
   expect_redirect_error(with({{"code_challenge", "<drop>"}}), "invalid_request");
@@ -310,10 +464,6 @@ TEST_P(OAuth, AuthorizeErrorsRedirectOnlyToARegisteredUri) {
     EXPECT_TRUE(r.header("location").empty());
     EXPECT_NE(r.header("content-type").find("text/html"), std::string::npos);
   }
-
-  // Deny: access_denied back to the client.
-  auto denied = browser_flow(client_id, "owner@example.com", "deny");
-  expect_redirect_error(denied, "access_denied");
 
   // A form without the cookie's CSRF token is refused.
   auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
@@ -340,32 +490,49 @@ TEST_P(OAuth, AuthorizeErrorsRedirectOnlyToARegisteredUri) {
   EXPECT_EQ(http(port(), "GET", "/oauth/authorize?" + form(p)).status, 400);
 }
 
-TEST_P(OAuth, FailedSignInsAreRefusedThenRateLimited) {
+TEST_P(OAuth, FailedSignInsAreRefusedThenSlowedDownProgressively) {
   std::string client_id = str(public_client().at("client_id"));
   auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
   std::string cookie = page.header("set-cookie").substr(0, page.header("set-cookie").find(';'));
-  auto attempt = [&](const std::string& password) {
+  auto attempt = [&](const std::string& password, const std::string& email = "owner@example.com") {
     auto fields = hidden_fields(page.body);
-    fields.emplace_back("email", "owner@example.com");
+    fields.emplace_back("email", email);
     fields.emplace_back("password", password);
     return http(port(), "POST", "/oauth/authorize",
                 {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, form(fields));
   };
+  auto retry_after = [](const HttpResult& r) { return r.header("retry-after").empty() ? 0 : std::stoi(r.header("retry-after")); };
+  // The identity core's budget: five free failures per account.
   for (int i = 0; i < 5; ++i) {
     auto r = attempt("wrong password " + std::to_string(i));
-    EXPECT_EQ(r.status, 400) << i;
+    ASSERT_EQ(r.status, 400) << i << r.body;
     EXPECT_NE(r.body.find("Wrong email or password"), std::string::npos);
   }
-  auto limited = attempt(kPassword);  // even the right password waits now
-  EXPECT_EQ(limited.status, 429);
-  EXPECT_FALSE(limited.header("retry-after").empty());
-  // Spelled differently, it is the same account.
-  auto fields = hidden_fields(page.body);
-  fields.emplace_back("email", "  Owner@Example.com ");
-  fields.emplace_back("password", kPassword);
-  EXPECT_EQ(http(port(), "POST", "/oauth/authorize", {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}},
-                 form(fields)).status,
-            429);
+  // Then each failure makes the next attempt wait longer (1 s, 2 s, 4 s, ...). Password
+  // checks take real time, so keep failing until a wait of more than a second is left.
+  HttpResult limited;
+  for (int i = 0; i < 12; ++i) {
+    limited = attempt("still wrong " + std::to_string(i));
+    if (limited.status == 429 && retry_after(limited) >= 2) break;
+    if (limited.status == 429) std::this_thread::sleep_for(1100ms);  // the wait ends; the next failure doubles it
+  }
+  ASSERT_EQ(limited.status, 429) << limited.body;
+  int wait = retry_after(limited);
+  EXPECT_GE(wait, 2);
+  EXPECT_LE(wait, 300);  // the ceiling: a slowed account is never locked out for long
+  EXPECT_NE(limited.body.find("Too many sign-in attempts"), std::string::npos);
+  EXPECT_NE(limited.header("content-type").find("text/html"), std::string::npos);
+  // Even the right password waits now, also spelled differently (the same account).
+  auto right = attempt(kPassword);
+  EXPECT_EQ(right.status, 429);
+  EXPECT_GE(retry_after(right), 1);
+  EXPECT_EQ(attempt(kPassword, "  Owner@Example.com ").status, 429);
+  // Once the wait has passed, the right password signs in: no fifteen-minute lock.
+  set_clock_offset((wait + 1) * 1000LL);
+  auto signed_in = attempt(kPassword);
+  EXPECT_EQ(signed_in.status, 200) << signed_in.body;
+  EXPECT_NE(signed_in.body.find("login_ticket"), std::string::npos);
+  set_clock_offset(0);
 }
 
 TEST_P(OAuth, CodesAreSingleUseAndBoundToClientRedirectAndVerifier) {
@@ -538,9 +705,8 @@ TEST_P(OAuth, DeletingAClientEndsEveryTokenAndOnlyItsTenantMayDoIt) {
 
 TEST_P(OAuth, ATokensScopesAreTheGrantedOnesThatTheUsersRoleHolds) {
   // A viewer in the owner's tenant, with a password.
-  auto added = http(port(), "POST", "/v1/users", bearer(owner.key),
-                    json::serialize(json::object{{"email", "viewer@example.com"}, {"role", "viewer"}, {"password", kPassword}}));
-  ASSERT_EQ(added.status, 201) << added.body;
+  std::string viewer_id = add_member(owner.key, "viewer@example.com", "viewer").first;
+  ASSERT_FALSE(viewer_id.empty());
   std::string client_id = str(public_client("keys:read keys:manage members:read").at("client_id"));
   auto done = browser_flow(client_id, "viewer@example.com", "approve", "keys:read keys:manage members:read");
   ASSERT_EQ(done.status, 302) << done.body;
@@ -552,12 +718,9 @@ TEST_P(OAuth, ATokensScopesAreTheGrantedOnesThatTheUsersRoleHolds) {
   EXPECT_EQ(str(who.json().at("data").at("role")), "viewer");
 
   // Removing the user from the tenant ends the token at once, and adding them back does not revive it.
-  std::string viewer_id = str(added.json().at("data").at("user_id"));
   ASSERT_EQ(http(port(), "DELETE", "/v1/users/" + viewer_id, bearer(owner.key)).status / 100, 2);
   EXPECT_EQ(me(str(t.json().at("access_token"))), 401);
-  auto back = http(port(), "POST", "/v1/users", bearer(owner.key),
-                   json::serialize(json::object{{"email", "viewer@example.com"}, {"role", "viewer"}}));
-  ASSERT_EQ(back.status, 201) << back.body;
+  ASSERT_EQ(add_member(owner.key, "viewer@example.com", "viewer").first, viewer_id);
   EXPECT_EQ(me(str(t.json().at("access_token"))), 401);
   auto refreshed = token({{"grant_type", "refresh_token"}, {"refresh_token", str(t.json().at("refresh_token"))},
                           {"client_id", client_id}});
@@ -568,9 +731,7 @@ TEST_P(OAuth, AMemberOfSeveralTenantsPicksTheWorkspace) {
   auto other = create_tenant(port(), owner.key, "multi@example.com", "Second workspace");
   // multi@example.com is a viewer in the owner's tenant and the owner of "Second workspace"; give them a password
   // through a fresh user instead: the owner joins the second tenant.
-  auto joined = http(port(), "POST", "/v1/users", bearer(other.key),
-                     json::serialize(json::object{{"email", "owner@example.com"}, {"role", "editor"}}));
-  ASSERT_EQ(joined.status, 201) << joined.body;
+  ASSERT_EQ(add_member(other.key, "owner@example.com", "editor").first, owner.user_id);
   std::string client_id = str(public_client().at("client_id"));
   auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id)));
   std::string cookie = page.header("set-cookie").substr(0, page.header("set-cookie").find(';'));
@@ -596,7 +757,7 @@ TEST_P(OAuth, AMemberOfSeveralTenantsPicksTheWorkspace) {
 }
 
 TEST_P(OAuth, RegistrationIsRateLimitedCappedAndIdleClientsAreReaped) {
-  restart({{"registration", {{"per_minute_per_address", 4}, {"max_clients", 5}, {"max_clients_per_tenant", 1},
+  restart({{"registration", {{"per_minute_per_address", 4}, {"max_anonymous_clients", 5}, {"max_clients_per_tenant", 1},
                              {"idle_client_days", 1}, {"reap_interval_s", 1}}}});
   json::object metadata{{"redirect_uris", json::array{kRedirect}}, {"token_endpoint_auth_method", "none"}};
   std::string idle = str(register_client(metadata).at("client_id"));
@@ -629,13 +790,80 @@ TEST_P(OAuth, RegistrationIsRateLimitedCappedAndIdleClientsAreReaped) {
   set_clock_offset(2 * 24 * 3600 * 1000LL + 61000);  // a new rate limit window
   register_client(metadata);
   auto capped = http(port(), "POST", "/oauth/register", {}, json::serialize(metadata));
-  EXPECT_EQ(capped.status, 403) << capped.body;  // max_clients 5
+  EXPECT_EQ(capped.status, 403) << capped.body;  // max_anonymous_clients 5
 
   // Access tokens expire after an hour.
   std::string access = str(used.json().at("access_token"));
   EXPECT_EQ(me(access), 200);
   set_clock_offset(2 * 24 * 3600 * 1000LL + 3662 * 1000LL);
   EXPECT_TRUE(eventually([&] { return me(access) == 401; }));
+}
+
+TEST_P(OAuth, OperatorsPurgeClientsFromTheCommandLine) {
+  auto purge = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"command", "auth-oauth.purge-clients"});
+    args.insert(args.end(), {"--config", config_file});
+    return run_ambit(args);
+  };
+  auto purged = [](const ProcessResult& r) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? json::parse(r.out).as_object() : json::object{};
+  };
+  auto authorize = [&](const std::string& id) {
+    return http(port(), "GET", "/oauth/authorize?" + form(authorize_params(id))).status;
+  };
+  json::object metadata{{"redirect_uris", json::array{kRedirect}}, {"scope", "keys:read members:read"}};
+  std::string idle = str(register_client(metadata).at("client_id"));
+  std::string used = str(register_client(metadata).at("client_id"));
+  std::string bound = str(register_client(metadata, owner.key).at("client_id"));
+  auto tokens = authorized_tokens(used);
+  std::string cached = str(tokens.at("access_token"));
+  ASSERT_EQ(me(cached), 200);  // now in the server's cache
+  std::string fresh = str(authorized_tokens(used).at("access_token"));  // never presented: not cached
+
+  // Nothing is purged by omission; unknown options are refused.
+  EXPECT_EQ(purge({}).exit_code, 2);
+  EXPECT_EQ(purge({"--dry-run"}).exit_code, 2);
+  EXPECT_EQ(purge({"--anonymous", "--everything"}).exit_code, 2);
+  EXPECT_EQ(purge({"--idle-days", "soon"}).exit_code, 2);
+
+  // A dry run lists and deletes nothing.
+  auto dry = purged(purge({"--anonymous", "--never-authorized", "--dry-run"}));
+  EXPECT_EQ(dry.at("purged"), 0);
+  EXPECT_EQ(dry.at("matched"), 1);
+  EXPECT_EQ(dry.at("clients"), (json::array{idle}));
+  EXPECT_EQ(authorize(idle), 200);
+
+  // Anonymous and never authorized: only `idle` (`used` was approved, `bound` has a tenant).
+  auto first = purged(purge({"--anonymous", "--never-authorized"}));
+  EXPECT_EQ(first.at("purged"), 1);
+  EXPECT_EQ(first.at("clients"), (json::array{idle}));
+  EXPECT_EQ(authorize(idle), 400);
+  EXPECT_EQ(authorize(used), 200);
+  EXPECT_EQ(authorize(bound), 200);
+
+  // One client by id: it goes as DELETE /v1/oauth_clients/:id does it, grants and tokens with it.
+  auto second = purged(purge({"--client", used, "--client", "mcp_nobody"}));
+  EXPECT_EQ(second.at("purged"), 1);
+  EXPECT_EQ(second.at("clients"), (json::array{used}));
+  EXPECT_EQ(authorize(used), 400);
+  EXPECT_EQ(me(fresh), 401);
+  auto refreshed = token({{"grant_type", "refresh_token"}, {"refresh_token", str(tokens.at("refresh_token"))}, {"client_id", used}});
+  EXPECT_EQ(refreshed.status, 401);  // the client is gone
+  EXPECT_TRUE(http(port(), "GET", "/v1/oauth_grants", bearer(owner.key)).json().at("data").as_array().empty());
+  // The server's cached token ends too: at once through the event on PostgreSQL; on SQLite
+  // (no events between processes) when the cache re-reads it, within a minute.
+  if (GetParam() == Backend::sqlite) set_clock_offset(61000);
+  EXPECT_TRUE(eventually([&] { return me(cached) == 401; }, 2s));
+
+  // Idle for more than two days (never used: since registration); a newer client stays.
+  set_clock_offset(3 * 24 * 3600 * 1000LL);
+  std::string newer = str(register_client(metadata).at("client_id"));
+  auto third = purged(purge({"--idle-days", "2"}));
+  EXPECT_EQ(third.at("clients"), (json::array{bound}));
+  EXPECT_EQ(authorize(bound), 400);
+  EXPECT_EQ(authorize(newer), 200);
+  EXPECT_EQ(purged(purge({"--idle-days", "2"})).at("purged"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, OAuth, ::testing::ValuesIn(test_backends()), backend_param_name);
