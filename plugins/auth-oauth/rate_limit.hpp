@@ -1,6 +1,6 @@
 #pragma once
 // Counts events per key (an account, an address) in a sliding window, in
-// this process's memory: failed sign-ins, registrations.
+// this process's memory: registrations per address.
 #include <chrono>
 #include <cstdint>
 #include <deque>
