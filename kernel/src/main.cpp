@@ -1,4 +1,5 @@
 // ambit: the command line. serve | check | migrate | plugins | keyring rotate
+// | bootstrap | users reset-password | command (a plugin's operator command)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -24,6 +25,14 @@ int main(int argc, char** argv) {
   bootstrap->add_option("--email", opts.email, "the owner's email")->required();
   bootstrap->add_option("--password", opts.password, "the owner's password (optional; 8+ characters)");
   bootstrap->add_option("--tenant-name", opts.tenant_name, "the first tenant's name")->default_val("Default");
+  auto* users = app.add_subcommand("users", "manage users");
+  users->require_subcommand(1);
+  auto* reset = with_config(users->add_subcommand("reset-password", "print a single-use password reset link for a user"));
+  reset->add_option("email", opts.email, "the user's email")->required();
+  auto* command = with_config(app.add_subcommand("command", "run an operator command a plugin offers: command NAME [ARGS...]"));
+  command->add_flag("--list", opts.list, "list the commands of the loaded plugins");
+  command->add_option("name", opts.command, "the command, e.g. auth-oauth.purge-clients");
+  command->allow_extras();
   CLI11_PARSE(app, argc, argv);
 
   using namespace ambit::kernel;
@@ -33,5 +42,10 @@ int main(int argc, char** argv) {
   if (plugins->parsed()) return run_plugins(opts);
   if (rotate->parsed()) return run_keyring_rotate(opts);
   if (bootstrap->parsed()) return run_bootstrap(opts);
+  if (reset->parsed()) return run_reset_password(opts);
+  if (command->parsed()) {
+    opts.command_args = command->remaining();
+    return run_plugin_command(opts);
+  }
   return 2;
 }

@@ -24,7 +24,7 @@ class AttestationClientsPlugin final : public sdk::Plugin {
     for (auto& m : sdk::embedded_migrations()) ctx.add_migration(m);
     ctx.add_scope("attestation:read", "list attestation services, plans, policies and API clients (with their keys)");
     ctx.add_scope("attestation:write", "switch plans; create, change and delete attestation policies and API clients");
-    ctx.add_scope("attestation:verify", "verify API client keys (for attestation services)");
+    ctx.add_dedicated_scope("attestation:verify", "verify API client keys (for attestation services; dedicated keys only)");
     Deps deps{ctx, config_, store_, *verifier_};
     register_catalog_routes(deps);
     register_policy_routes(deps);

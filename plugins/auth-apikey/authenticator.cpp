@@ -17,9 +17,7 @@ sdk::AuthResult KeyAuthenticator::evaluate(const CachedKey& entry, const std::ve
   const KeyRecord& k = entry.key;
   if (k.revoked_at && *k.revoked_at <= now_ms) return sdk::AuthResult::rejected("revoked");
   if (k.expires_at && *k.expires_at <= now_ms) return sdk::AuthResult::rejected("expired");
-  if (entry.role.empty()) return sdk::AuthResult::rejected("revoked");  // owner left the tenant
-  // A key from an earlier membership stays dead when its owner is added back.
-  if (k.created_at < entry.member_since) return sdk::AuthResult::rejected("revoked");
+  if (entry.role.empty()) return sdk::AuthResult::rejected("revoked");  // see Identity::standing_role
   sdk::Principal p;
   p.tenant_id = k.tenant_id;
   p.user_id = k.user_id;
@@ -30,8 +28,7 @@ sdk::AuthResult KeyAuthenticator::evaluate(const CachedKey& entry, const std::ve
     p.scopes = role_scopes;
     p.legacy_mode = true;
   } else {
-    std::set_intersection(k.scopes.begin(), k.scopes.end(), role_scopes.begin(), role_scopes.end(),
-                          std::back_inserter(p.scopes));
+    p.scopes = entry.scopes;
   }
   return sdk::AuthResult::ok(std::move(p));
 }
@@ -66,10 +63,8 @@ sdk::AuthResult KeyAuthenticator::authenticate(std::string_view token) {
   }
   auto entry = std::make_shared<CachedKey>();
   entry->key = std::move(*record);
-  if (auto member = ctx_.identity().member(entry->key.tenant_id, entry->key.user_id)) {
-    entry->role = member->role;
-    entry->member_since = member->created_at;
-  }
+  entry->role = ctx_.identity().standing_role(entry->key.tenant_id, entry->key.user_id, entry->key.created_at);
+  entry->scopes = ctx_.identity().effective_scopes(entry->role, entry->key.scopes);
   cache_.entries().put(hash, entry, generation);
   return decide(*entry, now);
 }

@@ -19,8 +19,8 @@ inline constexpr const char* kKeyChangedTopic = "auth-apikey.key";
 
 struct CachedKey {
   KeyRecord key;
-  std::string role;  ///< the owner's role in the key's tenant; empty when no longer a member
-  std::int64_t member_since = 0;  ///< when the current membership began
+  std::string role;  ///< the owner's standing role in the key's tenant; empty when the key no longer stands
+  std::vector<std::string> scopes;  ///< effective scopes (strict keys), computed once per role
   /// When this entry last queued a last_used_at update: at most one a second
   /// per key reaches the shared batch (and its lock) on the hot path.
   mutable std::atomic<std::int64_t> last_marked_ms{0};

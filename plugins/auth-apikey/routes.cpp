@@ -102,10 +102,9 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         m.user_id = caller.user_id;
         m.name = std::string(name->as_string());
         m.scopes = parse_scopes(body, ctx);
-        for (auto& s : m.scopes)
-          if (!caller.has_scope(s))
-            throw sdk::ApiError(403, "forbidden", "you cannot grant a scope you do not hold: " + s,
-                                {{"missing_scope", s}});
+        if (auto beyond = ctx.identity().scope_beyond(caller, m.scopes); !beyond.empty())
+          throw sdk::ApiError(403, "forbidden", "you cannot grant a scope you do not hold: " + beyond,
+                              {{"missing_scope", beyond}});
         if (auto* env = body.if_contains("environment")) {
           if (!env->is_string() || (env->as_string() != "live" && env->as_string() != "test"))
             throw sdk::ApiError::invalid_input("environment must be \"live\" or \"test\"", "environment");
@@ -171,6 +170,12 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
           if (!old->rotated_to.empty())
             throw sdk::ApiError::conflict("ALREADY_ROTATED", "this key was already rotated",
                                           {{"rotated_to", old->rotated_to}});
+          // The replacement's secret goes to the caller: only when the caller
+          // could have minted a key this broad itself.
+          const auto& held = old->scope_mode == "legacy" ? ctx.identity().role_scopes(caller.role) : old->scopes;
+          if (auto beyond = ctx.identity().scope_beyond(caller, held); !beyond.empty())
+            throw sdk::ApiError(403, "forbidden", "rotating this key needs a credential holding its scopes; missing " + beyond,
+                                {{"reason", "scope_above_caller"}, {"missing_scope", beyond}});
           minted = mint_key(ctx, store, tx,
                             MintRequest{old->tenant_id, old->user_id, old->name, old->scopes, old->environment,
                                         old->scope_mode, old->expires_at});
@@ -192,7 +197,13 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
                                         "you cannot revoke the key you are authenticating with; rotate it instead");
         std::int64_t now = ctx.clock().now_ms();
         ctx.database().transaction([&](soci::session& tx) {
-          if (!visible_key(store, caller, id, &tx)) throw sdk::ApiError::not_found("no such API key");
+          auto key = visible_key(store, caller, id, &tx);
+          if (!key) throw sdk::ApiError::not_found("no such API key");
+          if (key->user_id != caller.user_id) {
+            // Another member's key: only up to the caller's own role.
+            auto owner = ctx.identity().member(key->tenant_id, key->user_id);
+            if (owner) ctx.identity().check_role_ceiling(caller, owner->role);
+          }
           store.revoke(tx, id, now);
           ctx.events().publish(tx, kKeyChangedTopic, id);
         });

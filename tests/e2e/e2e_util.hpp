@@ -97,21 +97,42 @@ inline TenantOwner bootstrap_owner(const std::string& config_file, const std::st
           std::string(j.at("api_key").as_string())};
 }
 
-/// A second tenant: a new member of the owner's tenant creates its own tenant
-/// (POST /v1/tenants) and owns it.
+struct Invited {
+  std::string user_id, key;  ///< the invitee's own key, minted at acceptance
+};
+
+/// A member joins the way people do: `inviter_key` invites `email` as
+/// `role` (POST /v1/invitations), the invitee accepts the link's token with
+/// their own password (a new user chooses it; an existing one signs in).
+inline Invited invite_member(std::uint16_t port, const std::string& inviter_key, const std::string& email,
+                             const std::string& role, const std::string& password = "correct horse battery") {
+  auto inv = http(port, "POST", "/v1/invitations", bearer(inviter_key),
+                  boost::json::serialize(boost::json::object{{"email", email}, {"role", role}}));
+  EXPECT_EQ(inv.status, 201) << inv.body;
+  if (inv.status != 201) return {};
+  auto accepted = http(port, "POST", "/v1/invitations/accept", {},
+                       boost::json::serialize(boost::json::object{
+                           {"token", inv.json().at("data").at("token")}, {"password", password}}));
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+  if (accepted.status != 200) return {};
+  auto d = accepted.json().at("data");
+  return {str(d.at("user_id")), str(d.at("api_key").at("key"))};
+}
+
+/// A second tenant owned by a user of its own: the owner invites `email`
+/// (as owner, so the new tenant's key may carry the owner bundle), who
+/// creates the tenant (POST /v1/tenants) and then leaves the first one.
 inline TenantOwner create_tenant(std::uint16_t port, const std::string& owner_key, const std::string& email,
                                  const std::string& name) {
-  auto member = http(port, "POST", "/v1/users", bearer(owner_key),
-                     boost::json::serialize(boost::json::object{{"email", email}, {"role", "viewer"}}));
-  EXPECT_EQ(member.status, 201) << member.body;
-  std::string member_key(member.json().at("data").at("api_key").at("key").as_string());
-  auto t = http(port, "POST", "/v1/tenants", bearer(member_key),
+  auto member = invite_member(port, owner_key, email, "owner");
+  auto t = http(port, "POST", "/v1/tenants", bearer(member.key),
                 boost::json::serialize(boost::json::object{{"name", name}}));
   EXPECT_EQ(t.status, 201) << t.body;
+  if (t.status != 201) return {};
+  auto left = http(port, "DELETE", "/v1/users/" + member.user_id, bearer(owner_key));
+  EXPECT_EQ(left.status, 204) << left.body;
   auto d = t.json().at("data");
-  return {std::string(d.at("tenant").at("id").as_string()),
-          std::string(member.json().at("data").at("user_id").as_string()),
-          std::string(d.at("api_key").at("key").as_string())};
+  return {str(d.at("tenant").at("id")), member.user_id, str(d.at("api_key").at("key"))};
 }
 
 }  // namespace ambit::test

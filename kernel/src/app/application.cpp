@@ -7,6 +7,7 @@
 #include "keyring/master_key.hpp"
 #include "identity/identity_routes.hpp"
 #include "ops/openapi.hpp"
+#include "ambit/sdk/time.hpp"
 
 namespace ambit::kernel {
 
@@ -52,7 +53,7 @@ void Application::open_database(Mode mode, std::vector<std::string>& problems) {
   }
   events_ = std::make_unique<EventBus>(target, *log_, db_.get());
   jobs_ = std::make_unique<JobQueue>(*db_, *events_, clock_, *log_, config_.jobs);
-  identity_ = std::make_unique<IdentityStore>(*db_, *events_, clock_);
+  identity_ = std::make_unique<IdentityStore>(*db_, *events_, clock_, config_.identity);
   audit_ = std::make_unique<AuditLog>(*db_, *log_);
   services_.database = db_.get();
   services_.events = events_.get();
@@ -82,13 +83,21 @@ std::vector<std::string> Application::prepare(Mode mode) {
   registry_.migrations.push_back(MigrationSet{"kernel", sdk::embedded_migrations()});
   register_ops_routes();
   for (auto& [name, description] : identity_scopes()) registry_.scopes[name] = ScopeInfo{description, "kernel"};
-  if (identity_)
+  if (identity_) {
     register_identity_routes(registry_.router, *identity_, *db_, [this] { return credential_issuer(); });
+    if (keyring_) {
+      invitations_ = std::make_unique<Invitations>(*db_, *identity_, *keyring_, clock_, config_.public_url);
+      register_invitation_routes(registry_.router, *invitations_, [this] { return credential_issuer(); }, clock_);
+    }
+  }
   host_.setup(registry_, services_, log_, problems);
   if (identity_) {
-    std::vector<std::string> names;
-    for (auto& [name, info] : registry_.scopes) names.push_back(name);
-    identity_->catalog().build(names, config_.role_patterns);
+    std::vector<std::string> names, dedicated;
+    for (auto& [name, info] : registry_.scopes) {
+      names.push_back(name);
+      if (info.dedicated) dedicated.push_back(name);
+    }
+    identity_->catalog().build(names, config_.role_patterns, dedicated);
   }
   return problems;
 }
@@ -96,8 +105,10 @@ std::vector<std::string> Application::prepare(Mode mode) {
 int Application::migrate() {
   int applied = apply_migrations(*db_, registry_.migrations, *log_);
   // Each plugin's own keyring purpose exists before any of its transactions.
-  if (keyring_)
+  if (keyring_) {
+    keyring_->ensure("kernel.identity");
     for (auto& p : host_.plugins()) keyring_->ensure(p->library.name);
+  }
   return applied;
 }
 
@@ -135,6 +146,35 @@ namespace ambit::kernel {
 sdk::CredentialIssuer* Application::credential_issuer() {
   auto it = registry_.services.find({sdk::kCredentialIssuerService, 1});
   return it == registry_.services.end() ? nullptr : static_cast<sdk::CredentialIssuer*>(it->second.second.get());
+}
+
+boost::json::object Application::issue_password_reset(const std::string& email) {
+  auto created = invitations_->issue_password_reset(email);
+  return {{"email", created.invitation.email},
+          {"url", created.url},
+          {"token", created.token},
+          {"expires_at", sdk::format_time(created.invitation.expires_at)}};
+}
+
+int Application::run_command(const std::string& name, const std::vector<std::string>& args, std::ostream& out,
+                             std::ostream& err) {
+  auto it = registry_.commands.find(name);
+  if (it == registry_.commands.end()) {
+    err << "error: no command \"" << name << "\"; the loaded plugins offer:";
+    for (auto& [n, c] : registry_.commands) err << "\n  " << n << "  " << c.summary;
+    err << "\n";
+    return 2;
+  }
+  migrate();
+  host_.start();
+  int rc = 1;
+  try {
+    rc = it->second.run(args, out, err);
+  } catch (const std::exception& e) {
+    err << "error: " << name << ": " << e.what() << "\n";
+  }
+  host_.stop(*log_);
+  return rc;
 }
 
 boost::json::object Application::bootstrap(const std::string& email, const std::optional<std::string>& password,

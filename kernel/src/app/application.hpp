@@ -12,6 +12,7 @@
 #include "audit/audit_log.hpp"
 #include "config/kernel_config.hpp"
 #include "identity/identity_store.hpp"
+#include "identity/invitations.hpp"
 #include "db/soci_database.hpp"
 #include "events/event_bus.hpp"
 #include "http/dispatcher.hpp"
@@ -48,6 +49,11 @@ class Application {
   boost::json::object bootstrap(const std::string& email, const std::optional<std::string>& password,
                                 const std::string& tenant_name);
 
+  /// A password reset link for the user with `email` (ambit users reset-password).
+  boost::json::object issue_password_reset(const std::string& email);
+  /// Runs a plugin's operator command with the plugins started; the exit code.
+  int run_command(const std::string& name, const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
   const KernelConfig& config() const { return config_; }
   const PluginHost& host() const { return host_; }
   SociDatabase* database() { return db_.get(); }
@@ -70,6 +76,7 @@ class Application {
   std::unique_ptr<Keyring> keyring_;
   std::unique_ptr<IdentityStore> identity_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<Invitations> invitations_;
   KernelServices services_;
   Registry registry_;
   std::unique_ptr<Dispatcher> dispatcher_;

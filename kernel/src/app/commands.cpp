@@ -116,6 +116,35 @@ int run_bootstrap(const CommandOptions& opts) {
   return 0;
 }
 
+int run_reset_password(const CommandOptions& opts) {
+  auto app = prepared(opts, Mode::migrate, "error");
+  if (!app) return 1;
+  try {
+    app->migrate();
+    std::cout << boost::json::serialize(app->issue_password_reset(opts.email)) << "\n";
+    std::cerr << "Deliver the link to the user: it works once, until it expires.\n";
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int run_plugin_command(const CommandOptions& opts) {
+  auto app = prepared(opts, Mode::migrate, "error");
+  if (!app) return 1;
+  if (opts.list || opts.command.empty()) {
+    for (auto& [name, c] : app->registry().commands) std::cout << name << "  " << c.summary << "\n";
+    return opts.list ? 0 : 2;
+  }
+  try {
+    return app->run_command(opts.command, opts.command_args, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 int run_keyring_rotate(const CommandOptions& opts) {
   auto app = prepared(opts, Mode::migrate, "error");
   if (!app) return 1;

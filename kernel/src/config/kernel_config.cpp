@@ -31,6 +31,14 @@ json::value make_schema() {
       "body_timeout_ms": {"type": "integer", "minimum": 1, "default": 30000},
       "idle_timeout_ms": {"type": "integer", "minimum": 1, "default": 60000},
       "shutdown_grace_ms": {"type": "integer", "minimum": 0, "default": 10000},
+      "drain_timeout_ms": {"type": "integer", "minimum": 0, "default": 30000,
+        "description": "on SIGTERM, how long requests whose headers arrived may take to finish"},
+      "max_connections": {"type": "integer", "minimum": 0, "default": 0,
+        "description": "open connections at most; 0 = sized from the descriptor limit"},
+      "max_buffered_bytes": {"type": "integer", "minimum": 0, "default": 0,
+        "description": "request bytes buffered by all connections at most; 0 = 64 MiB + body_limit_bytes x io_threads"},
+      "trusted_proxies": {"type": "array", "items": {"type": "string"}, "default": [],
+        "description": "peers (IP or CIDR) whose X-Forwarded-For names the client address"},
       "access_log": {"type": "boolean", "default": true}
     }},
     "data_dir": {"type": "string", "default": "data", "description": "AMBIT_DATA_DIR overrides"},
@@ -45,7 +53,7 @@ json::value make_schema() {
       "enabled": {"type": "boolean", "default": true},
       "workers": {"type": "integer", "minimum": 1, "maximum": 64, "default": 2},
       "poll_interval_ms": {"type": "integer", "minimum": 10, "default": 500},
-      "lease_ms": {"type": "integer", "minimum": 100, "default": 60000},
+      "lease_ms": {"type": "integer", "minimum": 100, "default": 10000, "description": "a running job's lease, renewed by a heartbeat every third of it"},
       "backoff_base_ms": {"type": "integer", "minimum": 1, "default": 1000}
     }},
     "identity": {"type": "object", "properties": {
@@ -55,6 +63,21 @@ json::value make_schema() {
           "editor": {"type": "array", "items": {"type": "string"}, "default": ["*:read", "*:write", "keys:manage", "!audit:read"]},
           "admin": {"type": "array", "items": {"type": "string"}, "default": ["*", "!tenant:manage"]},
           "owner": {"type": "array", "items": {"type": "string"}, "default": ["*"]}
+        }},
+      "invitation_ttl_hours": {"type": "integer", "minimum": 1, "maximum": 8760, "default": 168,
+        "description": "how long an invitation link stays valid"},
+      "password_reset_ttl_minutes": {"type": "integer", "minimum": 1, "maximum": 10080, "default": 60},
+      "max_tenants_per_user": {"type": "integer", "minimum": 1, "default": 10,
+        "description": "tenants a user may create with POST /v1/tenants"},
+      "sign_in": {"type": "object", "description": "password attempts: free attempts, then a delay doubling per failure",
+        "properties": {
+          "concurrency": {"type": "integer", "minimum": 0, "maximum": 64, "default": 0,
+            "description": "password hashes computed at once; 0 = half the cores, at least 1"},
+          "free_failures_per_account": {"type": "integer", "minimum": 1, "default": 5},
+          "free_failures_per_address": {"type": "integer", "minimum": 1, "default": 20},
+          "max_delay_seconds": {"type": "integer", "minimum": 1, "default": 300},
+          "window_seconds": {"type": "integer", "minimum": 1, "default": 900,
+            "description": "failures older than this are forgotten"}
         }}
     }},
     "testing": {"type": "object", "description": "test-only switches; never in production", "properties": {
@@ -166,6 +189,10 @@ ConfigResult load_config_text(const std::string& text, const std::filesystem::pa
   c.body_timeout = ms(server.at("body_timeout_ms"));
   c.idle_timeout = ms(server.at("idle_timeout_ms"));
   c.shutdown_grace = ms(server.at("shutdown_grace_ms"));
+  c.drain_timeout = ms(server.at("drain_timeout_ms"));
+  c.max_connections = static_cast<std::size_t>(server.at("max_connections").as_int64());
+  c.max_buffered_bytes = static_cast<std::size_t>(server.at("max_buffered_bytes").as_int64());
+  for (auto& p : server.at("trusted_proxies").as_array()) c.trusted_proxies.emplace_back(p.as_string());
   c.access_log = server.at("access_log").as_bool();
 
   c.data_dir = std::string(root.at("data_dir").as_string());
@@ -194,7 +221,19 @@ ConfigResult load_config_text(const std::string& text, const std::filesystem::pa
   c.jobs.backoff_base = ms(jobs.at("backoff_base_ms"));
 
   c.clock_offset_file = std::string(root.at("testing").as_object().at("clock_offset_file").as_string());
-  c.role_patterns = root.at("identity").as_object().at("roles").as_object();
+  const auto& identity = root.at("identity").as_object();
+  c.role_patterns = identity.at("roles").as_object();
+  c.identity.invitation_ttl = std::chrono::hours(identity.at("invitation_ttl_hours").as_int64());
+  c.identity.password_reset_ttl = std::chrono::minutes(identity.at("password_reset_ttl_minutes").as_int64());
+  c.identity.max_tenants_per_user = static_cast<int>(identity.at("max_tenants_per_user").as_int64());
+  const auto& sign_in = identity.at("sign_in").as_object();
+  c.identity.sign_in_concurrency = static_cast<int>(sign_in.at("concurrency").as_int64());
+  if (c.identity.sign_in_concurrency == 0)
+    c.identity.sign_in_concurrency = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
+  c.identity.free_failures_per_account = static_cast<int>(sign_in.at("free_failures_per_account").as_int64());
+  c.identity.free_failures_per_address = static_cast<int>(sign_in.at("free_failures_per_address").as_int64());
+  c.identity.max_delay = std::chrono::seconds(sign_in.at("max_delay_seconds").as_int64());
+  c.identity.failure_window = std::chrono::seconds(sign_in.at("window_seconds").as_int64());
   for (auto& d : root.at("plugin_dirs").as_array()) c.plugin_dirs.emplace_back(std::string(d.as_string()));
   c.plugin_dirs.push_back(builtin_plugin_dir());
 

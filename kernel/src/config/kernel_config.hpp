@@ -29,8 +29,20 @@ struct JobsConfig {
   bool enabled = true;
   int workers = 2;
   std::chrono::milliseconds poll_interval{500};
-  std::chrono::milliseconds lease{60000};
+  std::chrono::milliseconds lease{10000};  ///< renewed every lease/3 while the job runs
   std::chrono::milliseconds backoff_base{1000};
+};
+
+/// identity.*: invitations, password resets, tenant creation, sign-in limits.
+struct IdentityConfig {
+  std::chrono::hours invitation_ttl{168};
+  std::chrono::minutes password_reset_ttl{60};
+  int max_tenants_per_user = 10;
+  int sign_in_concurrency = 1;  ///< resolved: >= 1
+  int free_failures_per_account = 5;
+  int free_failures_per_address = 20;
+  std::chrono::seconds max_delay{300};
+  std::chrono::seconds failure_window{900};
 };
 
 struct KernelConfig {
@@ -46,6 +58,10 @@ struct KernelConfig {
   std::chrono::milliseconds body_timeout{30000};
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds shutdown_grace{10000};
+  std::chrono::milliseconds drain_timeout{30000};
+  std::size_t max_connections = 0;     ///< 0: sized from the descriptor limit
+  std::size_t max_buffered_bytes = 0;  ///< 0: derived from body_limit and io_threads
+  std::vector<std::string> trusted_proxies;  ///< IPs or CIDRs
   bool access_log = true;
   std::filesystem::path data_dir = "data";
   std::string database_url;  ///< resolved: sqlite under data_dir by default
@@ -53,8 +69,9 @@ struct KernelConfig {
   sdk::LogLevel log_level = sdk::LogLevel::info;
   std::string master_key_base64;  ///< AMBIT_MASTER_KEY, never from the file
   JobsConfig jobs;
-  boost::json::object role_patterns;
-  std::string clock_offset_file;  ///< testing.clock_offset_file (tests only)  ///< identity.roles: role -> scope patterns
+  boost::json::object role_patterns;  ///< identity.roles: role -> scope patterns
+  IdentityConfig identity;
+  std::string clock_offset_file;  ///< testing.clock_offset_file (tests only)
   std::vector<std::filesystem::path> plugin_dirs;  ///< config's, then the built-in dir
   std::vector<PluginEntry> plugins;
 };

@@ -45,15 +45,11 @@ void add(Router& router, std::string method, std::string path, std::string scope
   router.add(std::move(r), "kernel");
 }
 
-/// A caller may grant or change roles only up to their own.
-void check_role_grant(IdentityStore& identity, const sdk::Principal& caller, const std::string& role) {
-  if (!identity.is_role(role)) throw sdk::ApiError::invalid_input("role must be viewer, editor, admin or owner", "role");
-  if (ScopeCatalog::rank(role) > ScopeCatalog::rank(caller.role))
-    throw sdk::ApiError(403, "forbidden", "you cannot grant a role above your own (" + caller.role + ")",
-                        {{"reason", "role_above_caller"}});
-}
-
-int count_owners(soci::session& tx, const std::string& tenant_id) {
+/// The tenant's owners, counted under a lock that serializes every change
+/// to them (advisory lock on PostgreSQL), so two concurrent demotions cannot
+/// both see a second owner.
+int count_owners_locked(sdk::Database& db, soci::session& tx, const std::string& tenant_id) {
+  db.lock_in_transaction(tx, "ambit.owners:" + tenant_id);
   int n = 0;
   tx << "SELECT COUNT(*) FROM ambit_memberships WHERE tenant_id = :t AND role = 'owner'", soci::use(tenant_id),
       soci::into(n);
@@ -63,9 +59,10 @@ int count_owners(soci::session& tx, const std::string& tenant_id) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> identity_scopes() {
-  return {{"members:read", "list the members of the tenant"},
-          {"members:manage", "add members, change roles, remove members"},
-          {"tenant:manage", "ownership-level changes to the tenant"}};
+  return {{"members:read", "list the members and invitations of the tenant"},
+          {"members:manage", "invite members, change roles, remove members"},
+          {"tenant:manage", "ownership-level changes to the tenant"},
+          {"tenants:create", "create new tenants (the caller owns them)"}};
 }
 
 json::value issue_credential(sdk::CredentialIssuer* issuer, soci::session& tx, const std::string& tenant_id,
@@ -90,20 +87,34 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out);
       });
 
-  add(router, "POST", "/v1/tenants", "", true, "Create a tenant; the caller becomes its owner",
+  add(router, "POST", "/v1/tenants", "tenants:create", true, "Create a tenant; the caller becomes its owner",
       [&identity, &db, issuer](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto body = req.json_object();
         std::string name = required_string(body, "name");
         if (name.size() > 200) throw sdk::ApiError::invalid_input("name must be at most 200 characters", "name");
+        // The new tenant's key holds no more than the credential that asked.
+        std::vector<std::string> scopes;
+        for (const auto& s : identity.role_scopes("owner"))
+          if (caller.has_scope(s)) scopes.push_back(s);
         json::object out;
         db.transaction([&](soci::session& tx) {
+          db.lock_in_transaction(tx, "ambit.tenants-of:" + caller.user_id);
+          int created = 0;
+          tx << "SELECT COUNT(*) FROM ambit_tenants WHERE created_by = :u", soci::use(caller.user_id),
+              soci::into(created);
+          const int cap = identity.config().max_tenants_per_user;
+          if (created >= cap)
+            throw sdk::ApiError(403, "TENANT_LIMIT_REACHED",
+                                "you have created " + std::to_string(created) + " tenants, the most allowed",
+                                {{"limit", cap}});
           auto tenant = identity.create_tenant(tx, name);
+          tx << "UPDATE ambit_tenants SET created_by = :u WHERE id = :t", soci::use(caller.user_id),
+              soci::use(tenant.id);
           identity.add_member(tx, tenant.id, caller.user_id, "owner");
           out = {{"tenant", {{"id", tenant.id}, {"name", tenant.name}, {"created_at", sdk::format_time(tenant.created_at)}}},
                  {"role", "owner"},
-                 {"api_key", issue_credential(issuer(), tx, tenant.id, caller.user_id, identity.role_scopes("owner"),
-                                              "owner key for " + name)}};
+                 {"api_key", issue_credential(issuer(), tx, tenant.id, caller.user_id, scopes, "owner key for " + name)}};
         });
         return sdk::Response::data(out, 201);
       });
@@ -113,39 +124,6 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         json::array list;
         for (auto& m : identity.members(req.caller().tenant_id)) list.push_back(member_json(m));
         return sdk::Response::data(list);
-      });
-
-  add(router, "POST", "/v1/users", "members:manage", true, "Add a member; returns an initial API key once",
-      [&identity, &db, issuer](const sdk::Request& req) {
-        const auto& caller = user_caller(req);
-        auto body = req.json_object();
-        std::string email = required_string(body, "email");
-        std::string role = body.contains("role") ? required_string(body, "role") : "viewer";
-        std::optional<std::string> password;
-        if (auto* pw = body.if_contains("password")) {
-          if (!pw->is_string()) throw sdk::ApiError::invalid_input("password must be a string", "password");
-          password = std::string(pw->as_string());
-        }
-        const std::string normalized = normalize_email(email);
-        if (normalized.empty()) throw sdk::ApiError::invalid_input("email is not a valid address", "email");
-        check_role_grant(identity, caller, role);
-        json::object out;
-        db.transaction([&](soci::session& tx) {
-          std::string user_id;
-          tx << "SELECT id FROM ambit_users WHERE email = :e", soci::use(normalized), soci::into(user_id);
-          if (!tx.got_data()) {
-            user_id = identity.create_user(tx, normalized, password).id;
-          } else if (password) {
-            // Never reset an existing user's password from another tenant.
-            throw sdk::ApiError(409, "EMAIL_TAKEN", "this user exists; add them without a password",
-                                {{"field", "password"}});
-          }
-          auto m = identity.add_member(tx, caller.tenant_id, user_id, role);
-          out = member_json(m);
-          out["api_key"] = issue_credential(issuer(), tx, caller.tenant_id, user_id, identity.role_scopes(role),
-                                            "initial key for " + m.email);
-        });
-        return sdk::Response::data(out, 201);
       });
 
   add(router, "PATCH", "/v1/users/:userId", "members:manage", true, "Change a member's role",
@@ -162,9 +140,9 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
             return;
           }
           std::string role = required_string(body, "role");
-          check_role_grant(identity, caller, role);
-          check_role_grant(identity, caller, current->role);  // cannot demote someone above you
-          if (current->role == "owner" && role != "owner" && count_owners(tx, caller.tenant_id) <= 1)
+          identity.check_role_grant(caller, role);
+          identity.check_role_ceiling(caller, current->role);  // cannot demote someone above you
+          if (current->role == "owner" && role != "owner" && count_owners_locked(db, tx, caller.tenant_id) <= 1)
             throw sdk::ApiError::conflict("LAST_OWNER", "a tenant keeps at least one owner");
           identity.set_role(tx, caller.tenant_id, user_id, role);
           current->role = role;
@@ -180,8 +158,8 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         db.transaction([&](soci::session& tx) {
           auto current = identity.member(caller.tenant_id, user_id);
           if (!current) throw sdk::ApiError::not_found("no such member");
-          check_role_grant(identity, caller, current->role);
-          if (current->role == "owner" && count_owners(tx, caller.tenant_id) <= 1)
+          identity.check_role_ceiling(caller, current->role);
+          if (current->role == "owner" && count_owners_locked(db, tx, caller.tenant_id) <= 1)
             throw sdk::ApiError::conflict("LAST_OWNER", "a tenant keeps at least one owner");
           identity.remove_member(tx, caller.tenant_id, user_id);
         });

@@ -1,12 +1,12 @@
 #pragma once
 // The identity core's REST API (kernel routes):
 //   GET    /v1/me                     any credential: who am I, with what scopes
-//   POST   /v1/tenants                any user credential: new tenant, caller owner
+//   POST   /v1/tenants                [tenants:create] new tenant, caller owner
 //   GET    /v1/users                  [members:read]   members of the caller's tenant
-//   POST   /v1/users                  [members:manage] add a member (+ initial key)
 //   PATCH  /v1/users/:userId          [members:manage] change role
 //   DELETE /v1/users/:userId          [members:manage] remove
-// Initial credentials come from the CredentialIssuer service, if a plugin provides one.
+// Members join by invitation (invitation_routes.cpp). Credentials come from
+// the CredentialIssuer service, if a plugin provides one.
 
 #include <functional>
 
@@ -22,6 +22,9 @@ using IssuerLookup = std::function<sdk::CredentialIssuer*()>;
 std::vector<std::pair<std::string, std::string>> identity_scopes();
 
 void register_identity_routes(Router& router, IdentityStore& identity, sdk::Database& db, IssuerLookup issuer);
+
+class Invitations;
+void register_invitation_routes(Router& router, Invitations& invitations, IssuerLookup issuer, const sdk::Clock& clock);
 
 /// Owner credential JSON {"id","key","key_prefix"} or null without an issuer.
 boost::json::value issue_credential(sdk::CredentialIssuer* issuer, soci::session& tx, const std::string& tenant_id,

@@ -15,10 +15,14 @@ bool scope_matches(std::string_view pattern, std::string_view scope) {
   return (pr == "*" || pr == sr) && (pa == "*" || pa == sa);
 }
 
-void ScopeCatalog::build(const std::vector<std::string>& scopes, const boost::json::object& role_patterns) {
+void ScopeCatalog::build(const std::vector<std::string>& scopes, const boost::json::object& role_patterns,
+                         const std::vector<std::string>& dedicated) {
   scopes_ = scopes;
   std::sort(scopes_.begin(), scopes_.end());
+  dedicated_ = dedicated;
+  std::sort(dedicated_.begin(), dedicated_.end());
   by_role_.clear();
+  issuable_.clear();
   for (const char* role : sdk::kRoles) {
     std::vector<std::string> granted;
     const auto* patterns = role_patterns.if_contains(role);
@@ -36,6 +40,8 @@ void ScopeCatalog::build(const std::vector<std::string>& scopes, const boost::js
       }
       if (in && !out) granted.push_back(scope);
     }
+    issuable_[role] = granted;
+    std::erase_if(granted, [&](const std::string& s) { return this->dedicated(s); });
     by_role_[role] = std::move(granted);
   }
 }
@@ -48,6 +54,16 @@ const std::vector<std::string>& ScopeCatalog::role_scopes(std::string_view role)
   static const std::vector<std::string> none;
   auto it = by_role_.find(role);
   return it == by_role_.end() ? none : it->second;
+}
+
+const std::vector<std::string>& ScopeCatalog::issuable(std::string_view role) const {
+  static const std::vector<std::string> none;
+  auto it = issuable_.find(role);
+  return it == issuable_.end() ? none : it->second;
+}
+
+bool ScopeCatalog::dedicated(std::string_view scope) const {
+  return std::binary_search(dedicated_.begin(), dedicated_.end(), scope);
 }
 
 bool ScopeCatalog::is_role(std::string_view role) const { return rank(role) >= 0; }

@@ -36,6 +36,21 @@ void PluginContext::add_scope(std::string name, std::string description) {
     throw std::invalid_argument("scope \"" + name + "\" is declared by " + it->second.owner + " and " + name_);
 }
 
+void PluginContext::add_dedicated_scope(std::string name, std::string description) {
+  add_scope(name, std::move(description));
+  registry_.scopes.at(name).dedicated = true;
+}
+
+void PluginContext::add_command(sdk::Command command) {
+  require_open("add_command");
+  if (command.name.rfind(name_ + ".", 0) != 0 || command.name.size() == name_.size() + 1)
+    throw std::invalid_argument("command \"" + command.name + "\" must be named \"" + name_ + ".<verb>\"");
+  if (!command.run) throw std::invalid_argument("command \"" + command.name + "\" has no function");
+  std::string name = command.name;
+  if (!registry_.commands.emplace(name, std::move(command)).second)
+    throw std::invalid_argument("command \"" + name + "\" is registered twice");
+}
+
 void PluginContext::add_authenticator(std::shared_ptr<sdk::Authenticator> authenticator) {
   require_open("add_authenticator");
   if (!authenticator) throw std::invalid_argument("add_authenticator: null");

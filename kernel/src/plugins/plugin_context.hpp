@@ -19,6 +19,7 @@ class EventBus;
 struct ScopeInfo {
   std::string description;
   std::string owner;
+  bool dedicated = false;  ///< in no role's bundle; minted for it alone
 };
 
 struct Registry {
@@ -27,6 +28,7 @@ struct Registry {
   std::map<std::string, ScopeInfo> scopes;
   std::vector<MigrationSet> migrations;  ///< kernel first, then plugins in start order
   std::map<std::pair<std::string, int>, std::pair<std::string, std::shared_ptr<void>>> services;
+  std::map<std::string, sdk::Command> commands;  ///< operator commands, by name
 };
 
 /// The kernel services a context hands out. Pointers are null in `ambit
@@ -52,6 +54,8 @@ class PluginContext final : public sdk::Context {
   const boost::json::object& config() const override { return config_; }
   void add_route(sdk::RouteSpec route) override;
   void add_scope(std::string name, std::string description) override;
+  void add_dedicated_scope(std::string name, std::string description) override;
+  void add_command(sdk::Command command) override;
   void add_authenticator(std::shared_ptr<sdk::Authenticator> authenticator) override;
   void add_migration(sdk::Migration migration) override;
   void add_job_handler(std::string kind, sdk::JobHandler handler) override;

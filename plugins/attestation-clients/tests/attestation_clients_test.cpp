@@ -81,8 +81,10 @@ class AttestationClients : public ::testing::TestWithParam<Backend> {
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? r.json().as_object() : json::object{};
   }
+  /// Verification uses a key minted for it: no role's bundle holds attestation:verify.
   HttpResult verify(const std::string& client_key, std::uint16_t port = 0) {
-    return http(port ? port : server->port(), "POST", "/management/v1/api-clients/verify", bearer(owner.key),
+    if (verifier.empty()) verifier = scoped_key({"attestation:verify"});
+    return http(port ? port : server->port(), "POST", "/management/v1/api-clients/verify", bearer(verifier),
                 json::serialize(json::object{{"key", client_key}}));
   }
   std::string scoped_key(const json::array& scopes) {
@@ -95,6 +97,7 @@ class AttestationClients : public ::testing::TestWithParam<Backend> {
   TempDir dir;
   std::unique_ptr<TestDatabase> db;
   std::string config_file;
+  std::string verifier;  ///< a dedicated attestation:verify key, minted on first use
   TenantOwner owner;
   std::unique_ptr<ServerProcess> server;
 };
@@ -441,7 +444,7 @@ TEST_P(AttestationClients, VerifyAnswersTheClientOfAKeyAndForgetsDeletedOnes) {
     EXPECT_EQ(error_code(r), "INVALID_API_CLIENT_KEY");
   }
   EXPECT_EQ(verify(off).status, 401);  // also when the miss is remembered
-  EXPECT_EQ(http(server->port(), "POST", "/management/v1/api-clients/verify", bearer(owner.key), "{}").status, 400);
+  EXPECT_EQ(http(server->port(), "POST", "/management/v1/api-clients/verify", bearer(verifier), "{}").status, 400);
 
   // A change is seen at once, and a deleted client's keys stop verifying.
   ASSERT_EQ(call("PUT", clients() + "/" + id,
@@ -501,6 +504,33 @@ TEST_P(AttestationClients, AnInconsistentCatalogRefusesToStart) {
   refused(with_products({json::object{{"id", kSgxBasic}, {"name", "Premium"}}, json::object{{"id", kSgxPremium}, {"name", "Premium"}}}),
           "two products named");
   refused(with_products({json::object{{"id", kSgxBasic}, {"name", "Basic"}}}), "default_plan");
+}
+
+// The review's finding: every tenant's owner and admin held attestation:verify
+// and could verify other tenants' keys, learning their tenant and policies.
+TEST_P(AttestationClients, OnlyDedicatedKeysVerifyAndNarrowKeysCannotMintThem) {
+  auto created = create_client(client_body("victim", kSgxPremium));
+  std::string victim_key = str(created.at("keys").at(0));
+  auto other = create_tenant(server->port(), owner.key, "other@example.com", "Other");
+  for (const auto& broad : {owner.key, other.key}) {
+    auto r = http(server->port(), "POST", "/management/v1/api-clients/verify", bearer(broad),
+                  json::serialize(json::object{{"key", victim_key}}));
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(http(server->port(), "GET", "/v1/me", bearer(broad)).body.find("attestation:verify"), std::string::npos);
+  }
+  // A key narrowed to keys:manage cannot mint the dedicated scope...
+  std::string narrow = scoped_key({"keys:manage"});
+  auto minted = http(server->port(), "POST", "/v1/api_keys", bearer(narrow),
+                     R"({"name": "sneaky", "scopes": ["attestation:verify"]})");
+  EXPECT_EQ(minted.status, 403) << minted.body;
+  EXPECT_EQ(str(minted.json().at("error").at("details").at("missing_scope")), "attestation:verify");
+  // ...nor can an editor's whole key (the role may not be issued it); the
+  // owner's full key can, and that key verifies.
+  auto editor = invite_member(server->port(), owner.key, "editor@example.com", "editor");
+  auto refused = http(server->port(), "POST", "/v1/api_keys", bearer(editor.key),
+                      R"({"name": "e", "scopes": ["attestation:verify"]})");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(verify(victim_key).status, 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, AttestationClients, ::testing::ValuesIn(test_backends()), backend_param_name);

@@ -194,11 +194,10 @@ TEST_P(ApiKeys, RotationWithAGraceWindowKeepsTheOldKeyUntilItEnds) {
 }
 
 TEST_P(ApiKeys, OnlyTheOwnerRotatesAKeyAndExpiredKeysCannotBeRotated) {
-  auto admin = call("POST", "/v1/users", owner.key, R"({"email": "admin@example.com", "role": "admin"})");
-  std::string admin_key(admin.json().at("data").at("api_key").at("key").as_string());
+  std::string admin_key = invite_member(server->port(), owner.key, "admin@example.com", "admin").key;
   auto owners = create_key(owner.key, R"({"name": "owner's", "scopes": ["tenant:manage", "keys:read"]})");
   std::string owners_id(owners.at("data").at("id").as_string());
-  // An admin sees and may revoke the owner's key, but rotating would hand them its replacement.
+  // An admin sees the owner's key, but rotating would hand them its replacement.
   EXPECT_EQ(call("GET", "/v1/api_keys/" + owners_id, admin_key).status, 200);
   auto r = call("POST", "/v1/api_keys/" + owners_id + "/rotate", admin_key, "{}");
   EXPECT_EQ(r.status, 403);
@@ -212,16 +211,14 @@ TEST_P(ApiKeys, OnlyTheOwnerRotatesAKeyAndExpiredKeysCannotBeRotated) {
 }
 
 TEST_P(ApiKeys, AMemberAddedBackDoesNotReviveTheirOldKeys) {
-  auto first = call("POST", "/v1/users", owner.key, R"({"email": "back@example.com", "role": "editor"})");
-  std::string user_id(first.json().at("data").at("user_id").as_string());
-  std::string old_key(first.json().at("data").at("api_key").at("key").as_string());
-  EXPECT_EQ(call("GET", "/v1/me", old_key).status, 200);
-  ASSERT_EQ(call("DELETE", "/v1/users/" + user_id, owner.key).status, 204);
+  auto first = invite_member(server->port(), owner.key, "back@example.com", "editor");
+  EXPECT_EQ(call("GET", "/v1/me", first.key).status, 200);
+  ASSERT_EQ(call("DELETE", "/v1/users/" + first.user_id, owner.key).status, 204);
   std::this_thread::sleep_for(5ms);  // memberships are timestamped in ms
-  auto again = call("POST", "/v1/users", owner.key, R"({"email": "back@example.com", "role": "editor"})");
-  ASSERT_EQ(again.status, 201) << again.body;
-  EXPECT_EQ(reason(call("GET", "/v1/me", old_key)), "revoked");
-  EXPECT_EQ(call("GET", "/v1/me", std::string(again.json().at("data").at("api_key").at("key").as_string())).status, 200);
+  auto again = invite_member(server->port(), owner.key, "back@example.com", "editor");  // signs in: existing user
+  ASSERT_EQ(again.user_id, first.user_id);
+  EXPECT_EQ(reason(call("GET", "/v1/me", first.key)), "revoked");
+  EXPECT_EQ(call("GET", "/v1/me", again.key).status, 200);
 }
 
 TEST_P(ApiKeys, ExpiredKeysSayExpired) {
@@ -236,11 +233,11 @@ TEST_P(ApiKeys, ExpiredKeysSayExpired) {
 }
 
 TEST_P(ApiKeys, RoleChangeAndRemovalTakeEffectOnTheNextRequest) {
-  auto member = call("POST", "/v1/users", owner.key, R"({"email": "Dev@Example.com", "role": "admin"})");
-  ASSERT_EQ(member.status, 201) << member.body;
-  auto m = member.json().at("data");
-  EXPECT_EQ(m.at("email").as_string(), "dev@example.com");
-  std::string user_id(m.at("user_id").as_string()), key(m.at("api_key").at("key").as_string());
+  auto member = invite_member(server->port(), owner.key, "Dev@Example.com", "admin");
+  std::string user_id = member.user_id, key = member.key;
+  auto listed = call("GET", "/v1/users", owner.key).json().at("data").as_array();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1].at("email").as_string(), "dev@example.com");
   auto scopes_of = [&](const std::string& k) { return call("GET", "/v1/me", k).json().at("data").at("scopes").as_array().size(); };
   auto admin_scopes = scopes_of(key);
   EXPECT_EQ(call("GET", "/v1/audit", key).status, 200);
@@ -252,8 +249,8 @@ TEST_P(ApiKeys, RoleChangeAndRemovalTakeEffectOnTheNextRequest) {
   EXPECT_EQ(gone.status, 401);
   EXPECT_EQ(reason(gone), "revoked");
   // Members API errors.
-  EXPECT_EQ(call("POST", "/v1/users", owner.key, R"({"email": "not-an-email"})").status, 400);
-  EXPECT_EQ(call("POST", "/v1/users", owner.key, R"({"email": "x@example.com", "role": "god"})").status, 400);
+  EXPECT_EQ(call("POST", "/v1/invitations", owner.key, R"({"email": "not-an-email"})").status, 400);
+  EXPECT_EQ(call("POST", "/v1/invitations", owner.key, R"({"email": "x@example.com", "role": "god"})").status, 400);
   EXPECT_EQ(call("PATCH", "/v1/users/nobody", owner.key, R"({"role": "viewer"})").status, 404);
   auto last_owner = call("PATCH", "/v1/users/" + owner.user_id, owner.key, R"({"role": "admin"})");
   EXPECT_EQ(last_owner.status, 409);
@@ -338,7 +335,7 @@ TEST_P(ApiKeys, LegacyKeysGetRoleDefaultsAndAreAuditedAsLegacy) {
   server = std::make_unique<ServerProcess>(config_file);
   auto me = call("GET", "/v1/me", key).json().at("data");
   EXPECT_TRUE(me.at("legacy_mode").as_bool());
-  EXPECT_EQ(me.at("scopes").as_array().size(), 6u);  // the owner's role defaults, not just keys:read
+  EXPECT_EQ(me.at("scopes").as_array().size(), 7u);  // the owner's role defaults (tenants:create too), not just keys:read
   ASSERT_TRUE(eventually([&] { return !audit_rows(id).empty(); }));
   auto rows = audit_rows(id);
   EXPECT_TRUE(rows[0].at("legacy_mode").as_bool());
@@ -362,9 +359,8 @@ TEST_P(ApiKeysOnPostgres, ASecondProcessSeesRevocationAndRoleChangesWithinASecon
     }
     return condition();
   };
-  auto member = call("POST", "/v1/users", owner.key, R"({"email": "ops@example.com", "role": "admin"})");
-  std::string member_id(member.json().at("data").at("user_id").as_string());
-  std::string member_key(member.json().at("data").at("api_key").at("key").as_string());
+  auto member = invite_member(server->port(), owner.key, "ops@example.com", "admin");
+  std::string member_id = member.user_id, member_key = member.key;
   ASSERT_EQ(http(other.port(), "GET", "/v1/audit", bearer(member_key)).status, 200);
   ASSERT_EQ(call("PATCH", "/v1/users/" + member_id, owner.key, R"({"role": "viewer"})").status, 200);
   EXPECT_TRUE(within_a_second([&] { return http(other.port(), "GET", "/v1/audit", bearer(member_key)).status == 403; }));

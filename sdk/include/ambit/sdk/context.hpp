@@ -8,9 +8,12 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ambit/sdk/audit.hpp"
 #include "ambit/sdk/auth.hpp"
@@ -25,6 +28,15 @@
 
 namespace ambit::sdk {
 inline namespace v1 {
+
+/// An operator command a plugin offers on the command line (SDK 1.3).
+struct Command {
+  std::string name;     ///< "<plugin>.<verb>", e.g. "auth-oauth.purge-clients"
+  std::string summary;  ///< one line, shown by `ambit command --list`
+  /// Runs with the arguments after NAME; returns the exit code. Print the
+  /// result on `out` (JSON for scripts), problems on `err`.
+  std::function<int(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)> run;
+};
 
 class Context {
  public:
@@ -70,6 +82,17 @@ class Context {
   /// The deployment's data directory (data_dir, absolute), for a plugin's
   /// files (keep them in a folder of your own and document it). (SDK 1.1)
   virtual const std::string& data_dir() const = 0;
+
+  // --- SDK 1.3 ----------------------------------------------------------------
+  /// Declare a dedicated scope (setup only): no role's default bundle holds
+  /// it, only credentials minted for it (e.g. a service's verify key). A
+  /// role whose patterns match it may be issued it; see
+  /// Identity::scope_beyond for who may mint it.
+  virtual void add_dedicated_scope(std::string name, std::string description) = 0;
+  /// Register an operator command (setup only), run as
+  /// `ambit command NAME [ARGS...] --config F` with the plugins started and
+  /// the database migrated, but no server.
+  virtual void add_command(Command command) = 0;
 };
 
 }  // namespace v1

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ambit/sdk/principal.hpp"
+
 namespace ambit::sdk {
 inline namespace v1 {
 
@@ -33,6 +35,15 @@ struct User {
   std::string id;
   std::string email;
   std::int64_t created_at = 0;
+};
+
+/// What a sign-in attempt came to (SDK 1.3).
+struct SignIn {
+  std::optional<User> user;  ///< set: the password matched
+  /// > 0: refused before any check (the attempt budget of the account or
+  /// the address is spent, or every password slot is busy): answer 429
+  /// with this Retry-After, in seconds.
+  int retry_after_s = 0;
 };
 
 struct Member {
@@ -77,6 +88,39 @@ class Identity {
   /// Every tenant the user is a member of, oldest membership first: a
   /// workspace picker. (SDK 1.2)
   virtual std::vector<Member> memberships(const std::string& user_id) = 0;
+
+  // --- SDK 1.3: the identity rules, in one place ----------------------------
+
+  /// The one way to check a password (sign-in pages, invitation acceptance).
+  /// Attempts are budgeted per account and per client address with a
+  /// progressive delay; Argon2id runs behind a small semaphore; an unknown
+  /// email costs the same as a known one. `client_address` is
+  /// Request::remote_address.
+  virtual SignIn sign_in(const std::string& email, const std::string& password,
+                         const std::string& client_address) = 0;
+
+  /// The role a credential of (tenant, user) issued at `issued_at` (ms) acts
+  /// with, or "" when it no longer stands: the membership ended, or it
+  /// began after the credential was issued (a member added back does not
+  /// revive old credentials). Cached; invalidated by kMembershipChangedTopic.
+  virtual std::string standing_role(const std::string& tenant_id, const std::string& user_id,
+                                    std::int64_t issued_at) = 0;
+
+  /// A credential's effective scopes: the scopes it was issued with that its
+  /// user's role may hold (the role's bundle plus the dedicated scopes the
+  /// role may be issued), sorted.
+  virtual std::vector<std::string> effective_scopes(std::string_view role,
+                                                    const std::vector<std::string>& issued) const = 0;
+
+  /// Minting: the first of `scopes` that `caller` may not hand out, or "".
+  /// A caller hands out only scopes it holds, and a dedicated scope only
+  /// when its role may be issued it and it holds its role's whole bundle.
+  virtual std::string scope_beyond(const Principal& caller, const std::vector<std::string>& scopes) const = 0;
+
+  /// Throws ApiError 403 (reason role_above_caller) unless `role` ranks at
+  /// most the caller's: the ceiling for acting on another member (changing
+  /// or removing them, revoking their credentials).
+  virtual void check_role_ceiling(const Principal& caller, std::string_view role) const = 0;
 };
 
 }  // namespace v1

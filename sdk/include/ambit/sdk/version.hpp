@@ -15,7 +15,7 @@
 #include <soci/version.h>
 
 #define AMBIT_SDK_VERSION_MAJOR 1
-#define AMBIT_SDK_VERSION_MINOR 2
+#define AMBIT_SDK_VERSION_MINOR 3
 #define AMBIT_SDK_VERSION_PATCH 0
 
 #define AMBIT_SDK_STR_(x) #x

@@ -1,0 +1,251 @@
+// Invitations and password resets, as a JSON API and as the pages the links
+// open (a person with a browser and nothing else):
+//   POST   /v1/invitations            [members:manage] invite; returns the link once
+//   GET    /v1/invitations            [members:read]   the tenant's invitations
+//   DELETE /v1/invitations/:id        [members:manage] revoke a pending one
+//   POST   /v1/invitations/accept     the invitee: {token, password} or their own credential
+//   POST   /v1/password-reset         the user: {token, password}
+//   GET|POST /invitations/accept      the acceptance page
+//   GET|POST /password-reset          the reset page
+#include <boost/url.hpp>
+
+#include "ambit/sdk/html.hpp"
+#include "ambit/sdk/time.hpp"
+#include "identity/identity_routes.hpp"
+#include "identity/invitations.hpp"
+
+namespace json = boost::json;
+
+namespace ambit::kernel {
+namespace {
+
+json::object invitation_json(const Invitation& i, std::int64_t now) {
+  return {{"id", i.id},
+          {"tenant_id", i.tenant_id},
+          {"email", i.email},
+          {"role", i.role},
+          {"status", i.status(now)},
+          {"invited_by", i.invited_by},
+          {"created_at", sdk::format_time(i.created_at)},
+          {"expires_at", sdk::format_time(i.expires_at)},
+          {"accepted_at", i.accepted_at ? json::value(sdk::format_time(*i.accepted_at)) : json::value(nullptr)},
+          {"revoked_at", i.revoked_at ? json::value(sdk::format_time(*i.revoked_at)) : json::value(nullptr)}};
+}
+
+std::string string_field(const json::object& body, const char* field) {
+  auto* v = body.if_contains(field);
+  if (!v || !v->is_string() || v->as_string().empty())
+    throw sdk::ApiError::invalid_input(std::string(field) + " is required and must be a non-empty string", field);
+  return std::string(v->as_string());
+}
+
+std::optional<std::string> optional_string(const json::object& body, const char* field) {
+  auto* v = body.if_contains(field);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_string()) throw sdk::ApiError::invalid_input(std::string(field) + " must be a string", field);
+  return std::string(v->as_string());
+}
+
+/// ApiError as the JSON envelope, with Retry-After on 429.
+sdk::Response error_json(const sdk::ApiError& e) {
+  auto r = sdk::Response::json(
+      json::object{{"error", {{"code", e.code()}, {"message", e.message()}, {"details", e.details()}}}}, e.status());
+  if (auto* after = e.details().if_contains("retry_after")) r.with_header("Retry-After", json::serialize(*after));
+  return r;
+}
+
+/// A urlencoded form's field ("" when absent).
+std::string form_field(const std::string& body, std::string_view name) {
+  auto params = boost::urls::parse_query(body);
+  if (!params) return {};
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;  // application/x-www-form-urlencoded
+  for (auto p : *params)
+    if (p.key.decode(form) == name) return p.value.decode(form);
+  return {};
+}
+
+sdk::Response with_retry_after(sdk::Response page, const sdk::ApiError& e) {
+  if (auto* after = e.details().if_contains("retry_after")) page.with_header("Retry-After", json::serialize(*after));
+  return page;
+}
+
+std::string error_box(const std::string& message) {
+  return message.empty() ? std::string() : "<p class=\"error\">" + sdk::html_escape(message) + "</p>";
+}
+
+sdk::Response acceptance_form(Invitations& invitations, const std::string& token, const std::string& error,
+                              int status) {
+  Invitation inv = invitations.pending(token);
+  bool existing = invitations.user_exists(inv.email);
+  std::string body = "<h1>Join a workspace</h1><p>You are invited as <b>" + sdk::html_escape(inv.role) +
+                     "</b> with the address <b>" + sdk::html_escape(inv.email) + "</b>.</p>" + error_box(error) +
+                     "<form method=\"post\" action=\"/invitations/accept\"><input type=\"hidden\" name=\"token\" value=\"" +
+                     sdk::html_escape(token) + "\">";
+  body += existing ? "<label for=\"password\">Your password</label>"
+                     "<input id=\"password\" type=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
+                   : "<label for=\"password\">Choose a password (8 characters or more)</label>"
+                     "<input id=\"password\" type=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"8\" required>";
+  body += std::string("<button class=\"primary\" type=\"submit\">") + (existing ? "Sign in and join" : "Create account and join") +
+          "</button></form>";
+  return sdk::html_page(status, "Join a workspace", body);
+}
+
+sdk::Response message_page(int status, const std::string& title, const std::string& message) {
+  return sdk::html_page(status, title, "<h1>" + sdk::html_escape(title) + "</h1><p>" + sdk::html_escape(message) + "</p>");
+}
+
+sdk::Response reset_form(const std::string& token, const std::string& error, int status) {
+  return sdk::html_page(status, "Choose a new password",
+                        "<h1>Choose a new password</h1>" + error_box(error) +
+                            "<form method=\"post\" action=\"/password-reset\"><input type=\"hidden\" name=\"token\" value=\"" +
+                            sdk::html_escape(token) +
+                            "\"><label for=\"password\">New password (8 characters or more)</label>"
+                            "<input id=\"password\" type=\"password\" name=\"password\" autocomplete=\"new-password\" "
+                            "minlength=\"8\" required><button class=\"primary\" type=\"submit\">Set password</button></form>");
+}
+
+void add(Router& router, std::string method, std::string path, std::string scope, sdk::AuthMode auth,
+         std::string summary, sdk::Handler h) {
+  sdk::RouteSpec r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.scope = std::move(scope);
+  r.auth = auth;
+  r.summary = std::move(summary);
+  r.tags = {"identity"};
+  r.handler = std::move(h);
+  router.add(std::move(r), "kernel");
+}
+
+const sdk::Principal& user_caller(const sdk::Request& req) {
+  const auto& p = req.caller();
+  if (p.user_id.empty())
+    throw sdk::ApiError(403, "forbidden", "this call needs a user credential", {{"reason", "not_a_user_credential"}});
+  return p;
+}
+
+}  // namespace
+
+void register_invitation_routes(Router& router, Invitations& invitations, IssuerLookup issuer, const sdk::Clock& clock) {
+  using sdk::AuthMode;
+  add(router, "POST", "/v1/invitations", "members:manage", AuthMode::required,
+      "Invite someone to the tenant; returns the link to deliver, once",
+      [&invitations, &clock](const sdk::Request& req) {
+        auto body = req.json_object();
+        std::string role = optional_string(body, "role").value_or("viewer");
+        auto created = invitations.invite(user_caller(req), string_field(body, "email"), role);
+        auto out = invitation_json(created.invitation, clock.now_ms());
+        out["token"] = created.token;
+        out["url"] = created.url;
+        return sdk::Response::data(std::move(out), 201);
+      });
+
+  add(router, "GET", "/v1/invitations", "members:read", AuthMode::required,
+      "The tenant's invitations, newest first (never their tokens)", [&invitations, &clock](const sdk::Request& req) {
+        int limit = 100;
+        if (auto l = req.query("limit")) {
+          try {
+            limit = std::stoi(*l);
+          } catch (const std::exception&) {
+            limit = 0;
+          }
+          if (limit < 1 || limit > 500) throw sdk::ApiError::invalid_input("limit must be 1 to 500", "limit");
+        }
+        auto page = invitations.list(req.caller().tenant_id, req.query("cursor").value_or(""), limit + 1);
+        bool more = static_cast<int>(page.size()) > limit;
+        if (more) page.pop_back();
+        json::array rows;
+        for (auto& i : page) rows.push_back(invitation_json(i, clock.now_ms()));
+        return sdk::Response::json(json::object{
+            {"data", std::move(rows)},
+            {"next_cursor", more ? json::value(page.back().id) : json::value(nullptr)}});
+      });
+
+  add(router, "DELETE", "/v1/invitations/:id", "members:manage", AuthMode::required, "Revoke a pending invitation",
+      [&invitations](const sdk::Request& req) {
+        invitations.revoke(user_caller(req), req.param("id"));
+        return sdk::Response::empty(204);
+      });
+
+  add(router, "POST", "/v1/invitations/accept", "", AuthMode::optional,
+      "Accept an invitation: a new user chooses a password; an existing one sends theirs or their own credential",
+      [&invitations, issuer](const sdk::Request& req) {
+        auto body = req.json_object();
+        Acceptance proof{req.principal, optional_string(body, "password"), req.remote_address};
+        try {
+          auto accepted = invitations.accept(string_field(body, "token"), proof, issuer());
+          const auto& m = accepted.member;
+          return sdk::Response::data(json::object{{"tenant_id", m.tenant_id},
+                                                  {"user_id", m.user_id},
+                                                  {"email", m.email},
+                                                  {"role", m.role},
+                                                  {"api_key", accepted.api_key}});
+        } catch (const sdk::ApiError& e) {
+          if (e.status() == 429) return error_json(e);
+          throw;
+        }
+      });
+
+  add(router, "POST", "/v1/password-reset", "", AuthMode::none, "Set a new password with a reset token",
+      [&invitations](const sdk::Request& req) {
+        auto body = req.json_object();
+        try {
+          invitations.redeem_password_reset(string_field(body, "token"), string_field(body, "password"));
+        } catch (const sdk::ApiError& e) {
+          if (e.status() == 429) return error_json(e);
+          throw;
+        }
+        return sdk::Response::empty(204);
+      });
+
+  // --- the pages the links open ----------------------------------------------
+  add(router, "GET", "/invitations/accept", "", AuthMode::none, "The invitation acceptance page",
+      [&invitations](const sdk::Request& req) {
+        try {
+          return acceptance_form(invitations, req.query("token").value_or(""), "", 200);
+        } catch (const sdk::ApiError& e) {
+          return message_page(e.status(), "Invitation unavailable", e.message());
+        }
+      });
+
+  add(router, "POST", "/invitations/accept", "", AuthMode::none, "The invitation acceptance form",
+      [&invitations, issuer](const sdk::Request& req) {
+        std::string token = form_field(req.body, "token");
+        Acceptance proof{nullptr, form_field(req.body, "password"), req.remote_address};
+        try {
+          auto accepted = invitations.accept(token, proof, issuer());
+          std::string body = "<h1>Welcome</h1><p>You joined the workspace as <b>" +
+                             sdk::html_escape(accepted.member.role) + "</b>.</p>";
+          if (accepted.api_key.is_object())
+            body += "<p>Your API key, shown only this once: store it now, you will not see it again.</p><p><code id=\"api-key\">" +
+                    sdk::html_escape(accepted.api_key.as_object().at("key").as_string()) + "</code></p>";
+          return sdk::html_page(200, "Welcome", body);
+        } catch (const sdk::ApiError& e) {
+          if (e.status() == 404 || e.status() == 410) return message_page(e.status(), "Invitation unavailable", e.message());
+          try {
+            return with_retry_after(acceptance_form(invitations, token, e.message(), e.status()), e);
+          } catch (const sdk::ApiError& gone) {
+            return message_page(gone.status(), "Invitation unavailable", gone.message());
+          }
+        }
+      });
+
+  add(router, "GET", "/password-reset", "", AuthMode::none, "The password reset page", [](const sdk::Request& req) {
+    return reset_form(req.query("token").value_or(""), "", 200);
+  });
+
+  add(router, "POST", "/password-reset", "", AuthMode::none, "The password reset form",
+      [&invitations](const sdk::Request& req) {
+        std::string token = form_field(req.body, "token");
+        try {
+          invitations.redeem_password_reset(token, form_field(req.body, "password"));
+          return message_page(200, "Password changed", "Your new password is set. You can sign in with it now.");
+        } catch (const sdk::ApiError& e) {
+          if (e.status() == 400 || e.status() == 429) return with_retry_after(reset_form(token, e.message(), e.status()), e);
+          return message_page(e.status(), "Reset link unavailable", e.message());
+        }
+      });
+}
+
+}  // namespace ambit::kernel
