@@ -59,8 +59,8 @@ json::value make_schema() {
     "identity": {"type": "object", "properties": {
       "roles": {"type": "object", "description": "each role's default scopes as patterns: *, res:*, *:action, exact, !exclude",
         "properties": {
-          "viewer": {"type": "array", "items": {"type": "string"}, "default": ["*:read", "!audit:read"]},
-          "editor": {"type": "array", "items": {"type": "string"}, "default": ["*:read", "*:write", "keys:manage", "!audit:read"]},
+          "viewer": {"type": "array", "items": {"type": "string"}, "default": ["*:read", "!audit:read", "tenants:create"]},
+          "editor": {"type": "array", "items": {"type": "string"}, "default": ["*:read", "*:write", "keys:manage", "!audit:read", "tenants:create"]},
           "admin": {"type": "array", "items": {"type": "string"}, "default": ["*", "!tenant:manage"]},
           "owner": {"type": "array", "items": {"type": "string"}, "default": ["*"]}
         }},
