@@ -9,6 +9,7 @@
 #include "config.hpp"
 #include "issuer.hpp"
 #include "key_cache.hpp"
+#include "key_format.hpp"
 #include "routes.hpp"
 #include "store.hpp"
 
@@ -23,12 +24,12 @@ class AuthApiKeyPlugin final : public sdk::Plugin {
   void setup(sdk::Context& ctx) override {
     config_ = parse_config(ctx.config());
     store_ = std::make_unique<Store>(ctx);
-    cache_ = std::make_unique<KeyCache>(config_);
+    kit_ = std::make_unique<KeyKit>(ctx, kHashPurpose, config_.cache_max_entries, config_.negative_ttl.count());
     for (auto& m : sdk::embedded_migrations()) ctx.add_migration(m);
     ctx.add_scope("keys:read", "list and read API keys (never the secret)");
     ctx.add_scope("keys:manage", "create, rotate and revoke API keys");
     ctx.add_scope("audit:read", "read the tenant's audit log");
-    ctx.add_authenticator(std::make_shared<KeyAuthenticator>(ctx, *store_, *cache_));
+    ctx.add_authenticator(std::make_shared<KeyAuthenticator>(ctx, *store_, *kit_));
     // Stored as the interface type: consumers cast the service back to CredentialIssuer.
     std::shared_ptr<sdk::CredentialIssuer> issuer = std::make_shared<Issuer>(ctx, *store_);
     ctx.provide_service(sdk::kCredentialIssuerService, 1, issuer);
@@ -37,23 +38,25 @@ class AuthApiKeyPlugin final : public sdk::Plugin {
 
   void start(sdk::Context& ctx) override {
     auto& events = ctx.events();
-    events.subscribe(kKeyChangedTopic, [this](std::string_view, std::string_view id) { cache_->forget_key(id); });
-    events.subscribe(sdk::kMembershipChangedTopic, [this](std::string_view, std::string_view payload) {
-      auto nl = payload.find('\n');
-      if (nl != std::string_view::npos) cache_->forget_member(payload.substr(0, nl), payload.substr(nl + 1));
+    events.subscribe(kKeyChangedTopic, [this](std::string_view, std::string_view id) {
+      kit_->forget_if([&](const KeyRecord& k) { return k.id == id; });
     });
-    events.subscribe("*", [this](std::string_view, std::string_view) { cache_->clear(); });
+    events.subscribe(sdk::kMembershipChangedTopic, [this](std::string_view, std::string_view payload) {
+      if (auto m = sdk::membership_change(payload))
+        kit_->forget_if([&](const KeyRecord& k) { return k.tenant_id == m->first && k.user_id == m->second; });
+    });
+    events.subscribe("*", [this](std::string_view, std::string_view) { kit_->clear(); });
     // last_used_at is written in batches, never on the request path.
     auto flush = [this](const std::map<std::string, std::int64_t>& used) { store_->touch(used); };
-    cache_->usage().start(config_.last_used_flush, flush, ctx.logger());
+    kit_->usage().start(config_.last_used_flush, flush, ctx.logger());
   }
 
-  void stop(sdk::Context&) override { cache_->usage().stop(); }
+  void stop(sdk::Context&) override { kit_->usage().stop(); }
 
  private:
   Config config_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<KeyCache> cache_;
+  std::unique_ptr<KeyKit> kit_;
 };
 
 }  // namespace apikey

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "ambit/sdk/auth.hpp"
-#include "ambit/sdk/cache.hpp"
 #include "ambit/sdk/context.hpp"
+#include "ambit/sdk/credential_kit.hpp"
 #include "store.hpp"
 
 namespace oauth {
@@ -22,18 +22,10 @@ namespace oauth {
 /// "client:<id>" or "token:<hash>".
 inline constexpr const char* kChangedTopic = "auth-oauth.changed";
 
-struct CachedToken {
-  TokenRecord token;
-  /// The identity core's standing role for the grant: "" when the user left
-  /// the tenant, or the membership began after the grant (added back).
-  std::string role;
-  std::vector<std::string> scopes;  ///< effective: the granted ones the role may hold
-  std::string token_hash;
-  std::int64_t loaded_at = 0;  ///< ms; re-read after kRecheckMs
-};
-
 /// The longest a cached token is trusted without reading the database again.
 inline constexpr std::int64_t kRecheckMs = 60000;
+
+using TokenKit = ambit::sdk::CredentialKit<TokenRecord>;
 
 class TokenAuthenticator final : public ambit::sdk::Authenticator {
  public:
@@ -46,14 +38,14 @@ class TokenAuthenticator final : public ambit::sdk::Authenticator {
   /// An event payload from kChangedTopic.
   void forget(std::string_view payload);
   void forget_member(std::string_view tenant_id, std::string_view user_id);
-  void clear() { cache_.clear(); }
+  void clear() { kit_.clear(); }
 
  private:
-  ambit::sdk::AuthResult decide(const CachedToken& entry, std::int64_t now_ms) const;
+  ambit::sdk::AuthResult decide(const TokenKit::Entry& entry, std::int64_t now_ms) const;
 
   ambit::sdk::Context& ctx_;
   Store& store_;
-  ambit::sdk::InvalidatingCache<CachedToken> cache_;
+  TokenKit kit_;
 };
 
 }  // namespace oauth

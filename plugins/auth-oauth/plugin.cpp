@@ -43,8 +43,7 @@ class OAuthPlugin final : public sdk::Plugin {
     auto& events = ctx.events();
     events.subscribe(kChangedTopic, [this](std::string_view, std::string_view payload) { tokens_->forget(payload); });
     events.subscribe(sdk::kMembershipChangedTopic, [this](std::string_view, std::string_view payload) {
-      auto nl = payload.find('\n');
-      if (nl != std::string_view::npos) tokens_->forget_member(payload.substr(0, nl), payload.substr(nl + 1));
+      if (auto m = sdk::membership_change(payload)) tokens_->forget_member(m->first, m->second);
     });
     events.subscribe("*", [this](std::string_view, std::string_view) { tokens_->clear(); });
     if (reaper_->enabled()) ctx.database().transaction([this](soci::session& tx) { reaper_->schedule(tx); });

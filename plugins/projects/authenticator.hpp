@@ -19,7 +19,7 @@ class ProjectKeyAuthenticator final : public ambit::sdk::Authenticator {
   std::optional<ambit::sdk::AuthResult> authenticate_cached(std::string_view token) override;
 
  private:
-  ambit::sdk::AuthResult decide(const CachedKey& entry, const ambit::sdk::ProjectInfo* project, std::int64_t now_ms);
+  ambit::sdk::AuthResult decide(const KeyKit::Entry& entry, const ambit::sdk::ProjectInfo* project, std::int64_t now_ms);
 
   ambit::sdk::Context& ctx_;
   Store& store_;

@@ -1,14 +1,16 @@
 #include "caches.hpp"
 
+#include "key_format.hpp"
+
 namespace sdk = ambit::sdk;
 
 namespace projects {
 
 using ProjectEntries = sdk::InvalidatingCache<sdk::ProjectInfo>;
 
-Caches::Caches(const Config& config, Store& store)
+Caches::Caches(sdk::Context& ctx, const Config& config, Store& store)
     : store_(store),
-      keys_(config.cache_max_entries, config.negative_ttl.count()),
+      keys_(ctx, kHashPurpose, config.cache_max_entries, config.negative_ttl.count()),
       projects_(config.cache_max_entries, config.negative_ttl.count()) {}
 
 std::optional<std::shared_ptr<const sdk::ProjectInfo>> Caches::cached_project(const std::string& id,
@@ -33,13 +35,13 @@ std::shared_ptr<const sdk::ProjectInfo> Caches::project(const std::string& id, s
 }
 
 void Caches::forget_key(std::string_view key_id) {
-  keys_.erase_if([&](const CachedKey& e) { return e.key.id == key_id; });
+  keys_.forget_if([&](const ProjectKey& k) { return k.id == key_id; });
 }
 
 void Caches::forget_project(std::string_view project_id) {
   projects_.erase(std::string(project_id));
   // A deleted project's keys must go too; other changes merely refill.
-  keys_.erase_if([&](const CachedKey& e) { return e.key.project_id == project_id; });
+  keys_.forget_if([&](const ProjectKey& k) { return k.project_id == project_id; });
 }
 
 void Caches::clear() {

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "ambit/sdk/cache.hpp"
-#include "ambit/sdk/usage.hpp"
+#include "ambit/sdk/credential_kit.hpp"
 #include "config.hpp"
 #include "store.hpp"
 
@@ -18,24 +18,21 @@ namespace projects {
 
 inline constexpr const char* kKeyChangedTopic = "projects.key";
 
-struct CachedKey {
-  ProjectKey key;
-  /// When this entry last queued a last_used_at update (at most once a second per key).
-  mutable std::atomic<std::int64_t> last_marked_ms{0};
-};
+using KeyKit = ambit::sdk::CredentialKit<ProjectKey>;
 
 class Caches {
  public:
-  Caches(const Config& config, Store& store);
+  Caches(ambit::sdk::Context& ctx, const Config& config, Store& store);
 
-  /// Verified keys by keyed hash; unknown hashes as "absent".
-  ambit::sdk::InvalidatingCache<CachedKey>& keys() { return keys_; }
+  /// Verified keys by keyed hash (unknown hashes as "absent"), with their
+  /// last_used_at batching.
+  KeyKit& keys() { return keys_; }
   /// The project from memory, or nullopt when that would need the database.
   std::optional<std::shared_ptr<const ambit::sdk::ProjectInfo>> cached_project(const std::string& id,
                                                                                std::int64_t now_ms) const;
   /// The project from memory or the database; null when there is none.
   std::shared_ptr<const ambit::sdk::ProjectInfo> project(const std::string& id, std::int64_t now_ms);
-  ambit::sdk::UsageRecorder& usage() { return usage_; }
+  ambit::sdk::UsageRecorder& usage() { return keys_.usage(); }
 
   void forget_key(std::string_view key_id);
   void forget_project(std::string_view project_id);
@@ -43,9 +40,8 @@ class Caches {
 
  private:
   Store& store_;
-  ambit::sdk::InvalidatingCache<CachedKey> keys_;
+  KeyKit keys_;
   ambit::sdk::InvalidatingCache<ambit::sdk::ProjectInfo> projects_;
-  ambit::sdk::UsageRecorder usage_;
 };
 
 }  // namespace projects

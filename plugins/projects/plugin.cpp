@@ -23,7 +23,7 @@ class ProjectsPlugin final : public sdk::Plugin {
   void setup(sdk::Context& ctx) override {
     config_ = parse_config(ctx.config());
     store_ = std::make_unique<Store>(ctx);
-    caches_ = std::make_unique<Caches>(config_, *store_);
+    caches_ = std::make_unique<Caches>(ctx, config_, *store_);
     provisioner_ = std::make_unique<Provisioner>(ctx, config_, *store_);
     for (auto& m : sdk::embedded_migrations()) ctx.add_migration(m);
     ctx.add_scope("projects:read", "list and read projects, their keys (prefixes only) and provisioning status");
