@@ -2,38 +2,14 @@
 
 #include <algorithm>
 
+#include "ambit/sdk/html.hpp"
+
 namespace sdk = ambit::sdk;
 
 namespace oauth {
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-constexpr const char* kStyle =
-    "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;padding:2rem;color:#1d2330}"
-    "main{max-width:26rem;margin:2rem auto;background:#fff;border-radius:8px;padding:2rem;"
-    "box-shadow:0 1px 4px rgba(0,0,0,.12)}"
-    "h1{font-size:1.3rem;margin-top:0}label{display:block;margin:.8rem 0 .3rem;font-weight:600}"
-    "input[type=email],input[type=password],select{width:100%;padding:.5rem;box-sizing:border-box;"
-    "border:1px solid #b8bfcc;border-radius:4px;font-size:1rem}"
-    "button{margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem;border-radius:4px;border:0;cursor:pointer}"
-    ".approve,.primary{background:#2456d3;color:#fff}.deny{background:#e4e7ec;color:#1d2330;margin-left:.5rem}"
-    ".error{background:#fde8e8;color:#9b1c1c;padding:.6rem;border-radius:4px}"
-    ".muted{color:#5b6475;font-size:.9rem}ul{padding-left:1.2rem}";
+std::string escape(const std::string& s) { return sdk::html_escape(s); }
 
 std::string hidden_inputs(const Fields& hidden) {
   std::string out;
@@ -48,20 +24,9 @@ std::string scope_list(const std::vector<std::string>& scopes) {
 }
 
 sdk::Response page(int status, const std::string& title, const std::string& body, const std::string& form_origin) {
-  sdk::Response r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
-           escape(title) + "</title><style>" + kStyle + "</style></head><body><main>" + body + "</main></body></html>";
   std::string form_action = "'self'";
   if (!form_origin.empty()) form_action += " " + form_origin;  // approval redirects there after the POST
-  return r.with_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action " +
-                                                      form_action + "; frame-ancestors 'none'; base-uri 'none'")
-      .with_header("X-Frame-Options", "DENY")
-      .with_header("X-Content-Type-Options", "nosniff")
-      .with_header("Referrer-Policy", "no-referrer")
-      .with_header("Cache-Control", "no-store");
+  return sdk::html_page(status, title, body, form_action);
 }
 
 }  // namespace

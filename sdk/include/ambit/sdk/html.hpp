@@ -54,6 +54,7 @@ inline Response html_page(int status, std::string_view title, std::string_view b
   r.with_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action " +
                                                std::string(form_action) + "; frame-ancestors 'none'; base-uri 'none'");
   r.with_header("X-Frame-Options", "DENY");
+  r.with_header("X-Content-Type-Options", "nosniff");
   r.with_header("Referrer-Policy", "no-referrer");
   r.with_header("Cache-Control", "no-store");
   return r;
