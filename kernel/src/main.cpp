@@ -1,12 +1,15 @@
 // ambit: the command line. serve | check | migrate | plugins | keyring rotate
 // | bootstrap | users reset-password | command (a plugin's operator command)
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include <iostream>
 
 #include "app/commands.hpp"
 
 int main(int argc, char** argv) {
+  // Everything ambit creates (data directory, database, WAL, keys, runtime files) is the owner's alone.
+  ::umask(077);
   CLI::App app{"ambit: a plugin-based API server"};
   app.require_subcommand(1);
   ambit::kernel::CommandOptions opts;

@@ -117,6 +117,7 @@ void Application::serve() {
   events_->start();
   host_.start();
   audit_->start();
+  guard_database_calls(registry_.router, registry_.authenticators, *log_);  // 503 + Retry-After, never 500, on a lost connection
   dispatcher_ = std::make_unique<Dispatcher>(registry_.router, registry_.authenticators, *log_,
                                              config_.worker_threads, config_.access_log, audit_.get());
   server_ = std::make_unique<HttpServer>(config_, *dispatcher_, *log_);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <thread>
 #include <random>
 
 namespace ambit::kernel {
@@ -83,10 +84,16 @@ void EventBus::stop() {
   if (listener_.joinable()) listener_.join();
 }
 
+void EventBus::set_health_check(std::chrono::milliseconds interval, std::chrono::milliseconds timeout) {
+  health_interval_ = interval;
+  health_timeout_ = timeout;
+}
+
 void EventBus::listen_loop() {
   bool first = true;
+  const std::string conninfo = with_connection_defaults(target_.connect_string);
   while (!stopping_) {
-    PGconn* conn = PQconnectdb(target_.connect_string.c_str());
+    PGconn* conn = PQconnectdb(conninfo.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
       log_.warn("event listener cannot connect; retrying", {{"error", PQerrorMessage(conn)}});
       PQfinish(conn);
@@ -109,26 +116,57 @@ void EventBus::listen_loop() {
     } else {
       // Anything published while we were away is lost: caches start over.
       log_.warn("event listener reconnected; dropping caches");
+      reconnects_++;
       deliver_reset();
     }
-    while (!stopping_) {
-      pollfd pfd{PQsocket(conn), POLLIN, 0};
-      int rc = ::poll(&pfd, 1, 200);
-      if (rc < 0) break;
-      if (rc == 0) continue;
-      if (!PQconsumeInput(conn)) break;
-      while (PGnotify* n = PQnotifies(conn)) {
-        std::string_view msg(n->extra);
-        auto a = msg.find('\n');
-        auto b = a == std::string_view::npos ? a : msg.find('\n', a + 1);
-        if (b != std::string_view::npos && msg.substr(0, a) != origin_)
-          deliver(msg.substr(a + 1, b - a - 1), msg.substr(b + 1));
-        PQfreemem(n);
-      }
-      if (PQstatus(conn) != CONNECTION_OK) break;
-    }
+    if (!serve_connection(conn)) log_.warn("event listener connection lost; reconnecting");
     PQfinish(conn);
   }
+}
+
+bool EventBus::serve_connection(PGconn* conn) {
+  using clock = std::chrono::steady_clock;
+  PQsetnonblocking(conn, 1);
+  auto next_check = clock::now() + health_interval_;
+  bool awaiting_answer = false;  // a health check was sent and is not answered yet
+  clock::time_point answer_due{};
+  while (!stopping_) {
+    if (!awaiting_answer && clock::now() >= next_check) {
+      if (!PQsendQuery(conn, "SELECT 1")) return false;
+      awaiting_answer = true;
+      answer_due = clock::now() + health_timeout_;
+    }
+    if (PQflush(conn) < 0) return false;
+    if (awaiting_answer && clock::now() > answer_due) {
+      log_.warn("event listener health check unanswered", {{"timeout_ms", health_timeout_.count()}});
+      return false;
+    }
+    pollfd pfd{PQsocket(conn), POLLIN, 0};
+    int rc = ::poll(&pfd, 1, 200);
+    if (rc < 0) return false;
+    if (rc == 0) continue;
+    if (!PQconsumeInput(conn)) return false;
+    if (awaiting_answer && !PQisBusy(conn)) {
+      bool healthy = true;
+      while (PGresult* r = PQgetResult(conn)) {
+        healthy = healthy && PQresultStatus(r) == PGRES_TUPLES_OK;
+        PQclear(r);
+      }
+      if (!healthy) return false;
+      awaiting_answer = false;
+      next_check = clock::now() + health_interval_;
+    }
+    while (PGnotify* n = PQnotifies(conn)) {
+      std::string_view msg(n->extra);
+      auto a = msg.find('\n');
+      auto b = a == std::string_view::npos ? a : msg.find('\n', a + 1);
+      if (b != std::string_view::npos && msg.substr(0, a) != origin_)
+        deliver(msg.substr(a + 1, b - a - 1), msg.substr(b + 1));
+      PQfreemem(n);
+    }
+    if (PQstatus(conn) != CONNECTION_OK) return false;
+  }
+  return true;
 }
 
 }  // namespace ambit::kernel

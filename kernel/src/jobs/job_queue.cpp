@@ -193,10 +193,60 @@ void JobQueue::runner_loop() {
   }
 }
 
+int JobQueue::requeue_orphaned_jobs() {
+  int requeued = 0;
+  db_.transaction([&](soci::session& tx) {
+    std::int64_t now = clock_.now_ms();
+    soci::statement st = (tx.prepare << "UPDATE ambit_jobs SET status = 'queued', lease_owner = NULL,"
+                                        " lease_until = NULL, updated_at = :now WHERE status = 'running'",
+                          soci::use(now));
+    st.execute(true);
+    requeued = static_cast<int>(st.get_affected_rows());
+  });
+  return requeued;
+}
+
+int JobQueue::renew_leases() {
+  try {
+    if (!heartbeat_session_ || !connection_alive(*heartbeat_session_)) heartbeat_session_ = open_session(db_.target());
+    std::int64_t lease = clock_.now_ms() + config_.lease.count();
+    soci::statement st = (heartbeat_session_->prepare << "UPDATE ambit_jobs SET lease_until = :lease"
+                                                         " WHERE lease_owner = :owner AND status = 'running'",
+                          soci::use(lease), soci::use(owner_));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    heartbeat_session_.reset();  // reopened on the next beat
+    log_.warn("cannot renew job leases", {{"error", e.what()}});
+    return 0;
+  }
+}
+
+void JobQueue::heartbeat_loop() {
+  const auto every = std::max(config_.lease / 3, std::chrono::milliseconds(10));
+  std::unique_lock lock(heartbeat_mu_);
+  while (!heartbeat_cv_.wait_for(lock, every, [this] { return heartbeat_stop_; })) {
+    if (stats_.running.load() == 0) continue;  // nothing to renew
+    lock.unlock();
+    renew_leases();
+    lock.lock();
+  }
+}
+
 void JobQueue::start() {
   if (!config_.enabled || !runners_.empty()) return;
+  if (db_.dialect() == sdk::Dialect::sqlite) {
+    if (int n = requeue_orphaned_jobs())
+      log_.warn("requeued jobs a previous process left running", {{"jobs", n}});
+  }
   stopping_ = false;
   for (int i = 0; i < config_.workers; ++i) runners_.emplace_back([this] { runner_loop(); });
+  // On SQLite a running job holds the write lock, so no other runner can take it over:
+  // only PostgreSQL needs its leases renewed.
+  if (db_.dialect() == sdk::Dialect::postgresql) {
+    heartbeat_stop_ = false;
+    heartbeat_ = std::thread([this] { heartbeat_loop(); });
+  }
 }
 
 void JobQueue::stop() {
@@ -207,6 +257,13 @@ void JobQueue::stop() {
   wake_.notify_all();
   for (auto& t : runners_) t.join();
   runners_.clear();
+  {
+    std::lock_guard lock(heartbeat_mu_);  // after the runners: running jobs keep their leases to the end
+    heartbeat_stop_ = true;
+  }
+  heartbeat_cv_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  heartbeat_session_.reset();
 }
 
 }  // namespace ambit::kernel
