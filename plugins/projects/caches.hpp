@@ -17,6 +17,10 @@
 namespace projects {
 
 inline constexpr const char* kKeyChangedTopic = "projects.key";
+/// Published after a project's deletion committed (payload: its id), so other
+/// plugins drop what they keep outside the database (the secrets plugin's
+/// runtime files). Not in the SDK: the secrets plugin repeats the string.
+inline constexpr const char* kProjectDeletedTopic = "projects.project.deleted";
 
 using KeyKit = ambit::sdk::CredentialKit<ProjectKey>;
 

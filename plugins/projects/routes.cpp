@@ -168,6 +168,11 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
           store.delete_project(tx, p.id);
           ctx.events().publish(tx, sdk::kProjectChangedTopic, p.id);
         });
+        // Its own transaction, after the deletion committed: subscribers
+        // remove the project's files, which must not happen for a rollback.
+        const std::string id(req.param("projectId"));
+        ctx.database().transaction(
+            [&](soci::session& tx) { ctx.events().publish(tx, kProjectDeletedTopic, id); });
         return sdk::Response::data({{"deleted", true}});
       });
 

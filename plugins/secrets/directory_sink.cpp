@@ -10,6 +10,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "sync_failure.hpp"
+
 namespace fs = std::filesystem;
 
 namespace secrets {
@@ -32,7 +34,7 @@ std::string env_line(const std::string& name, const std::string& value) {
 }
 
 [[noreturn]] void fail(const std::string& what, const fs::path& path) {
-  throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+  throw SyncFailure(kDirectoryFailed, what + " " + path.string() + ": " + std::strerror(errno));
 }
 
 void fsync_dir(const fs::path& dir) {
@@ -48,7 +50,7 @@ void DirectorySink::write(const ambit::sdk::SecretBundle& bundle) {
   fs::path dir = fs::path(root_) / bundle.project_id;
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) throw std::runtime_error("cannot create directory " + dir.string());
+  if (ec || !fs::is_directory(dir)) throw SyncFailure(kDirectoryFailed, "cannot create directory " + dir.string());
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   std::string content;
   for (auto& [name, value] : bundle.values) content += env_line(name, value);
@@ -76,6 +78,13 @@ void DirectorySink::write(const ambit::sdk::SecretBundle& bundle) {
     fail("cannot rename onto", final_path);
   }
   fsync_dir(dir);
+}
+
+void DirectorySink::remove_project(const std::string& project_id) {
+  fs::path dir = fs::path(root_) / project_id;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) throw SyncFailure(kDirectoryFailed, "cannot remove " + dir.string() + ": " + ec.message());
 }
 
 void DirectorySink::reap(const std::string& project_id, const std::vector<std::string>& keep) {

@@ -15,6 +15,8 @@ class DirectorySink final : public ambit::sdk::SecretSink {
   explicit DirectorySink(std::string root) : root_(std::move(root)) {}
   void write(const ambit::sdk::SecretBundle& bundle) override;
   void reap(const std::string& project_id, const std::vector<std::string>& keep) override;
+  /// Remove the project's directory and every file in it (the project was deleted).
+  void remove_project(const std::string& project_id);
 
  private:
   std::string root_;

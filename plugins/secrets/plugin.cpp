@@ -30,6 +30,9 @@ class SecretsPlugin final : public sdk::Plugin {
                                   syncer_->data_key(tx, p.id);
                                   syncer_->schedule(tx, p.id, true);
                                 }});
+    // A deleted project's runtime files go with it (they hold plaintext values).
+    ctx.events().subscribe(kProjectDeletedTopic,
+                           [this](std::string_view, std::string_view id) { syncer_->forget_project(std::string(id)); });
     register_routes(ctx, config_, store_, *syncer_);
   }
 

@@ -5,11 +5,24 @@
 #include <stdexcept>
 
 #include "directory_sink.hpp"
+#include "sync_failure.hpp"
 #include "webhook_sink.hpp"
 
 namespace sdk = ambit::sdk;
 
 namespace secrets {
+namespace {
+
+// What a secret's last_error tells the tenant about a failed sync.
+std::string tenant_reason(const std::exception& e, const SecretRow* bad) {
+  if (bad)
+    return "secret " + bad->name + (bad->function.empty() ? "" : " of function " + bad->function) +
+           " could not be decrypted; nothing was synced";
+  if (auto* failure = dynamic_cast<const SyncFailure*>(&e)) return failure->reason();
+  return kSinkFailed;
+}
+
+}  // namespace
 
 void Syncer::start() {
   if (config_.sink == "service") {
@@ -19,8 +32,22 @@ void Syncer::start() {
     sink_ = std::make_shared<WebhookSink>(config_.webhook_url, std::getenv(config_.webhook_secret_env.c_str()),
                                           config_.webhook_timeout);
   } else {
-    sink_ = std::make_shared<DirectorySink>(config_.directory.empty() ? ctx_.data_dir() + "/runtime"
-                                                                      : config_.directory);
+    directory_ = std::make_shared<DirectorySink>(config_.directory.empty() ? ctx_.data_dir() + "/runtime"
+                                                                           : config_.directory);
+    sink_ = directory_;
+  }
+}
+
+void Syncer::forget_project(const std::string& project_id) {
+  // The id names a directory: never follow one that could leave the root.
+  if (!directory_ || project_id.empty() || project_id.front() == '.' ||
+      project_id.find_first_of("/\\") != std::string::npos)
+    return;
+  try {
+    directory_->remove_project(project_id);
+  } catch (const std::exception& e) {
+    ctx_.logger().error("cannot remove a deleted project's runtime files",
+                        {{"project_id", project_id}, {"error", e.what()}});
   }
 }
 
@@ -90,8 +117,9 @@ void Syncer::run(const sdk::Job& job, soci::session& tx) {
     int failures = store_.add_failure(tx, project_id);
     auto delay = config_.retry_base * (1LL << std::min(failures - 1, 20));
     if (delay > config_.retry_max) delay = config_.retry_max;
-    store_.mark_failed(tx, project_id, covered, e.what());
-    if (bad) store_.mark_row_failed(tx, project_id, *bad, e.what());
+    const std::string reason = tenant_reason(e, bad);  // e.what() may name server paths, hosts: log only
+    store_.mark_failed(tx, project_id, covered, reason);
+    if (bad) store_.mark_row_failed(tx, project_id, *bad, reason);
     schedule(tx, project_id, false, delay, failures);
     ctx_.logger().warn("secrets sync failed; retrying",
                        {{"project_id", project_id}, {"failures", failures}, {"retry_in_ms", delay.count()},

@@ -15,12 +15,16 @@
 #include "ambit/sdk/context.hpp"
 #include "ambit/sdk/secrets.hpp"
 #include "config.hpp"
+#include "directory_sink.hpp"
 #include "envelope.hpp"
 #include "store.hpp"
 
 namespace secrets {
 
 inline constexpr const char* kSyncJob = "secrets.sync";
+/// Published by the projects plugin once a project's deletion has committed
+/// (payload: the project id); the same string as its kProjectDeletedTopic.
+inline constexpr const char* kProjectDeletedTopic = "projects.project.deleted";
 
 class Syncer {
  public:
@@ -36,12 +40,16 @@ class Syncer {
   std::string schedule(soci::session& tx, const std::string& project_id, bool resync,
                        std::chrono::milliseconds delay = std::chrono::milliseconds(0), int attempt = 0);
   void run(const ambit::sdk::Job& job, soci::session& tx);
+  /// The project was deleted: remove its runtime files (directory sink; a
+  /// webhook or service runtime is the receiver's to clean up).
+  void forget_project(const std::string& project_id);
 
  private:
   ambit::sdk::Context& ctx_;
   const Config& config_;
   Store& store_;
   std::shared_ptr<ambit::sdk::SecretSink> sink_;
+  std::shared_ptr<DirectorySink> directory_;  ///< set when sink_ is the directory sink
 };
 
 }  // namespace secrets

@@ -11,6 +11,8 @@
 
 #include <stdexcept>
 
+#include "sync_failure.hpp"
+
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace json = boost::json;
@@ -76,9 +78,11 @@ void WebhookSink::post(const std::string& body) {
   io.run();
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  if (ec) throw std::runtime_error("webhook " + host_ + ":" + port_ + " unreachable: " + ec.message());
-  if (res.result_int() < 200 || res.result_int() > 299)
-    throw std::runtime_error("webhook answered " + std::to_string(res.result_int()));
+  if (ec) throw SyncFailure(kWebhookSilent, "webhook " + host_ + ":" + port_ + " unreachable: " + ec.message());
+  if (res.result_int() < 200 || res.result_int() > 299) {
+    std::string answered = "the webhook answered " + std::to_string(res.result_int());
+    throw SyncFailure(answered, answered + " (" + host_ + ":" + port_ + ")");
+  }
 }
 
 }  // namespace secrets

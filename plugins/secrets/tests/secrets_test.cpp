@@ -312,7 +312,7 @@ TEST_P(Secrets, ValuesAreEncryptedAtRestAndTamperingIsReportedNotServed) {
       if (r.at("name").as_string() == "TOKEN") token = r.as_object();
     return token.at("sync_status").as_string() == "sync_failed_retrying";
   }));
-  EXPECT_NE(str(token.at("last_error")).find("failed authentication"), std::string::npos) << token;
+  EXPECT_NE(str(token.at("last_error")).find("could not be decrypted"), std::string::npos) << token;
   EXPECT_EQ(runtime_file("_project").find("another-value-b81e"), std::string::npos);
 }
 
@@ -331,7 +331,7 @@ TEST_P(Secrets, TheWebhookSinkSignsBundlesAndRecoversWhenTheReceiverComesBack) {
     row = list()[0].as_object();
     return row.at("sync_status").as_string() == "sync_failed_retrying";
   }));
-  EXPECT_NE(str(row.at("last_error")).find("unreachable"), std::string::npos) << row;
+  EXPECT_EQ(str(row.at("last_error")), "the webhook did not answer") << row;  // no host:port for tenants
 
   Receiver receiver(port);
   ASSERT_TRUE(eventually([&] { return all_synced(); }));
