@@ -188,6 +188,8 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
     response = error_response(500, "INTERNAL", "internal error");
   } catch (const sdk::ApiError& e) {
     response = error_response(e.status(), e.code(), e.message(), e.details());
+    // 429 and 503 say when to come back (details.retry_after, in seconds).
+    if (auto* after = e.details().if_contains("retry_after")) response.with_header("Retry-After", boost::json::serialize(*after));
   } catch (const std::exception& e) {
     log_.error("handler failed", {{"request_id", p->request.request_id}, {"route", route.spec.path},
                                   {"plugin", route.owner}, {"error", e.what()}});

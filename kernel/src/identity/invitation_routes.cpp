@@ -46,14 +46,6 @@ std::optional<std::string> optional_string(const json::object& body, const char*
   return std::string(v->as_string());
 }
 
-/// ApiError as the JSON envelope, with Retry-After on 429.
-sdk::Response error_json(const sdk::ApiError& e) {
-  auto r = sdk::Response::json(
-      json::object{{"error", {{"code", e.code()}, {"message", e.message()}, {"details", e.details()}}}}, e.status());
-  if (auto* after = e.details().if_contains("retry_after")) r.with_header("Retry-After", json::serialize(*after));
-  return r;
-}
-
 /// A urlencoded form's field ("" when absent).
 std::string form_field(const std::string& body, std::string_view name) {
   auto params = boost::urls::parse_query(body);
@@ -173,29 +165,19 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
       [&invitations, issuer](const sdk::Request& req) {
         auto body = req.json_object();
         Acceptance proof{req.principal, optional_string(body, "password"), req.remote_address};
-        try {
-          auto accepted = invitations.accept(string_field(body, "token"), proof, issuer());
-          const auto& m = accepted.member;
-          return sdk::Response::data(json::object{{"tenant_id", m.tenant_id},
-                                                  {"user_id", m.user_id},
-                                                  {"email", m.email},
-                                                  {"role", m.role},
-                                                  {"api_key", accepted.api_key}});
-        } catch (const sdk::ApiError& e) {
-          if (e.status() == 429) return error_json(e);
-          throw;
-        }
+        auto accepted = invitations.accept(string_field(body, "token"), proof, issuer());
+        const auto& m = accepted.member;
+        return sdk::Response::data(json::object{{"tenant_id", m.tenant_id},
+                                                {"user_id", m.user_id},
+                                                {"email", m.email},
+                                                {"role", m.role},
+                                                {"api_key", accepted.api_key}});
       });
 
   add(router, "POST", "/v1/password-reset", "", AuthMode::none, "Set a new password with a reset token",
       [&invitations](const sdk::Request& req) {
         auto body = req.json_object();
-        try {
-          invitations.redeem_password_reset(string_field(body, "token"), string_field(body, "password"));
-        } catch (const sdk::ApiError& e) {
-          if (e.status() == 429) return error_json(e);
-          throw;
-        }
+        invitations.redeem_password_reset(string_field(body, "token"), string_field(body, "password"));
         return sdk::Response::empty(204);
       });
 
