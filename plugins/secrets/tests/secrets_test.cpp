@@ -366,4 +366,20 @@ TEST_P(Secrets, ProjectsAndTenantsAreIsolated) {
   EXPECT_EQ(list().size(), 1u);
 }
 
+// A deleted project's plaintext runtime files used to stay on disk forever.
+TEST_P(Secrets, DeletingAProjectRemovesItsRuntimeFiles) {
+  ASSERT_EQ(set("STRIPE_KEY", "sk_live_plaintext").status, 201);
+  ASSERT_TRUE(eventually([&] { return all_synced(); }));
+  ASSERT_TRUE(fs::exists(runtime / project / "_project.env"));
+  std::string other = create_project(owner.key);  // another project's files stay
+  ASSERT_EQ(http(server->port(), "POST", "/v1/admin/projects/" + other + "/secrets", bearer(owner.key),
+                 R"({"name": "KEEP", "value": "x"})").status, 201);
+  ASSERT_TRUE(eventually([&] { return fs::exists(runtime / other / "_project.env"); }));
+  auto deleted = http(server->port(), "DELETE", "/v1/admin/projects/" + project, bearer(owner.key));
+  ASSERT_EQ(deleted.status / 100, 2) << deleted.body;
+  EXPECT_TRUE(eventually([&] { return !fs::exists(runtime / project); }));
+  EXPECT_EQ(all_bytes(runtime).find("sk_live_plaintext"), std::string::npos);
+  EXPECT_TRUE(fs::exists(runtime / other / "_project.env"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, Secrets, ::testing::ValuesIn(test_backends()), backend_param_name);
