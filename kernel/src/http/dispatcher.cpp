@@ -224,7 +224,7 @@ void Dispatcher::finish(Pending& p, sdk::Response response, RouteMetrics& metric
   }
   if (access_log_ && log_.enabled(sdk::LogLevel::info)) {
     boost::json::object fields{{"request_id", p.request.request_id}, {"method", p.request.method},
-                               {"route", route}, {"status", response.status},
+                               {"route", route}, {"status", response.status}, {"client", p.request.remote_address},
                                {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()}};
     if (p.request.principal) fields["credential_id"] = p.principal.credential_id;
     log_.info("request", fields);

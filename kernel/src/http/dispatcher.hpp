@@ -25,7 +25,7 @@ struct InboundRequest {
   std::string target;
   std::string body;
   const sdk::HeaderView* headers = nullptr;  ///< valid until the reply is sent
-  std::string remote_address;                ///< the peer's IP
+  std::string remote_address;                ///< the client's IP (server.trusted_proxies)
 };
 
 using Reply = std::function<void(sdk::Response)>;

@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -7,8 +9,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <iterator>
 #include <optional>
 
+#include "http/request_framing.hpp"
 #include "util/ids.hpp"
 
 namespace ambit::kernel {
@@ -19,6 +23,15 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+
+/// Bytes asked of the socket per read.
+constexpr std::size_t kReadChunk = 64 << 10;
+/// The longest unfinished chunk-size line (with its extensions) or trailer
+/// section a connection may hold, and the longest chunk extension. Beast
+/// buffers both without a limit of its own.
+constexpr std::size_t kChunkMetadataLimit = 4 << 10;
+/// An idle connection keeps a read buffer up to this size for its next request.
+constexpr std::size_t kIdleBufferKeep = 16 << 10;
 
 class BeastHeaders final : public sdk::HeaderView {
  public:
@@ -34,6 +47,21 @@ class BeastHeaders final : public sdk::HeaderView {
   const http::fields& fields_;
 };
 
+/// Refuses a chunk extension over kChunkMetadataLimit (a complete one; an
+/// unfinished one is caught by the buffered-bytes check).
+struct ChunkExtensionCheck {
+  void operator()(std::uint64_t, beast::string_view extensions, beast::error_code& ec) const {
+    if (extensions.size() > kChunkMetadataLimit) ec = http::error::bad_chunk_extension;
+  }
+};
+
+std::vector<std::string_view> forwarded_for(const http::fields& fields) {
+  std::vector<std::string_view> lines;
+  auto [first, last] = fields.equal_range("X-Forwarded-For");
+  for (auto it = first; it != last; ++it) lines.emplace_back(it->value().data(), it->value().size());
+  return lines;
+}
+
 }  // namespace
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -42,7 +70,22 @@ class Session : public std::enable_shared_from_this<Session> {
   /// executor copies on every operation of the hot path.
   using Socket = net::basic_stream_socket<tcp, net::io_context::executor_type>;
 
-  Session(net::io_context& ioc, HttpServer& server) : socket_(ioc.get_executor()), server_(server) {}
+  /// Where the connection is in its current request. Written on the
+  /// session's thread; read elsewhere only as a hint (eviction, drain).
+  enum class Phase : std::uint8_t {
+    idle,      ///< waiting for a request's first byte
+    header,    ///< some of the request line and headers arrived
+    body,      ///< headers complete, the body arriving
+    handling,  ///< handed to the dispatcher
+    writing,   ///< the response being written
+    closed,
+  };
+
+  Session(net::io_context& ioc, HttpServer& server)
+      : socket_(ioc.get_executor()),
+        server_(server),
+        // The ceiling: the largest header plus one read.
+        buffer_(server.limits().header_limit + kReadChunk) {}
 
   Socket& socket() { return socket_; }
 
@@ -52,16 +95,28 @@ class Session : public std::enable_shared_from_this<Session> {
     started_ = true;
     beast::error_code ec;
     auto peer = socket_.remote_endpoint(ec);
-    if (!ec) remote_address_ = peer.address().to_string();
-    net::dispatch(socket_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+    if (!ec) peer_ = peer.address();
+    net::dispatch(socket_.get_executor(), beast::bind_front_handler(&Session::start_request, shared_from_this()));
   }
 
-  /// Called on shutdown: close the connection unless a request is in flight.
-  void close_if_idle() {
+  /// Shutdown: close the connection unless a request's headers have arrived.
+  void close_unless_started() {
     net::post(socket_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->close();
+      if (self->phase_ == Phase::idle || self->phase_ == Phase::header) self->close();
     });
   }
+
+  /// At max_connections: close if still waiting for a request.
+  void close_if_idle() {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      if (self->phase_ == Phase::idle) self->close();
+    });
+  }
+
+  /// For make_room: idle now, and not yet asked to close (by another accept).
+  bool claim_for_eviction() { return phase_ == Phase::idle && !evicting_.exchange(true); }
+  bool idle() const { return phase_ == Phase::idle; }
+  std::int64_t idle_since_ns() const { return idle_since_ns_.load(std::memory_order_relaxed); }
 
   /// Called by the server's sweeper, from any thread: closes the connection
   /// when its current read or write is past its deadline. One sweeper timer
@@ -76,33 +131,101 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ~Session() {
+    server_.buffer_budget().recharge(charged_, 0);
     if (started_) server_.session_closed(this);
   }
 
  private:
-  void do_read() {
+  static std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  /// A new request: bytes already buffered (pipelined) are parsed first.
+  void start_request() {
     if (server_.draining()) return close();
     parser_.emplace();
     parser_->body_limit(server_.limits().body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_.limits().header_limit));
-    // The first request must arrive within the header timeout; later ones
-    // may wait for the idle (keep-alive) timeout.
-    expires_after(first_ ? server_.limits().header_timeout : server_.limits().idle_timeout);
-    first_ = false;
-    http::async_read_header(socket_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    parser_->on_chunk_header(chunk_check_);
+    // Header first, alone, so its framing is checked before any body byte.
+    parser_->eager(false);
+    if (buffer_.size() == 0 && buffer_.capacity() > kIdleBufferKeep) buffer_.shrink_to_fit();
+    if (buffer_.size() == 0) {
+      // A new connection's first request must come within the header
+      // timeout; later ones may wait for the idle (keep-alive) timeout.
+      expires_after(fresh_ ? server_.limits().header_timeout : server_.limits().idle_timeout);
+      idle_since_ns_.store(now_ns(), std::memory_order_relaxed);
+      phase_ = Phase::idle;
+    } else {
+      expires_after(server_.limits().header_timeout);
+      phase_ = Phase::header;
+    }
+    parse_buffered();
   }
 
-  void on_header(beast::error_code ec, std::size_t) {
+  void do_read_some() {
+    auto room = beast::read_size(buffer_, kReadChunk);
+    if (room == 0) return on_read_error(http::error::buffer_overflow);
+    socket_.async_read_some(buffer_.prepare(room),
+                            beast::bind_front_handler(&Session::on_read_some, shared_from_this()));
+  }
+
+  void on_read_some(beast::error_code ec, std::size_t n) {
+    buffer_.commit(n);
     if (ec) return on_read_error(ec);
+    if (phase_ == Phase::idle) {
+      // The header timeout runs from a request's first byte (a kept-alive
+      // connection's idle timeout only covers the wait for it).
+      if (!fresh_) expires_after(server_.limits().header_timeout);
+      phase_ = Phase::header;
+    }
+    parse_buffered();
+  }
+
+  /// Feeds the buffer to the parser; then dispatches, answers an error or
+  /// reads more.
+  void parse_buffered() {
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      beast::error_code ec;
+      auto used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return on_read_error(ec);
+      if (phase_ == Phase::header && parser_->is_header_done() && !on_header()) return;
+      if (used == 0) break;
+    }
+    if (!charge_buffered())
+      return send_error(503, "UNAVAILABLE", "the server is receiving too much at once; retry shortly", true);
     if (parser_->is_done()) return on_request();
-    expires_after(server_.limits().body_timeout);
-    http::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+    // Past the header, whatever the parser leaves in the buffer is an
+    // unfinished chunk line or trailer section.
+    if (phase_ == Phase::body && buffer_.size() > kChunkMetadataLimit)
+      return send_error(400, "BAD_REQUEST", "chunk extension or trailer section too long");
+    do_read_some();
   }
 
-  void on_body(beast::error_code ec, std::size_t) {
-    if (ec) return on_read_error(ec);
-    on_request();
+  /// The header is complete: check its framing, learn the client address,
+  /// and read the body under the body timeout. False when answered already.
+  bool on_header() {
+    auto& req = parser_->get();
+    if (auto problem = framing_problem(req.base(), req.version())) {
+      send_error(problem->status, problem->code, problem->message);
+      return false;
+    }
+    // Before the body: trailer fields must not speak for a proxy.
+    remote_address_ = client_address(peer_, forwarded_for(req.base()), server_.trusted_proxies());
+    header_fields_ = static_cast<std::size_t>(std::distance(req.base().begin(), req.base().end()));
+    phase_ = Phase::body;
+    expires_after(server_.limits().body_timeout);
+    parser_->eager(true);
+    return true;
+  }
+
+  /// The bytes this connection holds, charged to the server-wide budget.
+  bool charge_buffered() {
+    std::size_t held = buffer_.size() + (parser_ ? parser_->get().body().size() : 0);
+    return server_.buffer_budget().recharge(charged_, held);
   }
 
   void on_read_error(beast::error_code ec) {
@@ -115,23 +238,36 @@ class Session : public std::enable_shared_from_this<Session> {
                         "request body exceeds " + std::to_string(server_.limits().body_limit) + " bytes");
     if (ec == http::error::header_limit)
       return send_error(431, "HEADERS_TOO_LARGE", "request headers are too large");
+    if (ec == http::error::bad_chunk_extension)
+      return send_error(400, "BAD_REQUEST", "chunk extension too long or malformed");
     send_error(400, "BAD_REQUEST", "malformed HTTP request");
   }
 
-  void send_error(int status, const std::string& code, const std::string& message) {
+  void send_error(int status, const std::string& code, const std::string& message, bool retry_later = false) {
     keep_alive_ = false;
     auto r = error_response(status, code, message);
     r.headers.emplace_back("X-Request-Id", new_request_id());
-    server_.log().info("request rejected", {{"status", status}, {"code", code}});
+    if (retry_later) r.headers.emplace_back("Retry-After", "1");
+    server_.log().info("request rejected", {{"status", status}, {"code", code}, {"reason", message}});
     write(std::move(r));
+  }
+
+  /// Trailer fields are dropped (RFC 9110 §6.5.1 allows it): handlers see
+  /// the header as it was when its framing and client address were checked.
+  void drop_trailer_fields(http::fields& fields) const {
+    auto it = fields.begin();
+    for (std::size_t i = 0; i < header_fields_ && it != fields.end(); ++i) ++it;
+    while (it != fields.end()) it = fields.erase(it);
   }
 
   void on_request() {
     expires_never();
+    phase_ = Phase::handling;
+    fresh_ = false;
     auto& req = parser_->get();
+    drop_trailer_fields(req.base());
     keep_alive_ = req.keep_alive();
     version_ = req.version();
-    busy_ = true;
     server_.in_flight_counter()++;
     headers_.emplace(req.base());
     InboundRequest in;
@@ -151,14 +287,15 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(sdk::Response r) {
+    if (phase_ == Phase::closed) return;
+    phase_ = Phase::writing;
     bool keep = keep_alive_ && !server_.draining();
     serialize(r, keep);
     expires_after(server_.limits().body_timeout);
     net::async_write(socket_, net::buffer(out_), [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
-      self->busy_ = false;
       self->headers_.reset();
       if (ec || !keep) return self->close();
-      self->do_read();
+      self->start_request();
     });
   }
 
@@ -193,7 +330,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
+    phase_ = Phase::closed;
     expires_never();
+    server_.buffer_budget().recharge(charged_, 0);
     beast::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     socket_.close(ec);  // pending operations complete with operation_aborted
@@ -208,18 +347,67 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Socket socket_;
   std::atomic<std::int64_t> deadline_ns_{0};  ///< steady clock; 0 = none
+  std::atomic<std::int64_t> idle_since_ns_{0};
+  std::atomic<Phase> phase_{Phase::idle};
+  std::atomic<bool> evicting_{false};
   HttpServer& server_;
   beast::flat_buffer buffer_;
-  std::string out_;  ///< the response being written
+  std::size_t charged_ = 0;  ///< bytes charged to the server's BufferBudget
+  std::string out_;          ///< the response being written
   std::optional<http::request_parser<http::string_body>> parser_;
+  ChunkExtensionCheck chunk_check_;
+  std::size_t header_fields_ = 0;  ///< fields before any trailer
   std::optional<BeastHeaders> headers_;
   bool keep_alive_ = true;
-  bool first_ = true;
+  bool fresh_ = true;  ///< no request read yet
   bool started_ = false;
-  std::string remote_address_;  ///< the peer's IP, read once per connection
-  bool busy_ = false;
+  net::ip::address peer_;
+  std::string remote_address_;  ///< the client's address (client_address())
   unsigned version_ = 11;
 };
+
+bool BufferBudget::recharge(std::size_t& charged, std::size_t now) {
+  if (now <= charged) {
+    used_.fetch_sub(charged - now, std::memory_order_relaxed);
+    charged = now;
+    return true;
+  }
+  auto grow = now - charged;
+  charged = now;
+  return used_.fetch_add(grow, std::memory_order_relaxed) + grow <= limit_;
+}
+
+bool LogThrottle::allow(std::int64_t& held_back) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::seconds(1)) {
+    ++suppressed_;
+    return false;
+  }
+  last_ = now;
+  held_back = suppressed_;
+  suppressed_ = 0;
+  return true;
+}
+
+std::size_t resolve_max_connections(const KernelConfig& config) {
+  if (config.max_connections > 0) return config.max_connections;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  auto descriptors = static_cast<std::size_t>(limit.rlim_cur);
+  // Kept for the rest of the process: database connections (SQLite opens
+  // up to 3 files each), each I/O thread's reactor, the listener, log and
+  // key files, plugin files.
+  std::size_t reserve = 64 + 3 * static_cast<std::size_t>(config.pool_size) +
+                        4 * static_cast<std::size_t>(std::max(1, config.io_threads));
+  // A tiny limit still leaves half of it to connections.
+  std::size_t half = std::max<std::size_t>(1, descriptors / 2);
+  return std::max(descriptors > reserve ? descriptors - reserve : 0, half);
+}
+
+std::size_t resolve_max_buffered_bytes(const KernelConfig& config) {
+  if (config.max_buffered_bytes > 0) return config.max_buffered_bytes;
+  return (std::size_t{64} << 20) + config.body_limit * static_cast<std::size_t>(std::max(1, config.io_threads));
+}
 
 namespace {
 std::vector<std::unique_ptr<net::io_context>> make_contexts(int n) {
@@ -227,13 +415,40 @@ std::vector<std::unique_ptr<net::io_context>> make_contexts(int n) {
   for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<net::io_context>(1));
   return out;
 }
+
+/// A refused connection gets a short 503 if its socket takes it at once.
+template <class Socket>
+void refuse(Socket& socket) {
+  static constexpr std::string_view kBusy =
+      "HTTP/1.1 503 Service Unavailable\r\nServer: ambit\r\nContent-Type: application/json\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: 90\r\n\r\n"
+      R"({"error":{"code":"UNAVAILABLE","message":"too many connections; retry shortly","details":{}}})";
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.send(net::buffer(kBusy.data(), kBusy.size()), 0, ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+}
+
+bool out_of_descriptors(const beast::error_code& ec) {
+  return ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == net::error::no_buffer_space || ec == net::error::no_memory;
+}
 }  // namespace
 
 HttpServer::HttpServer(const KernelConfig& config, Dispatcher& dispatcher, sdk::Logger& log)
     : config_(config),
       dispatcher_(dispatcher),
       log_(log),
-      limits_{config.body_limit, config.header_limit, config.header_timeout, config.body_timeout, config.idle_timeout},
+      limits_{config.body_limit,
+              config.header_limit,
+              config.header_timeout,
+              config.body_timeout,
+              config.idle_timeout,
+              resolve_max_connections(config),
+              resolve_max_buffered_bytes(config)},
+      trusted_proxies_(TrustedProxies::parse(config.trusted_proxies)),
+      buffer_budget_(limits_.max_buffered_bytes),
       iocs_(make_contexts(config.io_threads)),
       acceptor_(*iocs_[0]) {}
 
@@ -252,25 +467,64 @@ std::uint16_t HttpServer::listen() {
                              ": " + ec.message());
   acceptor_.listen(net::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
+  accept_timer_ = std::make_unique<net::steady_timer>(*iocs_[0]);
   do_accept();
   sweep_timer_ = std::make_unique<net::steady_timer>(*iocs_[0]);
   sweep_deadlines();
+  log_.info("connection limits", {{"max_connections", limits_.max_connections},
+                                  {"max_buffered_bytes", limits_.max_buffered_bytes},
+                                  {"trusted_proxies", config_.trusted_proxies.size()}});
   return port_;
 }
 
 void HttpServer::do_accept() {
   auto session = std::make_shared<Session>(*iocs_[next_ioc_++ % iocs_.size()], *this);
   acceptor_.async_accept(session->socket(), [this, session](beast::error_code ec) {
-    if (ec) {
-      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-      log_.warn("accept failed", {{"error", ec.message()}});
-    } else {
-      session->socket().set_option(tcp::no_delay(true), ec);
-      session_opened(session);
-      session->start();
-    }
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) return on_accept_error(ec);
+    accept_failures_ = 0;
+    on_accepted(session);
     if (!draining_) do_accept();
   });
+}
+
+void HttpServer::on_accepted(const std::shared_ptr<Session>& session) {
+  if (static_cast<std::size_t>(connections_.load()) >= limits_.max_connections && !make_room()) {
+    std::int64_t held_back = 0;
+    if (refused_log_.allow(held_back))
+      log_.warn("connection refused: server.max_connections reached",
+                {{"max_connections", limits_.max_connections}, {"also_refused", held_back}});
+    refuse(session->socket());
+    return;
+  }
+  beast::error_code ec;
+  session->socket().set_option(tcp::no_delay(true), ec);
+  session_opened(session);
+  session->start();
+}
+
+void HttpServer::on_accept_error(const boost::system::error_code& ec) {
+  std::int64_t held_back = 0;
+  if (accept_error_log_.allow(held_back))
+    log_.warn("accept failed", {{"error", ec.message()}, {"also_failed", held_back}});
+  // Out of descriptors: an idle keep-alive connection gives one back.
+  if (out_of_descriptors(ec)) make_room();
+  // 50 ms, then 100 ms while it keeps failing: the pending connection stays
+  // in the backlog, and re-arming at once would spin on it.
+  auto pause = std::chrono::milliseconds(accept_failures_++ == 0 ? 50 : 100);
+  accept_timer_->expires_after(pause);
+  accept_timer_->async_wait([this](beast::error_code wait_ec) {
+    if (!wait_ec && !draining_) do_accept();
+  });
+}
+
+bool HttpServer::make_room() {
+  std::shared_ptr<Session> oldest;
+  for (auto& s : live_sessions())
+    if (s->idle() && (!oldest || s->idle_since_ns() < oldest->idle_since_ns())) oldest = s;
+  if (!oldest || !oldest->claim_for_eviction()) return false;
+  oldest->close_if_idle();
+  return true;
 }
 
 void HttpServer::sweep_deadlines() {
@@ -326,8 +580,9 @@ void HttpServer::shutdown() {
     log_.info("shutting down: draining", {{"in_flight", in_flight_.load()}, {"connections", connections_.load()}});
     beast::error_code ec;
     acceptor_.close(ec);
+    if (accept_timer_) accept_timer_->cancel();
     if (signals_) signals_->cancel(ec);
-    drain_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
+    drain_deadline_ = std::chrono::steady_clock::now() + config_.drain_timeout;
     drain_timer_ = std::make_unique<net::steady_timer>(*iocs_[0]);
     drain_step();
   });
@@ -343,10 +598,12 @@ std::vector<std::shared_ptr<Session>> HttpServer::live_sessions() {
 }
 
 void HttpServer::drain_step() {
-  for (auto& s : live_sessions()) s->close_if_idle();
+  for (auto& s : live_sessions()) s->close_unless_started();
   bool done = in_flight_.load() == 0 && connections_.load() == 0;
   if (done || std::chrono::steady_clock::now() >= drain_deadline_) {
-    if (!done) log_.warn("shutdown grace period over; closing", {{"in_flight", in_flight_.load()}});
+    if (!done)
+      log_.warn("drain timeout over; closing",
+                {{"in_flight", in_flight_.load()}, {"connections", connections_.load()}});
     stop_all();
     return;
   }

@@ -7,8 +7,15 @@
 // writes the reply on its own thread. Requests on one connection are answered
 // in order (pipelining-safe).
 //
-// Shutdown: stop accepting, close idle connections, let in-flight requests
-// finish (answered with Connection: close) until the grace period ends.
+// Bounds: each connection's read buffer has a ceiling, an unfinished chunk
+// line or trailer section a small one, and all connections together hold at
+// most `max_buffered_bytes` of request bytes (503 past it). At
+// `max_connections` an idle keep-alive connection is closed to make room,
+// else the new one is refused (503).
+//
+// Shutdown: stop accepting, close idle connections and those still sending
+// headers, let requests whose headers arrived finish (the rest of the body
+// is read; answered with Connection: close) until `drain_timeout` ends.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -25,6 +32,7 @@
 
 #include "ambit/sdk/logger.hpp"
 #include "config/kernel_config.hpp"
+#include "http/client_address.hpp"
 #include "http/dispatcher.hpp"
 
 namespace ambit::kernel {
@@ -37,10 +45,47 @@ struct ServerLimits {
   std::chrono::milliseconds header_timeout;
   std::chrono::milliseconds body_timeout;
   std::chrono::milliseconds idle_timeout;
+  std::size_t max_connections;     ///< resolved: >= 1
+  std::size_t max_buffered_bytes;  ///< resolved: >= 1
+};
+
+/// `server.max_connections`, or when 0: the descriptor limit (RLIMIT_NOFILE)
+/// less a reserve for the database pool, files and plugins.
+std::size_t resolve_max_connections(const KernelConfig& config);
+/// `server.max_buffered_bytes`, or when 0: 64 MiB + body_limit x io_threads.
+std::size_t resolve_max_buffered_bytes(const KernelConfig& config);
+
+/// Request bytes held by all connections (read buffers and bodies being
+/// read or handled). Each session charges what it holds and releases it.
+class BufferBudget {
+ public:
+  explicit BufferBudget(std::size_t limit) : limit_(limit) {}
+  /// Moves a session's charge from `charged` to `now`; false when growing
+  /// to `now` takes the total over the limit (the charge is made anyway and
+  /// released when the session closes).
+  bool recharge(std::size_t& charged, std::size_t now);
+  std::size_t used() const { return used_.load(std::memory_order_relaxed); }
+
+ private:
+  const std::size_t limit_;
+  std::atomic<std::size_t> used_{0};
+};
+
+/// At most one log line a second for a repeated event; counts the rest.
+class LogThrottle {
+ public:
+  /// True when a line may be logged now; `held_back` is then how many
+  /// events since the last line were not logged.
+  bool allow(std::int64_t& held_back);
+
+ private:
+  std::chrono::steady_clock::time_point last_{};
+  std::int64_t suppressed_ = 0;
 };
 
 class HttpServer {
  public:
+  /// Throws std::invalid_argument on a bad `server.trusted_proxies` entry.
   HttpServer(const KernelConfig& config, Dispatcher& dispatcher, sdk::Logger& log);
   ~HttpServer();
 
@@ -58,6 +103,8 @@ class HttpServer {
 
   // Used by sessions.
   const ServerLimits& limits() const { return limits_; }
+  const TrustedProxies& trusted_proxies() const { return trusted_proxies_; }
+  BufferBudget& buffer_budget() { return buffer_budget_; }
   Dispatcher& dispatcher() { return dispatcher_; }
   sdk::Logger& log() { return log_; }
   bool draining() const { return draining_.load(); }
@@ -67,6 +114,13 @@ class HttpServer {
 
  private:
   void do_accept();
+  void on_accepted(const std::shared_ptr<Session>& session);
+  /// EMFILE and the like: log (at most once a second) and retry after a
+  /// pause instead of spinning on the pending connection.
+  void on_accept_error(const boost::system::error_code& ec);
+  /// At max_connections: asks the longest-idle keep-alive connection to
+  /// close; false when none is idle.
+  bool make_room();
   /// Every kSweepInterval: close connections whose read or write is overdue.
   void sweep_deadlines();
   static constexpr std::chrono::milliseconds kSweepInterval{100};
@@ -80,6 +134,8 @@ class HttpServer {
   Dispatcher& dispatcher_;
   sdk::Logger& log_;
   ServerLimits limits_;
+  TrustedProxies trusted_proxies_;
+  BufferBudget buffer_budget_;
   // Declared before iocs_: sessions destroyed with their io_context still report here.
   std::atomic<bool> draining_{false};
   std::atomic<int> connections_{0};
@@ -90,6 +146,11 @@ class HttpServer {
   std::size_t next_ioc_ = 0;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
+  // Accept pacing, on iocs_[0] only.
+  std::unique_ptr<boost::asio::steady_timer> accept_timer_;
+  int accept_failures_ = 0;        ///< consecutive
+  LogThrottle accept_error_log_;
+  LogThrottle refused_log_;
   std::unique_ptr<boost::asio::steady_timer> drain_timer_;
   std::unique_ptr<boost::asio::steady_timer> sweep_timer_;
   std::unique_ptr<boost::asio::signal_set> signals_;
