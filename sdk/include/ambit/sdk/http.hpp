@@ -86,8 +86,13 @@ class Request {
     if (on_io_thread) throw WouldBlock();
   }
 
-  /// The peer's IP address ("127.0.0.1", "::1"): the TCP connection's, not a
-  /// forwarded header's. For per-address rate limits. (SDK 1.2)
+  /// The client's IP address ("203.0.113.9", "2001:db8::7"; IPv4-mapped
+  /// IPv6 peers as IPv4): the TCP peer's, unless the peer is one of the
+  /// operator's `server.trusted_proxies`. Then it is the rightmost
+  /// X-Forwarded-For entry that is not a trusted proxy (entries left of it
+  /// may be forged by the client); a malformed entry gives the peer. Without
+  /// trusted proxies X-Forwarded-For is never read. For per-address rate
+  /// limits and audit. (SDK 1.2)
   std::string remote_address;
 };
 
