@@ -1,7 +1,7 @@
 // The client address (Request::remote_address) through the real binary, as
 // the access log reports it: the TCP peer unless the peer is a trusted proxy;
 // X-Forwarded-For from anyone else is ignored. A bad trusted_proxies entry
-// stops the start.
+// stops the start, and `ambit check` reports it.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -93,5 +93,8 @@ TEST(HttpClientAddress, ABadTrustedProxyEntryIsAStartupErrorNamingIt) {
     auto run = run_ambit({"serve", "--config", file}, {{"AMBIT_LISTEN", "127.0.0.1:0"}}, std::chrono::seconds(30));
     EXPECT_EQ(run.exit_code, 1) << run.err;
     EXPECT_NE(run.err.find("server.trusted_proxies[1]: \"" + bad + "\""), std::string::npos) << run.err;
+    auto check = run_ambit({"check", "--config", file}, {}, std::chrono::seconds(30));
+    EXPECT_EQ(check.exit_code, 1) << check.out;
+    EXPECT_NE(check.out.find("error: server.trusted_proxies[1]: \"" + bad + "\""), std::string::npos) << check.out;
   }
 }

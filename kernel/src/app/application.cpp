@@ -77,6 +77,11 @@ void Application::open_database(Mode mode, std::vector<std::string>& problems) {
 
 std::vector<std::string> Application::prepare(Mode mode) {
   std::vector<std::string> problems;
+  try {  // before any plugin loads: `check` reports it, `serve` stops
+    TrustedProxies::parse(config_.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    problems.push_back(e.what());
+  }
   host_.load(config_, problems);
   host_.order(problems);
   if (mode != Mode::plugins) open_database(mode, problems);

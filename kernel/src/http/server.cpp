@@ -95,7 +95,11 @@ class Session : public std::enable_shared_from_this<Session> {
     started_ = true;
     beast::error_code ec;
     auto peer = socket_.remote_endpoint(ec);
-    if (!ec) peer_ = peer.address();
+    if (!ec) {
+      peer_ = peer.address();
+      peer_text_ = unmapped(peer_).to_string();
+      peer_trusted_ = server_.trusted_proxies().contains(peer_);
+    }
     net::dispatch(socket_.get_executor(), beast::bind_front_handler(&Session::start_request, shared_from_this()));
   }
 
@@ -214,7 +218,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return false;
     }
     // Before the body: trailer fields must not speak for a proxy.
-    remote_address_ = client_address(peer_, forwarded_for(req.base()), server_.trusted_proxies());
+    remote_address_ =
+        peer_trusted_ ? client_address(peer_, forwarded_for(req.base()), server_.trusted_proxies()) : peer_text_;
     header_fields_ = static_cast<std::size_t>(std::distance(req.base().begin(), req.base().end()));
     phase_ = Phase::body;
     expires_after(server_.limits().body_timeout);
@@ -362,7 +367,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool fresh_ = true;  ///< no request read yet
   bool started_ = false;
   net::ip::address peer_;
-  std::string remote_address_;  ///< the client's address (client_address())
+  std::string peer_text_;       ///< empty when the peer's address could not be read
+  bool peer_trusted_ = false;   ///< a server.trusted_proxies entry: X-Forwarded-For is read
+  std::string remote_address_;  ///< this request's client address (client_address())
   unsigned version_ = 11;
 };
 
