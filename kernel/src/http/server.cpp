@@ -110,10 +110,12 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  /// At max_connections: close if still waiting for a request.
+  /// At max_connections: close if still waiting for a request (a request
+  /// that began meanwhile is served; the limit is then briefly exceeded).
   void close_if_idle() {
     net::post(socket_.get_executor(), [self = shared_from_this()] {
-      if (self->phase_ == Phase::idle) self->close();
+      if (self->phase_ == Phase::idle) return self->close();
+      self->evicting_ = false;
     });
   }
 
