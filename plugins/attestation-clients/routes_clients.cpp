@@ -1,6 +1,7 @@
 // API clients, the seed's seven endpoints under
 // /management/v1/services/:serviceId/api-clients, and key verification for
 // attestation services: POST /management/v1/api-clients/verify.
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "ids.hpp"
 #include "input.hpp"
@@ -62,7 +63,8 @@ ClientRow find_or_404(const Deps& d, soci::session& s, const sdk::Request& req, 
 void register_client_routes(const Deps& d) {
   const sdk::RouteGroup api{d.ctx, std::string(kBase) + "/services/:serviceId/api-clients", {"attestation"}};
 
-  api.add("GET", "", "attestation:read", "List the tenant's API clients of a service (?productType= filters)",
+  api.add("GET", "", "attestation:read",
+          "List the tenant's API clients of a service, oldest first, in pages (?productType= filters; Link rel=\"next\")",
           "LIST_FAILED", with_media_rules(Body::none, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             std::optional<std::vector<std::string>> products;
@@ -73,11 +75,15 @@ void register_client_routes(const Deps& d) {
               for (auto& p : service.products)
                 if (p.type == *type) products->push_back(p.id);
             }
+            auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
             auto rows = d.store.list_clients(*d.ctx.database().session(), req.caller().tenant_id, service.id,
-                                             products ? &*products : nullptr);
+                                             products ? &*products : nullptr, page.after, page.fetch());
+            auto found = sdk::finish_page(page, std::move(rows),
+                                          [](const ClientRow& c) { return sdk::TimeIdKey{c.created_at, c.id}; });
             json::array out;
-            for (auto& c : rows) out.push_back(client_summary_json(d.config, c));
-            return sdk::Response::json(out);
+            for (auto& c : found.items) out.push_back(client_summary_json(d.config, c));
+            auto response = sdk::Response::json(out);
+            return sdk::with_next_link(response, req, d.ctx.public_url(), found.next_cursor);
           }));
 
   api.add("POST", "", "attestation:write", "Create an API client with two keys, its policies and tags",

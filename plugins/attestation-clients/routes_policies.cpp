@@ -1,5 +1,6 @@
 // A tenant's attestation policies: POST/GET /management/v1/policies,
 // GET/DELETE /management/v1/policies/:policyId. API clients refer to them by id.
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "ids.hpp"
 #include "input.hpp"
@@ -41,7 +42,8 @@ void register_policy_routes(const Deps& d) {
             return sdk::Response::json(policy_json(row), 201);
           }));
 
-  api.add("GET", "", "attestation:read", "List the tenant's policies (?serviceId= filters)", "LIST_FAILED",
+  api.add("GET", "", "attestation:read",
+          "List the tenant's policies, oldest first, in pages (?serviceId= filters; Link rel=\"next\")", "LIST_FAILED",
           with_media_rules(Body::none, [d](const sdk::Request& req) {
             std::string service;
             if (auto filter = req.query("serviceId")) {
@@ -49,10 +51,15 @@ void register_policy_routes(const Deps& d) {
               if (!id) throw sdk::ApiError::invalid_input("serviceId: must be a UUID", "serviceId");
               service = *id;
             }
+            auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
+            auto rows = d.store.list_policies(*d.ctx.database().session(), req.caller().tenant_id, service,
+                                              page.after, page.fetch());
+            auto found = sdk::finish_page(page, std::move(rows),
+                                          [](const PolicyRow& p) { return sdk::TimeIdKey{p.created_at, p.id}; });
             json::array out;
-            for (auto& p : d.store.list_policies(*d.ctx.database().session(), req.caller().tenant_id, service))
-              out.push_back(policy_json(p));
-            return sdk::Response::json(out);
+            for (auto& p : found.items) out.push_back(policy_json(p));
+            auto response = sdk::Response::json(out);
+            return sdk::with_next_link(response, req, d.ctx.public_url(), found.next_cursor);
           }));
 
   api.add("GET", "/:policyId", "attestation:read", "One policy", "GET_FAILED",

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ambit/sdk/paging.hpp"
+
 namespace attestation {
 
 struct Tag {
@@ -64,8 +66,10 @@ class Store {
   void insert_policy(soci::session& tx, const PolicyRow& p);
   std::optional<PolicyRow> find_policy(soci::session& s, const std::string& tenant, const std::string& id);
   bool policy_name_taken(soci::session& s, const std::string& tenant, const std::string& name);
-  /// Ordered by creation; `service` filters when not empty.
-  std::vector<PolicyRow> list_policies(soci::session& s, const std::string& tenant, const std::string& service);
+  /// Up to `fetch` policies ordered by creation (created_at, then id), after
+  /// `after` in that order; `service` filters when not empty.
+  std::vector<PolicyRow> list_policies(soci::session& s, const std::string& tenant, const std::string& service,
+                                       const std::optional<ambit::sdk::TimeIdKey>& after, int fetch);
   /// The ids of the clients a policy is attached to.
   std::vector<std::string> clients_using(soci::session& s, const std::string& policy_id);
   void delete_policy(soci::session& tx, const std::string& id);
@@ -78,9 +82,11 @@ class Store {
   void delete_client(soci::session& tx, const std::string& id);
   std::optional<ClientRow> find_client(soci::session& s, const std::string& tenant, const std::string& service,
                                        const std::string& id);
-  /// Ordered by creation; `product_ids` filters when not null.
+  /// Up to `fetch` clients ordered by creation (created_at, then id), after
+  /// `after` in that order; `product_ids` filters when not null.
   std::vector<ClientRow> list_clients(soci::session& s, const std::string& tenant, const std::string& service,
-                                      const std::vector<std::string>* product_ids);
+                                      const std::vector<std::string>* product_ids,
+                                      const std::optional<ambit::sdk::TimeIdKey>& after, int fetch);
   ClientCollections collections(soci::session& s, const std::string& client_id);
   /// Sealed keys in position order.
   std::vector<std::string> sealed_keys(soci::session& s, const std::string& client_id);

@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/time.hpp"
 #include "issuer.hpp"
 #include "key_cache.hpp"
@@ -122,14 +123,18 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         return sdk::Response::data(created_json(minted, now), 201);
       });
 
-  add(ctx, "GET", "/v1/api_keys", "keys:read", "List API keys (never the key itself)",
+  add(ctx, "GET", "/v1/api_keys", "keys:read", "List API keys, newest first, in pages (never the key itself)",
       [&ctx, &store](const sdk::Request& req) {
         const auto& caller = user_caller(req);
+        auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
+        auto rows = store.list(caller.tenant_id, caller.has_scope("members:manage") ? "" : caller.user_id, page.after,
+                               page.fetch());
+        auto out = sdk::finish_page(page, std::move(rows),
+                                    [](const KeyRecord& k) { return sdk::TimeIdKey{k.created_at, k.id}; });
         std::int64_t now = ctx.clock().now_ms();
         json::array list;
-        for (auto& k : store.list(caller.tenant_id, caller.has_scope("members:manage") ? "" : caller.user_id))
-          list.push_back(key_json(k, now));
-        return sdk::Response::data(list);
+        for (auto& k : out.items) list.push_back(key_json(k, now));
+        return sdk::paged_data(std::move(list), out.next_cursor);
       });
 
   add(ctx, "GET", "/v1/api_keys/:id", "keys:read", "One API key", [&ctx, &store](const sdk::Request& req) {
@@ -220,11 +225,11 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
     q.cursor = req.query("cursor").value_or("");
     try {
       if (auto s = req.query("status")) q.status = std::stoi(*s);
-      if (auto l = req.query("limit")) q.limit = std::stoi(*l);
     } catch (const std::exception&) {
-      throw sdk::ApiError::invalid_input("status and limit must be integers");
+      throw sdk::ApiError::invalid_input("status must be an integer", "status");
     }
-    if (q.limit < 1 || q.limit > 500) throw sdk::ApiError::invalid_input("limit must be 1 to 500", "limit");
+    // The shared limit rule; the cursor stays the audit log's own (it validates it).
+    q.limit = sdk::parse_page_limit(req.query("limit"), {.default_limit = 50, .max_limit = 500});
     auto page = ctx.audit().query(q);
     json::array rows;
     for (auto& r : page.records)
@@ -239,9 +244,8 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
                       {"status", r.status},
                       {"request_id", r.request_id},
                       {"legacy_mode", r.legacy_mode}});
-    json::object out{{"data", rows},
-                     {"next_cursor", page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor)}};
-    return sdk::Response::json(out);
+    return sdk::paged_data(std::move(rows),
+                           page.next_cursor.empty() ? std::nullopt : std::optional<std::string>(page.next_cursor));
   });
 }
 

@@ -72,14 +72,20 @@ std::optional<KeyRecord> Store::find(const std::string& tenant_id, const std::st
   return run(*s);
 }
 
-std::vector<KeyRecord> Store::list(const std::string& tenant_id, const std::string& user_id) {
+std::vector<KeyRecord> Store::list(const std::string& tenant_id, const std::string& user_id,
+                                  const std::optional<ambit::sdk::TimeIdKey>& after, int fetch) {
   auto s = db().session();
   std::vector<KeyRecord> out;
+  int first = after ? 0 : 1;
+  long long at = after ? after->at : 0;
+  std::string id = after ? after->id : std::string();
   soci::rowset<soci::row> rows =
       (s->prepare << "SELECT " << kColumns
                   << " FROM apikey_keys WHERE tenant_id = :t AND (:u = '' OR user_id = :u2)"
-                     " ORDER BY created_at DESC, id DESC",
-       soci::use(tenant_id), soci::use(user_id), soci::use(user_id));
+                     " AND (:first = 1 OR created_at < :at OR (created_at = :at2 AND id < :id))"
+                     " ORDER BY created_at DESC, id DESC LIMIT :n",
+       soci::use(tenant_id), soci::use(user_id), soci::use(user_id), soci::use(first), soci::use(at), soci::use(at),
+       soci::use(id), soci::use(fetch));
   for (auto& r : rows) out.push_back(from_row(r));
   return out;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ambit/sdk/context.hpp"
+#include "ambit/sdk/paging.hpp"
 
 namespace apikey {
 
@@ -29,8 +30,11 @@ class Store {
   std::optional<KeyRecord> find_by_hash(const std::string& key_hash);
   /// A key of `tenant_id` (other tenants' keys are invisible), optionally in `tx`.
   std::optional<KeyRecord> find(const std::string& tenant_id, const std::string& id, soci::session* tx = nullptr);
-  /// Newest first; `user_id` empty lists every key of the tenant.
-  std::vector<KeyRecord> list(const std::string& tenant_id, const std::string& user_id);
+  /// Up to `fetch` keys, newest first (created_at, then id, descending),
+  /// after the key `after` in that order; `user_id` empty lists every key of
+  /// the tenant.
+  std::vector<KeyRecord> list(const std::string& tenant_id, const std::string& user_id,
+                              const std::optional<ambit::sdk::TimeIdKey>& after, int fetch);
   void revoke(soci::session& tx, const std::string& id, std::int64_t at, const std::string& rotated_to = {});
   /// Batch-write last_used_at (only ever moves forward).
   void touch(const std::map<std::string, std::int64_t>& last_used);

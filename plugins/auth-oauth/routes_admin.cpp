@@ -1,6 +1,7 @@
 // A tenant's OAuth clients and grants (seed: oauth_clients): list them,
 // revoke a client with every token it holds, revoke one grant (up to the
 // caller's role: an admin cannot revoke an owner's grant).
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/time.hpp"
 #include "registration.hpp"
@@ -13,16 +14,22 @@ namespace oauth {
 
 void register_admin_routes(const Deps& d) {
   const sdk::RouteGroup clients{d.ctx, "/v1/oauth_clients", {"oauth"}};
-  clients.add("GET", "", "oauth_clients:read", "The OAuth clients registered with this tenant's credentials",
-              "LIST_FAILED", [d](const sdk::Request& req) {
+  clients.add("GET", "", "oauth_clients:read",
+              "The OAuth clients registered with this tenant's credentials, oldest first, in pages", "LIST_FAILED",
+              [d](const sdk::Request& req) {
+                auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
+                auto rows = d.store.tenant_clients(*d.ctx.database().session(), req.caller().tenant_id, page.after,
+                                                   page.fetch());
+                auto found = sdk::finish_page(page, std::move(rows),
+                                              [](const ClientRecord& c) { return sdk::TimeIdKey{c.created_at, c.id}; });
                 json::array out;
-                for (auto& c : d.store.tenant_clients(*d.ctx.database().session(), req.caller().tenant_id)) {
+                for (auto& c : found.items) {
                   json::object o = client_metadata_json(c);
                   o["created_at"] = sdk::format_time(c.created_at);
                   o["last_used_at"] = sdk::format_time_or_null(c.last_used_at);
                   out.push_back(std::move(o));
                 }
-                return sdk::Response::data(std::move(out));
+                return sdk::paged_data(std::move(out), found.next_cursor);
               });
   clients.add("DELETE", "/:clientId", "oauth_clients:manage",
               "Revoke a client and every access and refresh token it holds (irreversible)", "REVOKE_FAILED",
@@ -38,11 +45,15 @@ void register_admin_routes(const Deps& d) {
               });
 
   const sdk::RouteGroup grants{d.ctx, "/v1/oauth_grants", {"oauth"}};
-  grants.add("GET", "", "oauth_clients:read", "The tenant's OAuth grants: which user let which client in, with what scope",
+  grants.add("GET", "", "oauth_clients:read",
+             "The tenant's OAuth grants: which user let which client in, with what scope; oldest first, in pages",
              "LIST_FAILED", [d](const sdk::Request& req) {
+               auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
                auto s = d.ctx.database().session();
+               auto found = sdk::finish_page(page, d.store.tenant_grants(*s, req.caller().tenant_id, page.after, page.fetch()),
+                                             [](const GrantRecord& g) { return sdk::TimeIdKey{g.created_at, g.id}; });
                json::array out;
-               for (auto& g : d.store.tenant_grants(*s, req.caller().tenant_id)) {
+               for (auto& g : found.items) {
                  auto client = d.store.find_client(*s, g.client_id);
                  out.push_back(json::object{{"id", g.id},
                                             {"client_id", g.client_id},
@@ -51,7 +62,7 @@ void register_admin_routes(const Deps& d) {
                                             {"scope", g.scope},
                                             {"created_at", sdk::format_time(g.created_at)}});
                }
-               return sdk::Response::data(std::move(out));
+               return sdk::paged_data(std::move(out), found.next_cursor);
              });
   grants.add("DELETE", "/:grantId", "oauth_clients:manage", "Revoke one grant with its tokens", "REVOKE_FAILED",
              [d](const sdk::Request& req) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ambit/sdk/paging.hpp"
+
 namespace oauth {
 
 struct ClientRecord {
@@ -62,7 +64,10 @@ class Store {
   // --- clients -----------------------------------------------------------------
   void insert_client(soci::session& tx, const ClientRecord& c);
   std::optional<ClientRecord> find_client(soci::session& s, const std::string& id);
-  std::vector<ClientRecord> tenant_clients(soci::session& s, const std::string& tenant_id);
+  /// Up to `fetch` clients bound to `tenant_id`, oldest first (created_at,
+  /// then id), after `after` in that order.
+  std::vector<ClientRecord> tenant_clients(soci::session& s, const std::string& tenant_id,
+                                           const std::optional<ambit::sdk::TimeIdKey>& after, int fetch);
   /// Clients bound to `tenant_id`; "" counts the anonymous ones (bound to no tenant).
   std::size_t count_clients(soci::session& s, const std::string& tenant_id);
   void touch_client(soci::session& tx, const std::string& id, std::int64_t now);
@@ -83,7 +88,10 @@ class Store {
   // --- grants --------------------------------------------------------------------
   void insert_grant(soci::session& tx, const GrantRecord& g);
   std::optional<GrantRecord> find_grant(soci::session& s, const std::string& id);
-  std::vector<GrantRecord> tenant_grants(soci::session& s, const std::string& tenant_id);
+  /// Up to `fetch` grants of `tenant_id`, oldest first (created_at, then
+  /// id), after `after` in that order.
+  std::vector<GrantRecord> tenant_grants(soci::session& s, const std::string& tenant_id,
+                                         const std::optional<ambit::sdk::TimeIdKey>& after, int fetch);
   /// The grant with its codes and tokens.
   void delete_grant(soci::session& tx, const std::string& id);
 

@@ -1,6 +1,7 @@
 #include "identity/identity_routes.hpp"
 
 #include "ambit/sdk/error.hpp"
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/time.hpp"
 
 namespace json = boost::json;
@@ -119,11 +120,14 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out, 201);
       });
 
-  add(router, "GET", "/v1/users", "members:read", true, "List the members of the caller's tenant",
-      [&identity](const sdk::Request& req) {
+  add(router, "GET", "/v1/users", "members:read", true,
+      "List the members of the caller's tenant, by when they joined, in pages", [&identity](const sdk::Request& req) {
+        auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
+        auto found = sdk::finish_page(page, identity.members_page(req.caller().tenant_id, page.after, page.fetch()),
+                                      [](const sdk::Member& m) { return sdk::TimeIdKey{m.created_at, m.email}; });
         json::array list;
-        for (auto& m : identity.members(req.caller().tenant_id)) list.push_back(member_json(m));
-        return sdk::Response::data(list);
+        for (auto& m : found.items) list.push_back(member_json(m));
+        return sdk::paged_data(std::move(list), found.next_cursor);
       });
 
   add(router, "PATCH", "/v1/users/:userId", "members:manage", true, "Change a member's role",

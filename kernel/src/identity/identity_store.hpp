@@ -10,6 +10,7 @@
 
 #include "ambit/sdk/clock.hpp"
 #include "ambit/sdk/identity.hpp"
+#include "ambit/sdk/paging.hpp"
 #include "config/kernel_config.hpp"
 #include "events/event_bus.hpp"
 #include "identity/attempt_budget.hpp"
@@ -55,6 +56,10 @@ class IdentityStore final : public sdk::Identity {
   void check_role_ceiling(const sdk::Principal& caller, std::string_view role) const override;
 
   // --- kernel-only -----------------------------------------------------------
+  /// Up to `fetch` members of `tenant_id` in members() order (joined at, then
+  /// email: unique per tenant), after the member whose key is `after`.
+  std::vector<sdk::Member> members_page(const std::string& tenant_id, const std::optional<sdk::TimeIdKey>& after,
+                                        int fetch);
   /// Throws ApiError 403 unless `caller` may grant `role`: at most its own
   /// rank, and the caller holds every scope of that role's bundle.
   void check_role_grant(const sdk::Principal& caller, const std::string& role) const;

@@ -10,6 +10,7 @@
 #include <boost/url.hpp>
 
 #include "ambit/sdk/html.hpp"
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/time.hpp"
 #include "identity/identity_routes.hpp"
 #include "identity/invitations.hpp"
@@ -134,24 +135,13 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
       });
 
   add(router, "GET", "/v1/invitations", "members:read", AuthMode::required,
-      "The tenant's invitations, newest first (never their tokens)", [&invitations, &clock](const sdk::Request& req) {
-        int limit = 100;
-        if (auto l = req.query("limit")) {
-          try {
-            limit = std::stoi(*l);
-          } catch (const std::exception&) {
-            limit = 0;
-          }
-          if (limit < 1 || limit > 500) throw sdk::ApiError::invalid_input("limit must be 1 to 500", "limit");
-        }
-        auto page = invitations.list(req.caller().tenant_id, req.query("cursor").value_or(""), limit + 1);
-        bool more = static_cast<int>(page.size()) > limit;
-        if (more) page.pop_back();
-        json::array rows;
-        for (auto& i : page) rows.push_back(invitation_json(i, clock.now_ms()));
-        return sdk::Response::json(json::object{
-            {"data", std::move(rows)},
-            {"next_cursor", more ? json::value(page.back().id) : json::value(nullptr)}});
+      "The tenant's invitations, in pages (never their tokens)", [&invitations, &clock](const sdk::Request& req) {
+        auto page = sdk::PageRequest<sdk::IdKey>::from(req);
+        auto rows = invitations.list(req.caller().tenant_id, page.after ? page.after->id : "", page.fetch());
+        auto found = sdk::finish_page(page, std::move(rows), [](const Invitation& i) { return sdk::IdKey{i.id}; });
+        json::array out;
+        for (auto& i : found.items) out.push_back(invitation_json(i, clock.now_ms()));
+        return sdk::paged_data(std::move(out), found.next_cursor);
       });
 
   add(router, "DELETE", "/v1/invitations/:id", "members:manage", AuthMode::required, "Revoke a pending invitation",

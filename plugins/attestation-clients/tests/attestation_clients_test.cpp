@@ -87,6 +87,27 @@ class AttestationClients : public ::testing::TestWithParam<Backend> {
     return http(port ? port : server->port(), "POST", "/management/v1/api-clients/verify", bearer(verifier),
                 json::serialize(json::object{{"key", client_key}}));
   }
+  /// Every row of a bare-array list, from `path` (under /management/v1) on,
+  /// following the Link rel="next" headers: the ids, and the pages seen.
+  std::pair<std::vector<std::string>, int> walk(std::string path, const std::string& key = {}) {
+    std::vector<std::string> seen;
+    for (int pages = 1; pages <= 50; ++pages) {
+      auto r = call("GET", path, {}, {}, key);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      json::value rows = r.json();  // held while iterated
+      for (auto& row : rows.as_array()) seen.push_back(str(row.at("id")));
+      std::string link = r.header("link");
+      if (link.empty()) return {seen, pages};
+      EXPECT_EQ(link.substr(link.find('>')), ">; rel=\"next\"") << link;
+      std::string url = link.substr(1, link.find('>') - 1);
+      std::string base = "http://127.0.0.1:" + std::to_string(server->port()) + "/management/v1";
+      EXPECT_EQ(url.rfind(base, 0), 0u) << url;  // absolute, from server.public_url
+      path = url.substr(base.size());
+    }
+    ADD_FAILURE() << path << ": the Link header never ended";
+    return {seen, 0};
+  }
   std::string scoped_key(const json::array& scopes) {
     auto r = http(server->port(), "POST", "/v1/api_keys", bearer(owner.key),
                   json::serialize(json::object{{"name", "scoped"}, {"scopes", scopes}}));
@@ -402,6 +423,64 @@ TEST_P(AttestationClients, AnotherTenantsClientsAndPoliciesAre404) {
                  other.key).status, 200);
   EXPECT_EQ(str(call("GET", "/services/" + kSgx + "/subscription").json().at("product_name")), "Premium");
   EXPECT_EQ(str(call("GET", clients() + "/" + id).json().at("name")), "mine");
+}
+
+// Cursor pagination (sdk/paging.hpp): the bodies stay bare arrays; the next
+// page is the Link rel="next" header's URL, which keeps the filters.
+TEST_P(AttestationClients, ListsArePagedWithALinkHeaderAndStayBareArrays) {
+  std::set<std::string> sgx_policies;
+  for (int i = 0; i < 5; ++i) sgx_policies.insert(create_policy("sgx-" + std::to_string(i)));
+  create_policy("tdx", kTdx);
+  auto all = call("GET", "/policies");  // no paging parameter: the whole (short) list, no Link
+  ASSERT_EQ(all.status, 200);
+  json::value everything = all.json();
+  ASSERT_EQ(everything.as_array().size(), 6u);
+  EXPECT_TRUE(all.header("link").empty());
+  std::vector<std::string> in_order;  // oldest first (rows of one millisecond by id)
+  for (auto& p : everything.as_array()) {
+    if (!in_order.empty()) {
+      EXPECT_LE(str(everything.as_array()[in_order.size() - 1].at("created_at")), str(p.at("created_at")));
+    }
+    in_order.push_back(str(p.at("id")));
+  }
+  EXPECT_EQ(walk("/policies?limit=2"), std::make_pair(in_order, 3));
+  EXPECT_EQ(walk("/policies?limit=6").second, 1);
+  auto sgx = walk("/policies?serviceId=" + kSgx + "&limit=2");
+  EXPECT_EQ(sgx.second, 3);
+  EXPECT_EQ(std::set<std::string>(sgx.first.begin(), sgx.first.end()), sgx_policies);
+  EXPECT_EQ(sgx.first.size(), 5u);
+
+  std::set<std::string> premium;
+  for (int i = 0; i < 3; ++i) premium.insert(str(create_client(client_body("p" + std::to_string(i), kSgxPremium)).at("id")));
+  std::string management = str(create_client(client_body("m", kSgxManagement)).at("id"));
+  auto attestation = walk(clients() + "?productType=attestation&limit=1");
+  EXPECT_EQ(attestation.second, 3);
+  EXPECT_EQ(std::set<std::string>(attestation.first.begin(), attestation.first.end()), premium);
+  EXPECT_EQ(walk(clients() + "?productType=management&limit=1"), std::make_pair(std::vector<std::string>{management}, 1));
+  auto both = walk(clients()).first;  // one page
+  ASSERT_EQ(both.size(), 4u);
+  EXPECT_EQ(walk(clients() + "?limit=3"), std::make_pair(both, 2));
+
+  for (const std::string& path : {std::string("/policies"), clients()}) {
+    for (const char* query : {"?limit=501", "?limit=0", "?limit=two", "?cursor=not-a-cursor!", "?cursor=WyJhbi1pZCJd"}) {
+      auto r = call("GET", path + query);
+      EXPECT_EQ(r.status, 400) << path << query;
+      EXPECT_EQ(str(r.json().at("error").at("details").at("field")), query[1] == 'l' ? "limit" : "cursor") << path << query;
+    }
+  }
+
+  // Another tenant sees none of them, even from this tenant's cursors.
+  auto other = create_tenant(server->port(), owner.key, "other@example.com", "Other");
+  ASSERT_FALSE(other.key.empty());
+  for (const std::string& path : {std::string("/policies"), clients()}) {
+    EXPECT_TRUE(walk(path + "?limit=1", other.key).first.empty()) << path;
+    std::string link = call("GET", path + "?limit=1").header("link");
+    ASSERT_FALSE(link.empty()) << path;
+    std::string url = link.substr(1, link.find('>') - 1);
+    auto theirs = call("GET", url.substr(url.find("/management/v1") + 14), {}, {}, other.key);
+    ASSERT_EQ(theirs.status, 200) << theirs.body;
+    EXPECT_TRUE(theirs.json().as_array().empty()) << path;
+  }
 }
 
 TEST_P(AttestationClients, CredentialsWithoutTheScopeAre403) {

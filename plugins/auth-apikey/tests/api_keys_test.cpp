@@ -53,6 +53,42 @@ class ApiKeys : public ::testing::TestWithParam<Backend> {
   }
   /// A second tenant with its own owner key (POST /v1/tenants by a new user of tenant A).
   Owner second_tenant() { return create_tenant(server->port(), owner.key, "b-owner@example.com", "Tenant B"); }
+  /// Every row of a paged list, following next_cursor from the first page
+  /// (`limit` rows a page): `field` of each row in page order, and the pages seen.
+  std::pair<std::vector<std::string>, int> walk(const std::string& path, int limit, const std::string& key,
+                                                const char* field = "id") {
+    std::vector<std::string> seen;
+    std::string cursor;
+    for (int pages = 1; pages <= 100; ++pages) {
+      auto r = call("GET", path + "?limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor), key);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      auto page = r.json().as_object();
+      auto& rows = page.at("data").as_array();
+      EXPECT_LE(rows.size(), static_cast<std::size_t>(limit));
+      for (auto& row : rows) seen.push_back(str(row.at(field)));
+      if (page.at("next_cursor").is_null()) return {seen, pages};
+      EXPECT_EQ(rows.size(), static_cast<std::size_t>(limit));  // only the last page is short
+      cursor = str(page.at("next_cursor"));
+    }
+    ADD_FAILURE() << path << ": next_cursor never became null";
+    return {seen, 0};
+  }
+  /// The whole list in one page (the lists here are far below the maximum).
+  std::vector<std::string> all_rows(const std::string& path, const std::string& key, const char* field = "id") {
+    auto page = call("GET", path + "?limit=500", key).json().as_object();
+    EXPECT_TRUE(page.at("next_cursor").is_null());
+    std::vector<std::string> out;
+    for (auto& row : page.at("data").as_array()) out.push_back(str(row.at(field)));
+    return out;
+  }
+  /// 400 INVALID_INPUT naming `field`.
+  static void expect_invalid(const HttpResult& r, const std::string& field) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    if (r.status != 400) return;
+    EXPECT_EQ(error_code(r), "INVALID_INPUT");
+    EXPECT_EQ(str(r.json().at("error").at("details").at("field")), field) << r.body;
+  }
 
   TempDir dir;
   std::unique_ptr<TestDatabase> db;
@@ -302,6 +338,87 @@ TEST_P(ApiKeys, AuditRecordsEachCallWithFiltersAndCursor) {
   EXPECT_EQ(call("GET", "/v1/audit?cursor=garbage", owner.key).status, 400);
   EXPECT_EQ(call("GET", "/v1/audit?since=yesterday", owner.key).status, 400);
   EXPECT_EQ(call("GET", "/v1/audit?since=2099-01-01T00:00:00Z", owner.key).json().at("data").as_array().size(), 0u);
+}
+
+// Cursor pagination (sdk/paging.hpp) on every list of this file's APIs.
+TEST_P(ApiKeys, KeyPagesWalkTheWholeListOnceNewestFirst) {
+  for (int i = 0; i < 6; ++i) create_key(owner.key, R"({"name": "k", "scopes": ["keys:read"]})");
+  auto all = all_rows("/v1/api_keys", owner.key);
+  ASSERT_EQ(all.size(), 7u);  // with the bootstrap key
+  auto first = call("GET", "/v1/api_keys", owner.key).json().as_object();
+  EXPECT_EQ(first.at("data").as_array().size(), 7u);  // the default page (100) holds them all
+  EXPECT_TRUE(first.at("next_cursor").is_null());
+  auto rows = first.at("data").as_array();
+  for (std::size_t i = 1; i < rows.size(); ++i)
+    EXPECT_GE(str(rows[i - 1].at("created_at")), str(rows[i].at("created_at")));  // newest first
+  auto [walked, pages] = walk("/v1/api_keys", 2, owner.key);
+  EXPECT_EQ(walked, all);
+  EXPECT_EQ(pages, 4);
+  EXPECT_EQ(walk("/v1/api_keys", 7, owner.key).second, 1);  // an exact fit has no empty last page
+  EXPECT_EQ(walk("/v1/api_keys", 1, owner.key).first, all);
+}
+
+TEST_P(ApiKeys, BadLimitsAndCursorsAre400NamingTheField) {
+  for (const char* limit : {"0", "501", "-1", "abc", "2x", "", "99999999999999999999"})
+    expect_invalid(call("GET", std::string("/v1/api_keys?limit=") + limit, owner.key), "limit");
+  auto over = call("GET", "/v1/api_keys?limit=501", owner.key);
+  EXPECT_EQ(over.json().at("error").at("details").at("max").as_int64(), 500);
+  EXPECT_EQ(call("GET", "/v1/api_keys?limit=500", owner.key).status, 200);
+  // Not base64url; base64url of not JSON, of an object, of keys no list uses.
+  for (const char* cursor : {"garbage!", "A", "bm90IGpzb24", "eyJhIjoxfQ", "WzEsMl0", "WzEsIiJd"})
+    for (const char* path : {"/v1/api_keys", "/v1/users", "/v1/invitations"})
+      expect_invalid(call("GET", std::string(path) + "?cursor=" + cursor, owner.key), "cursor");
+  // A key of the other shape: ["key_1"] (an id) on the (time, id) lists, [1, "a"] on invitations (ids).
+  expect_invalid(call("GET", "/v1/api_keys?cursor=WyJrZXlfMSJd", owner.key), "cursor");
+  expect_invalid(call("GET", "/v1/users?cursor=WyJrZXlfMSJd", owner.key), "cursor");
+  expect_invalid(call("GET", "/v1/invitations?cursor=WzEsImEiXQ", owner.key), "cursor");
+  expect_invalid(call("GET", "/v1/users?limit=501", owner.key), "limit");
+  expect_invalid(call("GET", "/v1/invitations?limit=0", owner.key), "limit");
+  // The audit log keeps its own cursor and default page (50) under the same limit rule.
+  expect_invalid(call("GET", "/v1/audit?limit=501", owner.key), "limit");
+  expect_invalid(call("GET", "/v1/audit?limit=ten", owner.key), "limit");
+  expect_invalid(call("GET", "/v1/audit?status=abc", owner.key), "status");
+}
+
+TEST_P(ApiKeys, MemberAndInvitationPagesWalkTheWholeListOnce) {
+  invite_member(server->port(), owner.key, "m1@example.com", "viewer");
+  invite_member(server->port(), owner.key, "m2@example.com", "editor");
+  for (auto* email : {"i1@example.com", "i2@example.com", "i3@example.com"})
+    ASSERT_EQ(call("POST", "/v1/invitations", owner.key, json::serialize(json::object{{"email", email}})).status, 201);
+  auto members = all_rows("/v1/users", owner.key, "email");
+  ASSERT_EQ(members.size(), 3u);
+  EXPECT_EQ(members[0], "owner@example.com");  // by when they joined
+  EXPECT_EQ(walk("/v1/users", 1, owner.key, "email"), std::make_pair(members, 3));
+  EXPECT_EQ(walk("/v1/users", 2, owner.key, "email").first, members);
+  auto invitations = all_rows("/v1/invitations", owner.key);
+  ASSERT_EQ(invitations.size(), 5u);  // two accepted, three pending
+  EXPECT_EQ(walk("/v1/invitations", 2, owner.key), std::make_pair(invitations, 3));
+}
+
+TEST_P(ApiKeys, PagesNeverShowAnotherTenantsRowsEvenWithItsCursor) {
+  for (int i = 0; i < 3; ++i) create_key(owner.key, R"({"name": "a-key", "scopes": ["keys:read"]})");
+  ASSERT_EQ(call("POST", "/v1/invitations", owner.key, R"({"email": "a-invitee@example.com"})").status, 201);
+  invite_member(server->port(), owner.key, "a-member@example.com", "viewer");
+  auto b = second_tenant();
+  ASSERT_FALSE(b.key.empty());
+  create_key(b.key, R"({"name": "b-key", "scopes": ["keys:read"]})");
+  ASSERT_EQ(call("POST", "/v1/invitations", b.key, R"({"email": "b-invitee@example.com"})").status, 201);
+  auto b_keys = all_rows("/v1/api_keys", b.key);
+  ASSERT_EQ(b_keys.size(), 2u);
+  EXPECT_EQ(walk("/v1/api_keys", 1, b.key).first, b_keys);
+  EXPECT_EQ(walk("/v1/users", 1, b.key, "email").first, std::vector<std::string>{"b-owner@example.com"});
+  EXPECT_EQ(walk("/v1/invitations", 1, b.key, "email").first, std::vector<std::string>{"b-invitee@example.com"});
+  // Tenant A's cursors only move tenant B's starting point.
+  for (const char* path : {"/v1/api_keys", "/v1/users", "/v1/invitations"}) {
+    auto a_page = call("GET", std::string(path) + "?limit=1", owner.key).json();
+    ASSERT_FALSE(a_page.at("next_cursor").is_null()) << path;
+    auto b_page = call("GET", std::string(path) + "?limit=500&cursor=" + str(a_page.at("next_cursor")), b.key);
+    ASSERT_EQ(b_page.status, 200) << b_page.body;
+    EXPECT_EQ(b_page.body.find("a-key"), std::string::npos) << path;
+    EXPECT_EQ(b_page.body.find("a-invitee"), std::string::npos) << path;
+    EXPECT_EQ(b_page.body.find("a-member"), std::string::npos) << path;
+    EXPECT_EQ(b_page.body.find("\"owner@example.com\""), std::string::npos) << path;
+  }
 }
 
 TEST_P(ApiKeys, AuditRowsAreFlushedOnSigterm) {

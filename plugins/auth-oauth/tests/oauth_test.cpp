@@ -10,8 +10,10 @@
 
 #include <boost/url.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "e2e_util.hpp"
 #include "pkce.hpp"
@@ -869,6 +871,72 @@ TEST_P(OAuth, OperatorsPurgeClientsFromTheCommandLine) {
 INSTANTIATE_TEST_SUITE_P(Db, OAuth, ::testing::ValuesIn(test_backends()), backend_param_name);
 
 // Several processes on one PostgreSQL: a revocation reaches the other within a second.
+// Cursor pagination (sdk/paging.hpp) of the tenant's clients and grants.
+TEST_P(OAuth, ClientAndGrantPagesWalkEachListOnceOldestFirstWithinTheTenant) {
+  // Every row of a paged list, following next_cursor: the ids and the number of pages.
+  auto walk = [&](const std::string& path, int limit, const std::string& key, const char* field) {
+    std::vector<std::string> seen;
+    std::string cursor;
+    for (int pages = 1; pages <= 50; ++pages) {
+      auto r = http(port(), "GET", path + "?limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor),
+                    bearer(key));
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      json::value page = r.json();
+      for (auto& row : page.at("data").as_array()) seen.push_back(str(row.at(field)));
+      if (page.at("next_cursor").is_null()) return std::make_pair(seen, pages);
+      EXPECT_EQ(page.at("data").as_array().size(), static_cast<std::size_t>(limit));
+      cursor = str(page.at("next_cursor"));
+    }
+    ADD_FAILURE() << path << ": next_cursor never became null";
+    return std::make_pair(seen, 0);
+  };
+  std::vector<std::string> clients;
+  for (int i = 0; i < 5; ++i)
+    clients.push_back(str(register_client({{"client_name", "App " + std::to_string(i)}, {"redirect_uris", json::array{kRedirect}},
+                                           {"token_endpoint_auth_method", "none"}, {"scope", "keys:read"}},
+                                          owner.key).at("client_id")));
+  register_client({{"client_name", "Unbound"}, {"redirect_uris", json::array{kRedirect}}, {"token_endpoint_auth_method", "none"}});
+  for (int i = 0; i < 3; ++i) authorized_tokens(clients[static_cast<std::size_t>(i)], "owner@example.com", "keys:read");
+
+  // The pages hold what one page does, in the same order (oldest first; one millisecond's rows by id).
+  auto one_page = walk("/v1/oauth_clients", 500, owner.key, "client_id");
+  ASSERT_EQ(one_page.second, 1);
+  EXPECT_EQ(std::set<std::string>(one_page.first.begin(), one_page.first.end()),
+            std::set<std::string>(clients.begin(), clients.end()));  // not the unbound one
+  EXPECT_EQ(one_page.first.size(), 5u);
+  EXPECT_EQ(walk("/v1/oauth_clients", 2, owner.key, "client_id"), std::make_pair(one_page.first, 3));
+  EXPECT_EQ(walk("/v1/oauth_clients", 5, owner.key, "client_id").second, 1);
+  auto created = walk("/v1/oauth_clients", 500, owner.key, "created_at").first;
+  EXPECT_TRUE(std::is_sorted(created.begin(), created.end()));
+  auto grants = walk("/v1/oauth_grants", 500, owner.key, "id").first;
+  ASSERT_EQ(grants.size(), 3u);
+  EXPECT_EQ(walk("/v1/oauth_grants", 1, owner.key, "id"), std::make_pair(grants, 3));
+  auto granted = walk("/v1/oauth_grants", 1, owner.key, "client_id").first;
+  EXPECT_EQ(std::set<std::string>(granted.begin(), granted.end()),
+            (std::set<std::string>{clients[0], clients[1], clients[2]}));
+
+  for (const char* path : {"/v1/oauth_clients", "/v1/oauth_grants"}) {
+    for (const char* query : {"?limit=501", "?limit=0", "?limit=x", "?cursor=garbage!", "?cursor=WyJvbmx5LWFuLWlkIl0"}) {
+      auto r = http(port(), "GET", std::string(path) + query, bearer(owner.key));
+      EXPECT_EQ(r.status, 400) << path << query;
+      EXPECT_EQ(str(r.json().at("error").at("details").at("field")), query[1] == 'l' ? "limit" : "cursor") << path << query;
+    }
+  }
+
+  // Another tenant sees none of these, even with this tenant's cursors.
+  auto other = create_tenant(port(), owner.key, "other@example.com", "Other");
+  ASSERT_FALSE(other.key.empty());
+  for (const char* path : {"/v1/oauth_clients", "/v1/oauth_grants"}) {
+    EXPECT_TRUE(walk(path, 1, other.key, "created_at").first.empty()) << path;
+    json::value mine = http(port(), "GET", std::string(path) + "?limit=1", bearer(owner.key)).json();
+    ASSERT_FALSE(mine.at("next_cursor").is_null());
+    auto theirs = http(port(), "GET", std::string(path) + "?cursor=" + str(mine.at("next_cursor")), bearer(other.key));
+    ASSERT_EQ(theirs.status, 200) << theirs.body;
+    EXPECT_TRUE(theirs.json().at("data").as_array().empty()) << path;
+  }
+}
+
 class OAuthOnPostgres : public OAuth {};
 
 TEST_P(OAuthOnPostgres, ARevokedClientStopsWorkingOnOtherProcessesWithinASecond) {
