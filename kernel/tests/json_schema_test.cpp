@@ -56,3 +56,16 @@ TEST(JsonSchema, RejectsUnsupportedKeywordsInASchema) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "s.properties.a.pattern: unsupported schema keyword");
 }
+
+TEST(JsonSchema, WholeDoublesAreIntegersOnlyWithinInt64) {
+  const auto depth = [](const char* value) {
+    std::vector<std::string> errors;
+    auto out = apply_schema(schema, json::parse(std::string(R"({"name": "x", "nested": {"depth": )") + value + "}}"), "", errors);
+    return errors.empty() ? json::serialize(out.at("nested").at("depth")) : errors.front();
+  };
+  EXPECT_EQ(depth("3.0"), "3");
+  EXPECT_EQ(depth("3.5"), "nested.depth: expected integer");
+  EXPECT_EQ(depth("1e300"), "nested.depth: expected integer");
+  EXPECT_EQ(depth("-9223372036856775801e3080"), "nested.depth: expected integer");
+  EXPECT_EQ(depth("18446744073709551616.0"), "nested.depth: expected integer");
+}

@@ -1,6 +1,7 @@
 #include "config/json_schema.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace json = boost::json;
@@ -14,13 +15,20 @@ std::string join_path(const std::string& base, std::string_view key) {
 
 std::string path_or_root(const std::string& path) { return path.empty() ? "(root)" : path; }
 
+// A double counts as an integer only when it is whole and fits an int64: the
+// config readers convert integers to int64, and a cast out of range is undefined.
+bool is_whole_int64(double d) {
+  constexpr double two_pow_63 = 9223372036854775808.0;
+  return std::isfinite(d) && d >= -two_pow_63 && d < two_pow_63 && std::trunc(d) == d;
+}
+
 bool matches_type(const json::value& v, std::string_view type) {
   if (type == "object") return v.is_object();
   if (type == "array") return v.is_array();
   if (type == "string") return v.is_string();
   if (type == "boolean") return v.is_bool();
   if (type == "null") return v.is_null();
-  if (type == "integer") return v.is_int64() || v.is_uint64() || (v.is_double() && v.as_double() == static_cast<double>(static_cast<long long>(v.as_double())));
+  if (type == "integer") return v.is_int64() || v.is_uint64() || (v.is_double() && is_whole_int64(v.as_double()));
   if (type == "number") return v.is_number();
   return false;
 }

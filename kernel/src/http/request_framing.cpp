@@ -83,3 +83,21 @@ std::optional<FramingProblem> framing_problem(const http::fields& fields, unsign
 }
 
 }  // namespace ambit::kernel
+
+namespace ambit::kernel {
+
+bool valid_field_name(std::string_view name) {
+  constexpr std::string_view delimiters = "\"(),/:;<=>?@[\\]{}";
+  if (name.empty()) return false;
+  for (unsigned char c : name)
+    if (c <= 0x20 || c >= 0x7f || delimiters.find(static_cast<char>(c)) != std::string_view::npos) return false;
+  return true;
+}
+
+bool valid_field_value(std::string_view value) {
+  for (unsigned char c : value)
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  return true;
+}
+
+}  // namespace ambit::kernel

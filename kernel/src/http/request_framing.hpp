@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ambit::kernel {
 
@@ -23,5 +24,16 @@ struct FramingProblem {
 /// and an HTTP/1.1 request without exactly one Host line. The connection is
 /// closed after the answer.
 std::optional<FramingProblem> framing_problem(const boost::beast::http::fields& fields, unsigned version);
+
+}  // namespace ambit::kernel
+
+namespace ambit::kernel {
+
+/// A field name is a token (RFC 9110 §5.1): visible ASCII except delimiters.
+bool valid_field_name(std::string_view name);
+
+/// A field value holds no control character but HTAB (RFC 9110 §5.5); CR or
+/// LF in a response header would split the response.
+bool valid_field_value(std::string_view value);
 
 }  // namespace ambit::kernel

@@ -317,9 +317,9 @@ class Session : public std::enable_shared_from_this<Session> {
     out_ += http::obsolete_reason(static_cast<http::status>(r.status));
     out_ += "\r\nServer: ambit\r\n";
     auto header = [this](std::string_view name, std::string_view value) {
-      // A CR or LF from a handler would split the response: drop such a header.
-      if (name.find_first_of("\r\n:") != std::string_view::npos || value.find_first_of("\r\n") != std::string_view::npos)
-        return;
+      // A control character from a handler (CR or LF would split the response)
+      // or a name that is not a token makes the header invalid: drop it.
+      if (!valid_field_name(name) || !valid_field_value(value)) return;
       out_ += name;
       out_ += ": ";
       out_ += value;
