@@ -6,6 +6,7 @@
 
 #include "db/soci_database.hpp"
 #include "http/router.hpp"
+#include "log/log_throttle.hpp"
 
 namespace ambit::kernel {
 namespace {
@@ -64,7 +65,9 @@ class GuardedAuthenticator final : public sdk::Authenticator {
     return run_guarded<sdk::AuthResult>(
         [&](const DbActivityScope&) { return inner_->authenticate(token); },
         [&](const std::exception& e) -> sdk::AuthResult {
-          log_.warn("authentication failed: database unavailable", {{"error", e.what()}});
+          std::int64_t held_back = 0;
+          if (log_throttle_.allow(held_back))
+            log_.warn("authentication failed: database unavailable", {{"error", e.what()}, {"also_failed", held_back}});
           throw DatabaseUnavailable(e.what());
         });
   }
@@ -72,10 +75,12 @@ class GuardedAuthenticator final : public sdk::Authenticator {
  private:
   std::shared_ptr<sdk::Authenticator> inner_;
   sdk::Logger& log_;
+  LogThrottle log_throttle_;
 };
 
-sdk::Handler guard_handler(sdk::Handler inner, const std::string& route, sdk::Logger& log) {
-  return [inner = std::move(inner), route, &log](const sdk::Request& req) {
+sdk::Handler guard_handler(sdk::Handler inner, const std::string& route, sdk::Logger& log,
+                           std::shared_ptr<LogThrottle> log_throttle) {
+  return [inner = std::move(inner), route, &log, log_throttle](const sdk::Request& req) {
     return run_guarded<sdk::Response>(
         [&](const DbActivityScope& scope) {
           auto response = inner(req);
@@ -86,8 +91,13 @@ sdk::Handler guard_handler(sdk::Handler inner, const std::string& route, sdk::Lo
           return response;
         },
         [&](const std::exception& e) {
-          log.warn("request failed: database unavailable",
-                   {{"request_id", req.request_id}, {"route", route}, {"error", e.what()}});
+          // While the database is down every request fails: one line a second.
+          std::int64_t held_back = 0;
+          if (log_throttle->allow(held_back))
+            log.warn("request failed: database unavailable", {{"request_id", req.request_id},
+                                                               {"route", route},
+                                                               {"error", e.what()},
+                                                               {"also_failed", held_back}});
           return unavailable_response();
         });
   };
@@ -97,7 +107,9 @@ sdk::Handler guard_handler(sdk::Handler inner, const std::string& route, sdk::Lo
 
 void guard_database_calls(Router& router, std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
                           sdk::Logger& log) {
-  for (auto& route : router.routes()) route->spec.handler = guard_handler(route->spec.handler, route->spec.path, log);
+  auto log_throttle = std::make_shared<LogThrottle>();  // shared by every route
+  for (auto& route : router.routes())
+    route->spec.handler = guard_handler(route->spec.handler, route->spec.path, log, log_throttle);
   for (auto& a : authenticators) a = std::make_shared<GuardedAuthenticator>(std::move(a), log);
 }
 

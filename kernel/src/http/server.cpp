@@ -386,18 +386,6 @@ bool BufferBudget::recharge(std::size_t& charged, std::size_t now) {
   return used_.fetch_add(grow, std::memory_order_relaxed) + grow <= limit_;
 }
 
-bool LogThrottle::allow(std::int64_t& held_back) {
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_ < std::chrono::seconds(1)) {
-    ++suppressed_;
-    return false;
-  }
-  last_ = now;
-  held_back = suppressed_;
-  suppressed_ = 0;
-  return true;
-}
-
 std::size_t resolve_max_connections(const KernelConfig& config) {
   if (config.max_connections > 0) return config.max_connections;
   rlimit limit{};

@@ -34,6 +34,7 @@
 #include "config/kernel_config.hpp"
 #include "http/client_address.hpp"
 #include "http/dispatcher.hpp"
+#include "log/log_throttle.hpp"
 
 namespace ambit::kernel {
 
@@ -69,18 +70,6 @@ class BufferBudget {
  private:
   const std::size_t limit_;
   std::atomic<std::size_t> used_{0};
-};
-
-/// At most one log line a second for a repeated event; counts the rest.
-class LogThrottle {
- public:
-  /// True when a line may be logged now; `held_back` is then how many
-  /// events since the last line were not logged.
-  bool allow(std::int64_t& held_back);
-
- private:
-  std::chrono::steady_clock::time_point last_{};
-  std::int64_t suppressed_ = 0;
 };
 
 class HttpServer {
