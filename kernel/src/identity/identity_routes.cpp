@@ -26,26 +26,6 @@ std::string required_string(const json::object& body, const char* field) {
   return std::string(v->as_string());
 }
 
-const sdk::Principal& user_caller(const sdk::Request& req) {
-  const auto& p = req.caller();
-  if (p.user_id.empty())
-    throw sdk::ApiError(403, "forbidden", "this call needs a user credential", {{"reason", "not_a_user_credential"}});
-  return p;
-}
-
-void add(Router& router, std::string method, std::string path, std::string scope, bool may_block, std::string summary,
-         sdk::Handler h) {
-  sdk::RouteSpec r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  r.scope = std::move(scope);
-  r.may_block = may_block;
-  r.summary = std::move(summary);
-  r.tags = {"identity"};
-  r.handler = std::move(h);
-  router.add(std::move(r), "kernel");
-}
-
 /// The tenant's owners, counted under a lock that serializes every change
 /// to them (advisory lock on PostgreSQL), so two concurrent demotions cannot
 /// both see a second owner.
@@ -58,6 +38,27 @@ int count_owners_locked(sdk::Database& db, soci::session& tx, const std::string&
 }
 
 }  // namespace
+
+const sdk::Principal& user_caller(const sdk::Request& req) {
+  const auto& p = req.caller();
+  if (p.user_id.empty())
+    throw sdk::ApiError(403, "forbidden", "this call needs a user credential", {{"reason", "not_a_user_credential"}});
+  return p;
+}
+
+void add_identity_route(Router& router, std::string method, std::string path, std::string scope, sdk::AuthMode auth,
+                        bool may_block, std::string summary, sdk::Handler h) {
+  sdk::RouteSpec r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.scope = std::move(scope);
+  r.auth = auth;
+  r.may_block = may_block;
+  r.summary = std::move(summary);
+  r.tags = {"identity"};
+  r.handler = std::move(h);
+  router.add(std::move(r), "kernel");
+}
 
 std::vector<std::pair<std::string, std::string>> identity_scopes() {
   return {{"members:read", "list the members and invitations of the tenant"},
@@ -75,7 +76,7 @@ json::value issue_credential(sdk::CredentialIssuer* issuer, soci::session& tx, c
 
 void register_identity_routes(Router& router, IdentityStore& identity, sdk::Database& db, IssuerLookup issuer) {
   // No database: everything comes from the principal resolved before the handler.
-  add(router, "GET", "/v1/me", "", false, "The calling credential, its user, tenant and effective scopes",
+  add_identity_route(router, "GET", "/v1/me", "", sdk::AuthMode::required, false, "The calling credential, its user, tenant and effective scopes",
       [](const sdk::Request& req) {
         const auto& p = req.caller();
         json::object out{{"tenant_id", p.tenant_id},
@@ -88,7 +89,7 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out);
       });
 
-  add(router, "POST", "/v1/tenants", "tenants:create", true, "Create a tenant; the caller becomes its owner",
+  add_identity_route(router, "POST", "/v1/tenants", "tenants:create", sdk::AuthMode::required, true, "Create a tenant; the caller becomes its owner",
       [&identity, &db, issuer](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto body = req.json_object();
@@ -120,7 +121,7 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out, 201);
       });
 
-  add(router, "GET", "/v1/users", "members:read", true,
+  add_identity_route(router, "GET", "/v1/users", "members:read", sdk::AuthMode::required, true,
       "List the members of the caller's tenant, by when they joined, in pages", [&identity](const sdk::Request& req) {
         auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
         auto found = sdk::finish_page(page, identity.members_page(req.caller().tenant_id, page.after, page.fetch()),
@@ -130,7 +131,7 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::paged_data(std::move(list), found.next_cursor);
       });
 
-  add(router, "PATCH", "/v1/users/:userId", "members:manage", true, "Change a member's role",
+  add_identity_route(router, "PATCH", "/v1/users/:userId", "members:manage", sdk::AuthMode::required, true, "Change a member's role",
       [&identity, &db](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto body = req.json_object();
@@ -155,7 +156,7 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out);
       });
 
-  add(router, "DELETE", "/v1/users/:userId", "members:manage", true, "Remove a member; their keys stop at once",
+  add_identity_route(router, "DELETE", "/v1/users/:userId", "members:manage", sdk::AuthMode::required, true, "Remove a member; their keys stop at once",
       [&identity, &db](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         const std::string& user_id = req.param("userId");

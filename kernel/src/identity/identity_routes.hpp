@@ -18,6 +18,13 @@ namespace ambit::kernel {
 
 using IssuerLookup = std::function<sdk::CredentialIssuer*()>;
 
+/// Registers one of the identity core's routes (tag "identity", owner "kernel").
+void add_identity_route(Router& router, std::string method, std::string path, std::string scope, sdk::AuthMode auth,
+                        bool may_block, std::string summary, sdk::Handler h);
+
+/// The caller, when its credential belongs to a user; 403 otherwise.
+const sdk::Principal& user_caller(const sdk::Request& req);
+
 /// The kernel's own scopes, declared in the catalog.
 std::vector<std::pair<std::string, std::string>> identity_scopes();
 

@@ -98,31 +98,11 @@ sdk::Response reset_form(const std::string& token, const std::string& error, int
                             "minlength=\"8\" required><button class=\"primary\" type=\"submit\">Set password</button></form>");
 }
 
-void add(Router& router, std::string method, std::string path, std::string scope, sdk::AuthMode auth,
-         std::string summary, sdk::Handler h) {
-  sdk::RouteSpec r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  r.scope = std::move(scope);
-  r.auth = auth;
-  r.summary = std::move(summary);
-  r.tags = {"identity"};
-  r.handler = std::move(h);
-  router.add(std::move(r), "kernel");
-}
-
-const sdk::Principal& user_caller(const sdk::Request& req) {
-  const auto& p = req.caller();
-  if (p.user_id.empty())
-    throw sdk::ApiError(403, "forbidden", "this call needs a user credential", {{"reason", "not_a_user_credential"}});
-  return p;
-}
-
 }  // namespace
 
 void register_invitation_routes(Router& router, Invitations& invitations, IssuerLookup issuer, const sdk::Clock& clock) {
   using sdk::AuthMode;
-  add(router, "POST", "/v1/invitations", "members:manage", AuthMode::required,
+  add_identity_route(router, "POST", "/v1/invitations", "members:manage", AuthMode::required, true,
       "Invite someone to the tenant; returns the link to deliver, once",
       [&invitations, &clock](const sdk::Request& req) {
         auto body = req.json_object();
@@ -134,7 +114,7 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
         return sdk::Response::data(std::move(out), 201);
       });
 
-  add(router, "GET", "/v1/invitations", "members:read", AuthMode::required,
+  add_identity_route(router, "GET", "/v1/invitations", "members:read", AuthMode::required, true,
       "The tenant's invitations, in pages (never their tokens)", [&invitations, &clock](const sdk::Request& req) {
         auto page = sdk::PageRequest<sdk::IdKey>::from(req);
         auto rows = invitations.list(req.caller().tenant_id, page.after ? page.after->id : "", page.fetch());
@@ -144,13 +124,13 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
         return sdk::paged_data(std::move(out), found.next_cursor);
       });
 
-  add(router, "DELETE", "/v1/invitations/:id", "members:manage", AuthMode::required, "Revoke a pending invitation",
+  add_identity_route(router, "DELETE", "/v1/invitations/:id", "members:manage", AuthMode::required, true, "Revoke a pending invitation",
       [&invitations](const sdk::Request& req) {
         invitations.revoke(user_caller(req), req.param("id"));
         return sdk::Response::empty(204);
       });
 
-  add(router, "POST", "/v1/invitations/accept", "", AuthMode::optional,
+  add_identity_route(router, "POST", "/v1/invitations/accept", "", AuthMode::optional, true,
       "Accept an invitation: a new user chooses a password; an existing one sends theirs or their own credential",
       [&invitations, issuer](const sdk::Request& req) {
         auto body = req.json_object();
@@ -164,7 +144,7 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
                                                 {"api_key", accepted.api_key}});
       });
 
-  add(router, "POST", "/v1/password-reset", "", AuthMode::none, "Set a new password with a reset token",
+  add_identity_route(router, "POST", "/v1/password-reset", "", AuthMode::none, true, "Set a new password with a reset token",
       [&invitations](const sdk::Request& req) {
         auto body = req.json_object();
         invitations.redeem_password_reset(string_field(body, "token"), string_field(body, "password"));
@@ -172,7 +152,7 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
       });
 
   // --- the pages the links open ----------------------------------------------
-  add(router, "GET", "/invitations/accept", "", AuthMode::none, "The invitation acceptance page",
+  add_identity_route(router, "GET", "/invitations/accept", "", AuthMode::none, true, "The invitation acceptance page",
       [&invitations](const sdk::Request& req) {
         try {
           return acceptance_form(invitations, req.query("token").value_or(""), "", 200);
@@ -181,7 +161,7 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
         }
       });
 
-  add(router, "POST", "/invitations/accept", "", AuthMode::none, "The invitation acceptance form",
+  add_identity_route(router, "POST", "/invitations/accept", "", AuthMode::none, true, "The invitation acceptance form",
       [&invitations, issuer](const sdk::Request& req) {
         std::string token = form_field(req.body, "token");
         Acceptance proof{nullptr, form_field(req.body, "password"), req.remote_address};
@@ -203,11 +183,11 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
         }
       });
 
-  add(router, "GET", "/password-reset", "", AuthMode::none, "The password reset page", [](const sdk::Request& req) {
+  add_identity_route(router, "GET", "/password-reset", "", AuthMode::none, true, "The password reset page", [](const sdk::Request& req) {
     return reset_form(req.query("token").value_or(""), "", 200);
   });
 
-  add(router, "POST", "/password-reset", "", AuthMode::none, "The password reset form",
+  add_identity_route(router, "POST", "/password-reset", "", AuthMode::none, true, "The password reset form",
       [&invitations](const sdk::Request& req) {
         std::string token = form_field(req.body, "token");
         try {
