@@ -30,7 +30,8 @@ class HeaderView {
 };
 
 /// Thrown by Request::will_block() on an I/O thread; handlers let it pass.
-class WouldBlock : public std::exception {
+/// Exported, as ApiError is, so the kernel catches what a plugin throws.
+class AMBIT_SDK_EXPORT WouldBlock : public std::exception {
  public:
   const char* what() const noexcept override { return "handler needs a worker thread"; }
 };

@@ -11,9 +11,14 @@
 // Everything in the SDK lives in the inline namespace ambit::sdk::v1, so a
 // plugin built against another major fails to link instead of corrupting memory.
 
+// <version> defines the standard library's macros (_GLIBCXX_USE_CXX11_ABI,
+// _LIBCPP_VERSION), so the signature does not depend on whether a plugin
+// included a std header before this one.
 #include <boost/version.hpp>
 #include <soci/version.h>
+#include <version>
 
+// The one source of the SDK version: sdk/CMakeLists.txt reads these lines.
 #define AMBIT_SDK_VERSION_MAJOR 1
 #define AMBIT_SDK_VERSION_MINOR 3
 #define AMBIT_SDK_VERSION_PATCH 0
