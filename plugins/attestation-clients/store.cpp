@@ -7,18 +7,6 @@ namespace {
 
 constexpr const char* kClientColumns = "id, tenant_id, service_id, product_id, name, status, created_at, updated_at";
 constexpr const char* kPolicyColumns = "id, tenant_id, service_id, name, policy, created_at, updated_at";
-/// Rows after a (created_at, id) key, ascending; binds :first, :at, :at2, :id.
-constexpr const char* kAfter = "(:first = 1 OR created_at > :at OR (created_at = :at2 AND id > :id))";
-
-/// The binds of kAfter for one page (neutral values on the first).
-struct Keyset {
-  explicit Keyset(const std::optional<ambit::sdk::TimeIdKey>& after)
-      : first(after ? 0 : 1), at(after ? after->at : 0), id(after ? after->id : std::string()) {}
-  int first;
-  long long at;
-  std::string id;
-};
-
 /// " AND product_id IN (:p0, :p1, ...)" for `n` ids.
 std::string product_filter(std::size_t n) {
   std::string sql = " AND product_id IN (";
@@ -126,11 +114,11 @@ bool Store::policy_name_taken(soci::session& s, const std::string& tenant, const
 std::vector<PolicyRow> Store::list_policies(soci::session& s, const std::string& tenant, const std::string& service,
                                             const std::optional<ambit::sdk::TimeIdKey>& after, int fetch) {
   int all = service.empty() ? 1 : 0;
-  Keyset k(after);
+  ambit::sdk::TimeIdAfter k(after);
   std::vector<PolicyRow> out;
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT " << kPolicyColumns
-                 << " FROM attestation_policies WHERE tenant_id = :t AND (:all = 1 OR service_id = :s) AND " << kAfter
+                 << " FROM attestation_policies WHERE tenant_id = :t AND (:all = 1 OR service_id = :s) AND " << k.sql()
                  << " ORDER BY created_at, id LIMIT :n",
        soci::use(tenant), soci::use(all), soci::use(service), soci::use(k.first), soci::use(k.at), soci::use(k.at),
        soci::use(k.id), soci::use(fetch));
@@ -194,10 +182,10 @@ std::vector<ClientRow> Store::list_clients(soci::session& s, const std::string& 
                                            const std::vector<std::string>* product_ids,
                                            const std::optional<ambit::sdk::TimeIdKey>& after, int fetch) {
   if (product_ids && product_ids->empty()) return {};
-  Keyset k(after);
+  ambit::sdk::TimeIdAfter k(after);
   // The filter is in the SQL, so that every page but the last is full.
   auto query = (s.prepare << "SELECT " << kClientColumns
-                          << " FROM attestation_clients WHERE tenant_id = :t AND service_id = :s AND " << kAfter
+                          << " FROM attestation_clients WHERE tenant_id = :t AND service_id = :s AND " << k.sql()
                           << (product_ids ? product_filter(product_ids->size()) : std::string())
                           << " ORDER BY created_at, id LIMIT :n");
   query, soci::use(tenant), soci::use(service), soci::use(k.first), soci::use(k.at), soci::use(k.at), soci::use(k.id);

@@ -76,16 +76,13 @@ std::vector<KeyRecord> Store::list(const std::string& tenant_id, const std::stri
                                   const std::optional<ambit::sdk::TimeIdKey>& after, int fetch) {
   auto s = db().session();
   std::vector<KeyRecord> out;
-  int first = after ? 0 : 1;
-  long long at = after ? after->at : 0;
-  std::string id = after ? after->id : std::string();
+  ambit::sdk::TimeIdAfter k(after, ambit::sdk::Order::newest_first);
   soci::rowset<soci::row> rows =
       (s->prepare << "SELECT " << kColumns
-                  << " FROM apikey_keys WHERE tenant_id = :t AND (:u = '' OR user_id = :u2)"
-                     " AND (:first = 1 OR created_at < :at OR (created_at = :at2 AND id < :id))"
-                     " ORDER BY created_at DESC, id DESC LIMIT :n",
-       soci::use(tenant_id), soci::use(user_id), soci::use(user_id), soci::use(first), soci::use(at), soci::use(at),
-       soci::use(id), soci::use(fetch));
+                  << " FROM apikey_keys WHERE tenant_id = :t AND (:u = '' OR user_id = :u2) AND " << k.sql()
+                  << " ORDER BY " << k.order_by() << " LIMIT :n",
+       soci::use(tenant_id), soci::use(user_id), soci::use(user_id), soci::use(k.first), soci::use(k.at),
+       soci::use(k.at), soci::use(k.id), soci::use(fetch));
   for (auto& r : rows) out.push_back(from_row(r));
   return out;
 }

@@ -63,18 +63,6 @@ GrantRecord grant_from(const soci::row& r) {
           r.get<std::string>(4), r.get<long long>(5)};
 }
 
-/// Rows after a (created_at, id) key, ascending; binds :first, :at, :at2, :id.
-constexpr const char* kAfter = "(:first = 1 OR created_at > :at OR (created_at = :at2 AND id > :id))";
-
-/// The binds of kAfter for one page (neutral values on the first).
-struct Keyset {
-  explicit Keyset(const std::optional<ambit::sdk::TimeIdKey>& after)
-      : first(after ? 0 : 1), at(after ? after->at : 0), id(after ? after->id : std::string()) {}
-  int first;
-  long long at;
-  std::string id;
-};
-
 }  // namespace
 
 // --- clients ---------------------------------------------------------------------
@@ -100,9 +88,9 @@ std::optional<ClientRecord> Store::find_client(soci::session& s, const std::stri
 std::vector<ClientRecord> Store::tenant_clients(soci::session& s, const std::string& tenant_id,
                                                 const std::optional<ambit::sdk::TimeIdKey>& after, int fetch) {
   std::vector<ClientRecord> out;
-  Keyset k(after);
+  ambit::sdk::TimeIdAfter k(after);
   soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT " << kClientColumns << " FROM auth_oauth_clients WHERE tenant_id = :t AND " << kAfter
+      (s.prepare << "SELECT " << kClientColumns << " FROM auth_oauth_clients WHERE tenant_id = :t AND " << k.sql()
                  << " ORDER BY created_at, id LIMIT :n",
        soci::use(tenant_id), soci::use(k.first), soci::use(k.at), soci::use(k.at), soci::use(k.id), soci::use(fetch));
   for (auto& r : rows) out.push_back(client_from(r));
@@ -191,10 +179,10 @@ std::optional<GrantRecord> Store::find_grant(soci::session& s, const std::string
 std::vector<GrantRecord> Store::tenant_grants(soci::session& s, const std::string& tenant_id,
                                               const std::optional<ambit::sdk::TimeIdKey>& after, int fetch) {
   std::vector<GrantRecord> out;
-  Keyset k(after);
+  ambit::sdk::TimeIdAfter k(after);
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT id, client_id, tenant_id, user_id, scope, created_at FROM auth_oauth_grants"
-                    " WHERE tenant_id = :t AND " << kAfter << " ORDER BY created_at, id LIMIT :n",
+                    " WHERE tenant_id = :t AND " << k.sql() << " ORDER BY created_at, id LIMIT :n",
        soci::use(tenant_id), soci::use(k.first), soci::use(k.at), soci::use(k.at), soci::use(k.id), soci::use(fetch));
   for (auto& r : rows) out.push_back(grant_from(r));
   return out;

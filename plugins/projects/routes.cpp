@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/time.hpp"
 #include "ambit/sdk/tokens.hpp"
@@ -116,11 +117,14 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
                                    201);
       });
 
-  api.add("GET", "", "projects:read", "The tenant's projects, newest first", "LIST_FAILED",
-      [&store](const sdk::Request& req) {
+  api.add("GET", "", "projects:read", "The tenant's projects, newest first, in pages (?limit=, ?cursor=)",
+      "LIST_FAILED", [&store](const sdk::Request& req) {
+        auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
+        auto found = sdk::finish_page(page, store.list_projects(req.caller().tenant_id, page.after, page.fetch()),
+                                      [](const ProjectRecord& p) { return sdk::TimeIdKey{p.created_at, p.id}; });
         json::array list;
-        for (auto& p : store.list_projects(req.caller().tenant_id)) list.push_back(project_summary_json(p));
-        return sdk::Response::data(std::move(list));
+        for (auto& p : found.items) list.push_back(project_summary_json(p));
+        return sdk::paged_data(std::move(list), found.next_cursor);
       });
 
   api.add("GET", "/:projectId", "projects:read", "A project with its API keys (prefixes only) and integrations",

@@ -88,13 +88,15 @@ std::optional<ProjectRecord> Store::find_project(const std::string& id) {
   return find_project(*s, id);
 }
 
-std::vector<ProjectRecord> Store::list_projects(const std::string& tenant_id) {
+std::vector<ProjectRecord> Store::list_projects(const std::string& tenant_id,
+                                                const std::optional<ambit::sdk::TimeIdKey>& after, int fetch) {
   auto s = ctx_.database().session();
+  ambit::sdk::TimeIdAfter k(after, ambit::sdk::Order::newest_first);
   std::vector<ProjectRecord> out;
-  soci::rowset<soci::row> rows = (s->prepare << "SELECT " << kProjectColumns
-                                              << " FROM projects_projects WHERE tenant_id = :t"
-                                                 " ORDER BY created_at DESC, id DESC",
-                                  soci::use(tenant_id));
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT " << kProjectColumns << " FROM projects_projects WHERE tenant_id = :t AND " << k.sql()
+                  << " ORDER BY " << k.order_by() << " LIMIT :n",
+       soci::use(tenant_id), soci::use(k.first), soci::use(k.at), soci::use(k.at), soci::use(k.id), soci::use(fetch));
   for (auto& r : rows) out.push_back(project_from(r));
   return out;
 }

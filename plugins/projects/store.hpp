@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ambit/sdk/context.hpp"
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/projects.hpp"
 
 namespace projects {
@@ -54,7 +55,10 @@ class Store {
   /// Any tenant's project; ownership is the caller's check.
   std::optional<ProjectRecord> find_project(soci::session& s, const std::string& id);
   std::optional<ProjectRecord> find_project(const std::string& id);
-  std::vector<ProjectRecord> list_projects(const std::string& tenant_id);
+  /// Up to `fetch` of the tenant's projects, newest first (created_at, then
+  /// id, descending), after `after` in that order.
+  std::vector<ProjectRecord> list_projects(const std::string& tenant_id,
+                                           const std::optional<ambit::sdk::TimeIdKey>& after, int fetch);
   /// name, bundle_id, platform, environment, updated_at.
   void update_details(soci::session& tx, const ProjectRecord& p);
   /// Point the project at a new provisioning job: status provisioning, region set, error cleared.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/projects.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/time.hpp"
@@ -94,19 +95,22 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
         return sdk::Response::data(secret_json(row, false), created ? 201 : 200);
       });
 
-  api.add("GET", "", "secrets:read", "List secrets: name, function, version, sync status (never the value)",
+  api.add("GET", "", "secrets:read",
+      "List secrets in pages (?limit=, ?cursor=): name, function, version, sync status (never the value)",
       "LIST_FAILED", [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         std::optional<std::string> function;
         if (auto f = req.query("function")) function = check_function(f);
+        auto page = sdk::PageRequest<SecretKey>::from(req);
         auto s = ctx.database().session();
-        auto rows = store.list(*s, project, function);
+        auto found = sdk::finish_page(page, store.list_page(*s, project, function, page.after, page.fetch()),
+                                      [](const SecretRow& r) { return SecretKey{r.function, r.name}; });
         std::string job_id = store.job_id(*s, project);
         auto job = job_id.empty() ? std::nullopt : ctx.jobs().find_in(*s, job_id);
         bool syncing = job && job->status == "running";
         json::array out;
-        for (auto& r : rows) out.push_back(secret_json(r, syncing));
-        return sdk::Response::data(std::move(out));
+        for (auto& r : found.items) out.push_back(secret_json(r, syncing));
+        return sdk::paged_data(std::move(out), found.next_cursor);
       });
 
   api.add("DELETE", "/:name", "secrets:write",

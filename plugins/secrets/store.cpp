@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include <limits>
+
 namespace secrets {
 namespace {
 
@@ -100,14 +102,25 @@ void Store::remove(soci::session& tx, const std::string& project_id, const std::
 
 std::vector<SecretRow> Store::list(soci::session& s, const std::string& project_id,
                                    const std::optional<std::string>& function) {
+  return list_page(s, project_id, function, std::nullopt, std::numeric_limits<int>::max());
+}
+
+std::vector<SecretRow> Store::list_page(soci::session& s, const std::string& project_id,
+                                        const std::optional<std::string>& function,
+                                        const std::optional<SecretKey>& after, int fetch) {
   std::string f = function.value_or("");
   int filter = function ? 1 : 0;
+  int first = after ? 0 : 1;
+  std::string after_function = after ? after->function : std::string();
+  std::string after_name = after ? after->name : std::string();
   std::vector<SecretRow> out;
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT " << kColumns
                  << " FROM secrets_values WHERE project_id = :p AND (:all = 0 OR function_name = :f)"
-                    " ORDER BY function_name, name",
-       soci::use(project_id), soci::use(filter), soci::use(f));
+                    " AND (:first = 1 OR function_name > :af OR (function_name = :af2 AND name > :an))"
+                    " ORDER BY function_name, name LIMIT :n",
+       soci::use(project_id), soci::use(filter), soci::use(f), soci::use(first), soci::use(after_function),
+       soci::use(after_function), soci::use(after_name), soci::use(fetch));
   for (auto& r : rows) out.push_back(row_from(r));
   return out;
 }

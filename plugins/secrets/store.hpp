@@ -8,6 +8,8 @@
 
 #include <soci/soci.h>
 
+#include "ambit/sdk/paging.hpp"
+
 namespace secrets {
 
 struct SecretRow {
@@ -20,6 +22,18 @@ struct SecretRow {
   std::optional<std::string> last_error;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+};
+
+/// The sort key of the secrets list, a cursor's content: function, then name.
+struct SecretKey {
+  std::string function;  ///< "" for project-wide
+  std::string name;
+
+  boost::json::array to_json() const { return {boost::json::string(function), boost::json::string(name)}; }
+  static std::optional<SecretKey> from_json(const boost::json::array& a) {
+    if (a.size() != 2 || !a[0].is_string() || !a[1].is_string() || a[1].as_string().empty()) return std::nullopt;
+    return SecretKey{std::string(a[0].as_string()), std::string(a[1].as_string())};
+  }
 };
 
 class Store {
@@ -41,6 +55,10 @@ class Store {
   /// Ordered by function, then name; `function` filters when set.
   std::vector<SecretRow> list(soci::session& s, const std::string& project_id,
                               const std::optional<std::string>& function = std::nullopt);
+  /// Up to `fetch` rows in the same order, after `after`.
+  std::vector<SecretRow> list_page(soci::session& s, const std::string& project_id,
+                                   const std::optional<std::string>& function, const std::optional<SecretKey>& after,
+                                   int fetch);
   void mark_synced(soci::session& tx, const std::string& project_id, std::int64_t up_to);
   /// Every row the failed sync covered: the runtime may not hold what the list shows.
   void mark_failed(soci::session& tx, const std::string& project_id, std::int64_t up_to, const std::string& error);

@@ -135,4 +135,29 @@ inline TenantOwner create_tenant(std::uint16_t port, const std::string& owner_ke
   return {str(d.at("tenant").at("id")), member.user_id, str(d.at("api_key").at("key"))};
 }
 
+/// Every row of a paged list (sdk/paging.hpp), following next_cursor from
+/// the first page, `limit` rows a page: `field` of each row in page order,
+/// and how many pages it took (0 when next_cursor never became null).
+inline std::pair<std::vector<std::string>, int> walk_pages(std::uint16_t port, const std::string& path, int limit,
+                                                           const std::string& key, const char* field = "id") {
+  std::vector<std::string> seen;
+  std::string cursor;
+  const char* join = path.find('?') == std::string::npos ? "?" : "&";
+  for (int pages = 1; pages <= 100; ++pages) {
+    auto r = http(port, "GET", path + join + "limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor),
+                  bearer(key));
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) break;
+    auto page = r.json().as_object();
+    auto& rows = page.at("data").as_array();
+    EXPECT_LE(rows.size(), static_cast<std::size_t>(limit));
+    for (auto& row : rows) seen.push_back(str(row.at(field)));
+    if (page.at("next_cursor").is_null()) return {seen, pages};
+    EXPECT_EQ(rows.size(), static_cast<std::size_t>(limit));  // only the last page is short
+    cursor = str(page.at("next_cursor"));
+  }
+  ADD_FAILURE() << path << ": next_cursor never became null";
+  return {seen, 0};
+}
+
 }  // namespace ambit::test

@@ -102,17 +102,15 @@ std::vector<sdk::Member> IdentityStore::members(const std::string& tenant_id) {
 
 std::vector<sdk::Member> IdentityStore::members_page(const std::string& tenant_id,
                                                     const std::optional<sdk::TimeIdKey>& after, int fetch) {
-  int first = after ? 0 : 1;
-  long long at = after ? after->at : 0;
-  std::string email = after ? after->id : std::string();
+  sdk::TimeIdAfter k(after);  // the key's id is the member's email
   std::vector<sdk::Member> out;
   auto s = db_.session();
   soci::rowset<soci::row> rows =
       (s->prepare << "SELECT m.tenant_id, m.user_id, u.email, m.role, m.created_at FROM ambit_memberships m"
-                     " JOIN ambit_users u ON u.id = m.user_id WHERE m.tenant_id = :t"
-                     " AND (:first = 1 OR m.created_at > :at OR (m.created_at = :at2 AND u.email > :e))"
-                     " ORDER BY m.created_at, u.email LIMIT :n",
-       soci::use(tenant_id), soci::use(first), soci::use(at), soci::use(at), soci::use(email), soci::use(fetch));
+                     " JOIN ambit_users u ON u.id = m.user_id WHERE m.tenant_id = :t AND "
+                  << k.sql("m.created_at", "u.email") << " ORDER BY " << k.order_by("m.created_at", "u.email")
+                  << " LIMIT :n",
+       soci::use(tenant_id), soci::use(k.first), soci::use(k.at), soci::use(k.at), soci::use(k.id), soci::use(fetch));
   for (auto& r : rows)
     out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
                    r.get<long long>(4)});

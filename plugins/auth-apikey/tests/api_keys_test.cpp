@@ -53,26 +53,9 @@ class ApiKeys : public ::testing::TestWithParam<Backend> {
   }
   /// A second tenant with its own owner key (POST /v1/tenants by a new user of tenant A).
   Owner second_tenant() { return create_tenant(server->port(), owner.key, "b-owner@example.com", "Tenant B"); }
-  /// Every row of a paged list, following next_cursor from the first page
-  /// (`limit` rows a page): `field` of each row in page order, and the pages seen.
   std::pair<std::vector<std::string>, int> walk(const std::string& path, int limit, const std::string& key,
                                                 const char* field = "id") {
-    std::vector<std::string> seen;
-    std::string cursor;
-    for (int pages = 1; pages <= 100; ++pages) {
-      auto r = call("GET", path + "?limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor), key);
-      EXPECT_EQ(r.status, 200) << r.body;
-      if (r.status != 200) break;
-      auto page = r.json().as_object();
-      auto& rows = page.at("data").as_array();
-      EXPECT_LE(rows.size(), static_cast<std::size_t>(limit));
-      for (auto& row : rows) seen.push_back(str(row.at(field)));
-      if (page.at("next_cursor").is_null()) return {seen, pages};
-      EXPECT_EQ(rows.size(), static_cast<std::size_t>(limit));  // only the last page is short
-      cursor = str(page.at("next_cursor"));
-    }
-    ADD_FAILURE() << path << ": next_cursor never became null";
-    return {seen, 0};
+    return walk_pages(server->port(), path, limit, key, field);
   }
   /// The whole list in one page (the lists here are far below the maximum).
   std::vector<std::string> all_rows(const std::string& path, const std::string& key, const char* field = "id") {

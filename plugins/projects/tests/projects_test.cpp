@@ -201,6 +201,34 @@ TEST_P(Projects, ListsNewestFirstAndHidesOtherTenantsProjects) {
   EXPECT_EQ(call("GET", "/v1/admin/projects", "").status, 401);
 }
 
+TEST_P(Projects, ThePagesOfTheListWalkEveryProjectOnceNewestFirst) {
+  serve({{"auto_provision", false}});
+  std::vector<std::string> created;  // several within one millisecond: the id breaks the tie
+  for (int i = 0; i < 7; ++i) created.push_back(str(create(R"({"name": "P)" + std::to_string(i) + R"("})").at("project").at("id")));
+  auto whole = admin("GET", "?limit=500").json();
+  EXPECT_TRUE(whole.at("next_cursor").is_null());
+  std::vector<std::string> newest_first;
+  for (auto& p : whole.at("data").as_array()) newest_first.push_back(str(p.at("id")));
+  ASSERT_EQ(newest_first.size(), created.size());
+  EXPECT_EQ(std::set<std::string>(newest_first.begin(), newest_first.end()),
+            std::set<std::string>(created.begin(), created.end()));
+  EXPECT_EQ(walk_pages(server->port(), "/v1/admin/projects", 3, owner.key), std::make_pair(newest_first, 3));
+  EXPECT_EQ(walk_pages(server->port(), "/v1/admin/projects", 1, owner.key).first, newest_first);
+  EXPECT_EQ(walk_pages(server->port(), "/v1/admin/projects", 7, owner.key).second, 1);  // no empty last page
+
+  for (const char* bad : {"?limit=0", "?limit=501", "?limit=x", "?cursor=garbage", "?cursor=WzFd"}) {
+    auto r = admin("GET", bad);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+    EXPECT_EQ(error_code(r), "INVALID_INPUT") << bad;
+  }
+  // Another tenant's cursor only moves the starting point in its own list.
+  auto cursor = str(admin("GET", "?limit=1").json().at("next_cursor"));
+  auto b = create_tenant(server->port(), owner.key, "b@example.com", "Tenant B");
+  auto theirs = call("GET", "/v1/admin/projects?cursor=" + cursor, b.key);
+  ASSERT_EQ(theirs.status, 200) << theirs.body;
+  EXPECT_TRUE(theirs.json().at("data").as_array().empty());
+}
+
 TEST_P(Projects, PatchChangesOnlyPresentFieldsAndIgnoresUnknownOnes) {
   serve();
   std::string id = str(create(R"({"name": "Old", "bundle_id": "com.example.old"})").at("project").at("id"));

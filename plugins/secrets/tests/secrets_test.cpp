@@ -347,6 +347,28 @@ TEST_P(Secrets, TheWebhookSinkSignsBundlesAndRecoversWhenTheReceiverComesBack) {
   EXPECT_EQ(signature, "sha256=" + hmac_sha256_hex("hook-signing-key", body));
 }
 
+TEST_P(Secrets, ThePagesOfTheListWalkEverySecretOnceByFunctionThenName) {
+  for (const char* name : {"B_KEY", "A_KEY", "C_KEY"}) ASSERT_EQ(set(name, "v").status, 201);
+  for (const char* name : {"Z_KEY", "A_KEY"}) ASSERT_EQ(set(name, "v", "checkout").status, 201);
+  // Project-wide ("" function) first, then each function, names in order.
+  std::vector<std::string> order;
+  for (auto& r : list("?limit=500")) order.push_back(str(r.at("name")) + "@" + (r.at("function").is_null() ? "" : str(r.at("function"))));
+  EXPECT_EQ(order, (std::vector<std::string>{"A_KEY@", "B_KEY@", "C_KEY@", "A_KEY@checkout", "Z_KEY@checkout"}));
+  const std::string path = "/v1/admin/projects/" + project + "/secrets";
+  std::vector<std::string> names;
+  for (auto& n : order) names.push_back(n.substr(0, n.find('@')));
+  EXPECT_EQ(walk_pages(server->port(), path, 2, owner.key, "name"), std::make_pair(names, 3));
+  EXPECT_EQ(walk_pages(server->port(), path, 1, owner.key, "name").first, names);
+  EXPECT_EQ(walk_pages(server->port(), path + "?function=checkout", 1, owner.key, "name"),
+            std::make_pair(std::vector<std::string>{"A_KEY", "Z_KEY"}, 2));
+
+  for (const char* bad : {"?limit=0", "?limit=501", "?cursor=garbage", "?cursor=WzFd"}) {
+    auto r = call("GET", bad);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+    EXPECT_EQ(error_code(r), "INVALID_INPUT") << bad;
+  }
+}
+
 TEST_P(Secrets, ProjectsAndTenantsAreIsolated) {
   ASSERT_EQ(set("ONLY_A", "value-of-a").status, 201);
   std::string other = create_project(owner.key);

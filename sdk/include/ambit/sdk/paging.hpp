@@ -24,6 +24,7 @@
 //   // SQL: ORDER BY created_at, id                                  (a unique, stable key)
 //   //      WHERE <filters> AND (:first = 1 OR created_at > :at OR (created_at = :at AND id > :id))
 //   //      LIMIT :fetch                                             (page.fetch() = limit + 1)
+//   //      (sdk::TimeIdAfter below writes this condition and holds its binds)
 //   auto rows = store.list(tenant, page.after, page.fetch());
 //   auto out = sdk::finish_page(page, std::move(rows),
 //                               [](const Row& r) { return sdk::TimeIdKey{r.created_at, r.id}; });
@@ -222,6 +223,39 @@ struct PageRequest {
     if (auto cursor = req.query("cursor")) page.after = decode_cursor<K>(*cursor);
     return page;
   }
+};
+
+/// The SQL condition "rows after this TimeIdKey" and its binds, for a list
+/// ordered by a time column, then a unique column, on SQLite and PostgreSQL.
+/// One statement text serves every page:
+///
+///   sdk::TimeIdAfter k(page.after);                          // or (page.after, sdk::Order::newest_first)
+///   s.prepare << "SELECT ... WHERE tenant_id = :t AND " << k.sql()
+///             << " ORDER BY " << k.order_by() << " LIMIT :n",
+///       soci::use(tenant), soci::use(k.first), soci::use(k.at), soci::use(k.at), soci::use(k.id),
+///       soci::use(page.fetch());
+enum class Order { oldest_first, newest_first };
+
+struct TimeIdAfter {
+  explicit TimeIdAfter(const std::optional<TimeIdKey>& after, Order order = Order::oldest_first)
+      : first(after ? 0 : 1), at(after ? after->at : 0), id(after ? after->id : std::string()), order(order) {}
+
+  /// "(:first = 1 OR t > :at OR (t = :at2 AND id > :id))", `<` when newest first.
+  std::string sql(std::string_view time_column = "created_at", std::string_view id_column = "id") const {
+    const char* cmp = order == Order::newest_first ? " < " : " > ";
+    std::string t(time_column), i(id_column);
+    return "(:first = 1 OR " + t + cmp + ":at OR (" + t + " = :at2 AND " + i + cmp + ":id))";
+  }
+  /// "t, id" or "t DESC, id DESC".
+  std::string order_by(std::string_view time_column = "created_at", std::string_view id_column = "id") const {
+    const char* dir = order == Order::newest_first ? " DESC" : "";
+    return std::string(time_column) + dir + ", " + std::string(id_column) + dir;
+  }
+
+  int first;     ///< bind as :first
+  long long at;  ///< bind as :at and :at2
+  std::string id;
+  Order order;
 };
 
 /// The rows of one page, and the cursor of the next (nullopt: last page).
