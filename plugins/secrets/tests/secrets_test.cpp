@@ -12,10 +12,12 @@
 #include <botan/mac.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -402,6 +404,69 @@ TEST_P(Secrets, DeletingAProjectRemovesItsRuntimeFiles) {
   EXPECT_TRUE(eventually([&] { return !fs::exists(runtime / project); }));
   EXPECT_EQ(all_bytes(runtime).find("sk_live_plaintext"), std::string::npos);
   EXPECT_TRUE(fs::exists(runtime / other / "_project.env"));
+}
+
+// kill -9 in the middle of a burst of writes: after a restart on the same
+// database every acknowledged secret is synced; none stays syncing because
+// the dead process's job lease was never given back.
+TEST_P(Secrets, AfterAKillDuringABurstEveryAcknowledgedSecretIsSynced) {
+  // SQLite keeps the default 10 s lease: the jobs the dead process held are
+  // requeued at start, well before it would lapse. PostgreSQL, where other
+  // processes may hold live leases, waits for the dead one to lapse: 1 s here.
+  auto cfg = deployment();
+  if (GetParam() == Backend::postgresql) cfg["jobs"].as_object()["lease_ms"] = 1000;
+  auto file = write_config(dir, cfg, "burst.json");
+  serve(file);
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::atomic<int> sent{0};
+  std::atomic<bool> killed{false};
+  auto writer = [&](int t) {
+    for (int i = 0; i < 200 && !killed; ++i) {
+      std::string name = "K" + std::to_string(t) + "_" + std::to_string(i);
+      HttpResult r;
+      try {
+        r = http(server->port(), "POST", "/v1/admin/projects/" + project + "/secrets", bearer(owner.key),
+                 json::serialize(json::object{{"name", name}, {"value", "v-" + name}}));
+      } catch (const std::exception&) {  // the connection died with the process
+        return;
+      }
+      ++sent;
+      if (r.status == 201) {
+        std::lock_guard lock(mu);
+        acknowledged.push_back(name);
+      }
+    }
+  };
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) writers.emplace_back(writer, t);
+  ASSERT_TRUE(eventually([&] { return sent >= 120; }, 30s));
+  server->signal(SIGKILL);
+  killed = true;
+  for (auto& w : writers) w.join();
+  ASSERT_GE(server->wait(), 0);
+  ASSERT_GE(acknowledged.size(), 100u);
+
+  serve(file);
+  json::array rows;
+  bool settled = eventually(
+      [&] {
+        rows = list("?limit=500");
+        for (auto& r : rows)
+          if (r.at("sync_status").as_string() != "synced") return false;
+        return true;
+      },
+      5s);
+  std::set<std::string> listed;
+  for (auto& r : rows) {
+    listed.insert(str(r.at("name")));
+    EXPECT_EQ(r.at("sync_status").as_string(), "synced") << r;
+  }
+  EXPECT_TRUE(settled);
+  for (auto& name : acknowledged) EXPECT_TRUE(listed.count(name)) << name << " was acknowledged but is gone";
+  // And the runtime file holds them.
+  std::string env = runtime_file("_project");
+  for (auto& name : acknowledged) EXPECT_NE(env.find(name + "="), std::string::npos) << name;
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, Secrets, ::testing::ValuesIn(test_backends()), backend_param_name);
