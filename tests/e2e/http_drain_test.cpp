@@ -18,27 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int connect_local(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void send_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    auto n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
 /// Everything until the server closes (or `timeout`).
 std::string read_to_close(int fd, std::chrono::milliseconds timeout) {
   std::string in;
@@ -82,7 +61,7 @@ TEST_P(HttpDrain, SigtermFinishesEveryRequestWhoseHeadersArrived) {
   for (int i = 0; i < kUploads; ++i) {
     auto& u = uploads[static_cast<std::size_t>(i)];
     u.body = boost::json::serialize(boost::json::object{{"count", 1}, {"prefix", "drain-" + std::to_string(i)}});
-    u.fd = connect_local(server.port());
+    u.fd = connect_loopback(server.port());
     ASSERT_GE(u.fd, 0);
     send_all(u.fd, "POST /testkit/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
                        std::to_string(u.body.size()) + "\r\n\r\n" + u.body.substr(0, 4));
@@ -120,7 +99,7 @@ TEST_P(HttpDrain, ARequestStillSendingItsHeadersIsClosedAndTheDrainEnds) {
   TestDatabase db(GetParam(), dir);
   auto cfg = e2e_config(dir, db.url(), {boost::json::object{{"name", "test-kit"}}}, {{"drain_timeout_ms", 20000}});
   ServerProcess server(write_config(dir, cfg));
-  int partial = connect_local(server.port());
+  int partial = connect_loopback(server.port());
   ASSERT_GE(partial, 0);
   send_all(partial, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
   std::this_thread::sleep_for(200ms);

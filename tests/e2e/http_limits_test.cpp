@@ -57,28 +57,16 @@ long rss_kib(pid_t pid) {
 /// A raw client connection on 127.0.0.1.
 class Raw {
  public:
-  explicit Raw(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  explicit Raw(std::uint16_t port) : fd_(connect_loopback(port)) {}
+  ~Raw() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  ~Raw() { ::close(fd_); }
   Raw(const Raw&) = delete;
   Raw& operator=(const Raw&) = delete;
 
-  bool connected() const { return connected_; }
+  bool connected() const { return fd_ >= 0; }
   /// Sends everything, or as much as the server took before closing.
-  std::size_t send(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      sent += static_cast<std::size_t>(n);
-    }
-    return sent;
-  }
+  std::size_t send(const std::string& bytes) { return send_all(fd_, bytes); }
   /// Reads until one whole response (headers + Content-Length body) arrived,
   /// the server closed, or `timeout` passed.
   std::string response(std::chrono::milliseconds timeout = 5s) {
@@ -117,7 +105,6 @@ class Raw {
     return in.size() >= end + 4 + length;
   }
   int fd_;
-  bool connected_ = false;
 };
 
 int status_of(const std::string& raw) { return raw.size() >= 12 && raw.rfind("HTTP/1.", 0) == 0 ? std::stoi(raw.substr(9, 3)) : 0; }

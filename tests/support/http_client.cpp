@@ -72,8 +72,7 @@ HttpResult http(std::uint16_t port, const std::string& method, const std::string
   return c.request(method, target, headers, body);
 }
 
-namespace {
-int connect_fd(std::uint16_t port) {
+int connect_loopback(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -85,18 +84,22 @@ int connect_fd(std::uint16_t port) {
   }
   return fd;
 }
-}  // namespace
 
-std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout,
-                         bool* closed) {
-  int fd = connect_fd(port);
-  if (fd < 0) return {};
+std::size_t send_all(int fd, std::string_view bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
+  return sent;
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds timeout,
+                         bool* closed) {
+  int fd = connect_loopback(port);
+  if (fd < 0) return {};
+  send_all(fd, bytes);
   std::string out;
   bool was_closed = false;
   auto deadline = std::chrono::steady_clock::now() + timeout;

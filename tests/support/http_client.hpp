@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ambit::test {
@@ -37,6 +38,12 @@ class HttpConnection {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// A blocking TCP connection to 127.0.0.1:port; -1 when refused. Close it with ::close.
+int connect_loopback(std::uint16_t port);
+
+/// Sends all of `bytes`, or as much as the peer took before closing; returns how much.
+std::size_t send_all(int fd, std::string_view bytes);
 
 /// Send raw bytes, then read until the server closes or `timeout` passes.
 /// Returns what was read; `closed` tells whether the server closed.
