@@ -71,17 +71,6 @@ inline std::string error_code(const HttpResult& r) {
   return std::string(r.json().at("error").at("code").as_string());
 }
 
-/// Poll `condition` until it holds or `limit` passes (for work done off the request path).
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return true;
-}
-
 /// A tenant with an owner credential.
 struct TenantOwner {
   std::string tenant_id, user_id, key;

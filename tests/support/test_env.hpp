@@ -9,9 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ambit/sdk/version.hpp"
@@ -76,5 +79,16 @@ class TestDatabase {
 
 /// Write a deployment config file and return its path.
 std::string write_config(const TempDir& dir, const boost::json::object& config, const std::string& name = "ambit.json");
+
+/// Polls `condition` every 25 ms until it holds (true) or `limit` passes (false).
+inline bool eventually(const std::function<bool()>& condition,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return true;
+}
 
 }  // namespace ambit::test
