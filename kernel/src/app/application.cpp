@@ -1,5 +1,9 @@
 #include "app/application.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 
 #include "ambit/sdk/embedded_migrations.hpp"
@@ -10,6 +14,22 @@
 #include "ambit/sdk/time.hpp"
 
 namespace ambit::kernel {
+namespace {
+
+/// The data directory holds the database, the master key and runtime
+/// secrets: only its owner may enter it. A new one is made 0700 (umask 077);
+/// an existing one of ours that others may read is narrowed, with a warning.
+void secure_data_dir(const std::filesystem::path& dir, sdk::Logger& log) {
+  std::filesystem::create_directories(dir);
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || st.st_uid != ::geteuid() || (st.st_mode & 077) == 0) return;
+  char was[8];
+  std::snprintf(was, sizeof was, "%04o", static_cast<unsigned>(st.st_mode & 0777));
+  if (::chmod(dir.c_str(), 0700) == 0)
+    log.warn("data_dir was open to other users; it is now 0700", {{"data_dir", dir.string()}, {"was", was}});
+}
+
+}  // namespace
 
 Application::Application(KernelConfig config, std::shared_ptr<JsonLogger> log)
     : config_(std::move(config)), log_(std::move(log)) {
@@ -37,6 +57,7 @@ void Application::open_database(Mode mode, std::vector<std::string>& problems) {
     return;
   }
   try {
+    if (mode != Mode::check) secure_data_dir(config_.data_dir, *log_);
     if (target.dialect == sdk::Dialect::sqlite) {
       auto parent = std::filesystem::path(target.sqlite_path).parent_path();
       if (mode == Mode::check) {
