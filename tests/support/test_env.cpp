@@ -87,16 +87,33 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-void TestDatabase::exec(const std::string& sql) const {
-  if (backend_ == Backend::sqlite) {
-    soci::session s(*soci::factory_sqlite3(), "db=" + url_.substr(std::string("sqlite3://").size()));
-    s << sql;
-    return;
-  }
+namespace {
+std::unique_ptr<soci::session> open_session(Backend backend, const std::string& url, const std::string& pg_name) {
+  if (backend == Backend::sqlite)
+    return std::make_unique<soci::session>(*soci::factory_sqlite3(), "db=" + url.substr(std::string("sqlite3://").size()));
   std::string conn = admin_connect_string();
-  conn = conn.substr(0, conn.find(" user=")) + " user=ambit dbname=" + pg_name_;
-  soci::session s(*soci::factory_postgresql(), conn);
-  s << sql;
+  conn = conn.substr(0, conn.find(" user=")) + " user=ambit dbname=" + pg_name;
+  return std::make_unique<soci::session>(*soci::factory_postgresql(), conn);
+}
+}  // namespace
+
+void TestDatabase::exec(const std::string& sql) const { *open_session(backend_, url_, pg_name_) << sql; }
+
+std::map<std::string, long long> TestDatabase::row_counts() const {
+  auto s = open_session(backend_, url_, pg_name_);
+  std::vector<std::string> tables(1000);
+  if (backend_ == Backend::sqlite)
+    *s << "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", soci::into(tables);
+  else
+    *s << "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        soci::into(tables);
+  std::map<std::string, long long> counts;
+  for (auto& t : tables) {
+    long long n = 0;
+    *s << "SELECT COUNT(*) FROM \"" + t + "\"", soci::into(n);
+    counts[t] = n;
+  }
+  return counts;
 }
 
 std::string write_config(const TempDir& dir, const boost::json::object& config, const std::string& name) {

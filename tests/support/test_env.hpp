@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,6 +70,8 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   /// Run one SQL statement directly (test set-up such as back-filled data).
   void exec(const std::string& sql) const;
+  /// Rows in each table (name -> count): to show a request stored nothing.
+  std::map<std::string, long long> row_counts() const;
   Backend backend() const { return backend_; }
 
  private:

@@ -108,6 +108,8 @@ std::vector<std::string> Application::prepare(Mode mode) {
   if (mode != Mode::plugins) open_database(mode, problems);
   registry_.migrations.push_back(MigrationSet{"kernel", sdk::embedded_migrations()});
   register_ops_routes();
+  register_tools_route(registry_.router, tools_);
+  services_.operations = &tools_;
   for (auto& [name, description] : identity_scopes()) registry_.scopes[name] = ScopeInfo{description, "kernel"};
   if (identity_) {
     register_identity_routes(registry_.router, *identity_, *db_, [this] { return credential_issuer(); });
@@ -146,6 +148,7 @@ void Application::serve() {
   guard_database_calls(registry_.router, registry_.authenticators, *log_);  // 503 + Retry-After, never 500, on a lost connection
   dispatcher_ = std::make_unique<Dispatcher>(registry_.router, registry_.authenticators, *log_,
                                              config_.worker_threads, config_.access_log, audit_.get());
+  tools_.attach(dispatcher_.get());
   server_ = std::make_unique<HttpServer>(config_, *dispatcher_, *log_);
   std::uint16_t port = server_->listen();
   if (config_.public_url.empty()) config_.public_url = default_public_url(config_.listen_host, port);
@@ -158,6 +161,7 @@ void Application::serve() {
   server_->run();  // returns when drained
   ready_ = false;
   dispatcher_->join_workers();
+  tools_.attach(nullptr);
   audit_->stop();  // every queued audit row is written before exit
   jobs_->stop();
   host_.stop(*log_);

@@ -20,6 +20,7 @@
 #include "jobs/job_queue.hpp"
 #include "keyring/keyring.hpp"
 #include "log/json_logger.hpp"
+#include "operations/tool_registry.hpp"
 #include "ambit/sdk/credentials.hpp"
 #include "plugins/plugin_host.hpp"
 #include "util/system_clock.hpp"
@@ -79,6 +80,7 @@ class Application {
   std::unique_ptr<Invitations> invitations_;
   KernelServices services_;
   Registry registry_;
+  ToolRegistry tools_{registry_.router};
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<HttpServer> server_;
   std::atomic<bool> ready_{false};

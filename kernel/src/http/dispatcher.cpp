@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 
+#include "operations/operation_input.hpp"
 #include "util/ids.hpp"
 
 namespace ambit::kernel {
@@ -38,6 +39,13 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
 sdk::Response unauthenticated(const std::string& reason, const std::string& message) {
   return error_response(401, "unauthenticated", message, {{"reason", reason}})
       .with_header("WWW-Authenticate", "Bearer");
+}
+
+sdk::Response api_error_response(const sdk::ApiError& e) {
+  auto response = error_response(e.status(), e.code(), e.message(), e.details());
+  // 429 and 503 say when to come back (details.retry_after, in seconds).
+  if (auto* after = e.details().if_contains("retry_after")) response.with_header("Retry-After", boost::json::serialize(*after));
+  return response;
 }
 
 }  // namespace
@@ -162,74 +170,97 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
   const RouteEntry& route = *p->route;
   busy_.fetch_add(1, std::memory_order_relaxed);
   sdk::Response response;
+  bool hand_over = false;
   try {
     AuthStep step = authenticate(*p, route, inline_only, response);
     if (step == AuthStep::would_block) {
-      busy_.fetch_sub(1, std::memory_order_relaxed);
-      boost::asio::post(workers_, [this, p]() mutable { run(std::move(p), false); });
-      return;
-    }
-    if (step == AuthStep::denied) {
-      // response holds the 401
-    } else if (!route.spec.scope.empty() && !(p->request.principal && p->principal.has_scope(route.spec.scope))) {
-      response = error_response(403, "forbidden", "this call needs the scope " + route.spec.scope,
-                                {{"missing_scope", route.spec.scope}});
-    } else {
-      p->request.on_io_thread = inline_only;
-      response = route.spec.handler(p->request);
-    }
-  } catch (const sdk::WouldBlock&) {
-    if (inline_only) {  // the handler met a cache miss: run it again where it may block
-      busy_.fetch_sub(1, std::memory_order_relaxed);
-      boost::asio::post(workers_, [this, p]() mutable { run(std::move(p), false); });
-      return;
-    }
-    log_.error("handler threw WouldBlock on a worker thread", {{"request_id", p->request.request_id}});
-    response = error_response(500, "INTERNAL", "internal error");
-  } catch (const sdk::ApiError& e) {
-    response = error_response(e.status(), e.code(), e.message(), e.details());
-    // 429 and 503 say when to come back (details.retry_after, in seconds).
-    if (auto* after = e.details().if_contains("retry_after")) response.with_header("Retry-After", boost::json::serialize(*after));
+      hand_over = true;
+    } else if (step == AuthStep::ok) {
+      response = serve(route, p->request, p->request.principal ? &p->principal : nullptr, inline_only);
+    }  // else: response holds the 401
+  } catch (const sdk::WouldBlock&) {  // the handler met a cache miss: run it again where it may block
+    hand_over = true;
+  } catch (const sdk::ApiError& e) {  // from an authenticator (503 while the database is away)
+    response = api_error_response(e);
   } catch (const std::exception& e) {
-    log_.error("handler failed", {{"request_id", p->request.request_id}, {"route", route.spec.path},
-                                  {"plugin", route.owner}, {"error", e.what()}});
+    log_.error("authentication failed", {{"request_id", p->request.request_id}, {"error", e.what()}});
     response = error_response(500, "INTERNAL", "internal error; see the server log for request " +
                                                    p->request.request_id);
-  } catch (...) {
-    log_.error("handler threw a non-standard exception", {{"request_id", p->request.request_id}});
-    response = error_response(500, "INTERNAL", "internal error");
   }
   busy_.fetch_sub(1, std::memory_order_relaxed);
+  if (hand_over) {
+    boost::asio::post(workers_, [this, p]() mutable { run(std::move(p), false); });
+    return;
+  }
   finish(*p, std::move(response), *route.metrics, route.spec.path);
 }
 
+sdk::Response Dispatcher::serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal,
+                                bool inline_only) {
+  try {
+    if (!route.spec.scope.empty() && !(principal && principal->has_scope(route.spec.scope)))
+      return error_response(403, "forbidden", "this call needs the scope " + route.spec.scope,
+                            {{"missing_scope", route.spec.scope}});
+    if (route.operation && !route.operation->decl.handler_validates) check_input(*route.operation, req);
+    req.on_io_thread = inline_only;
+    return route.spec.handler(req);
+  } catch (const sdk::WouldBlock&) {
+    if (inline_only) throw;
+    log_.error("handler threw WouldBlock on a worker thread", {{"request_id", req.request_id}});
+    return error_response(500, "INTERNAL", "internal error");
+  } catch (const sdk::ApiError& e) {
+    return api_error_response(e);
+  } catch (const std::exception& e) {
+    log_.error("handler failed", {{"request_id", req.request_id}, {"route", route.spec.path},
+                                  {"plugin", route.owner}, {"error", e.what()}});
+    return error_response(500, "INTERNAL", "internal error; see the server log for request " + req.request_id);
+  } catch (...) {
+    log_.error("handler threw a non-standard exception", {{"request_id", req.request_id}});
+    return error_response(500, "INTERNAL", "internal error");
+  }
+}
+
+sdk::Response Dispatcher::invoke(const RouteEntry& route, sdk::Request req, sdk::Principal caller) {
+  auto started = std::chrono::steady_clock::now();
+  req.request_id = new_request_id();
+  req.principal = &caller;
+  sdk::Response response = serve(route, req, &caller, false);
+  record(req, &caller, response, *route.metrics, route.spec.path, started);
+  return response;
+}
+
 void Dispatcher::finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route) {
-  response.headers.emplace_back("X-Request-Id", p.request.request_id);
-  auto elapsed = std::chrono::steady_clock::now() - p.started;
+  record(p.request, p.request.principal ? &p.principal : nullptr, response, metrics, route, p.started);
+  p.reply(std::move(response));
+}
+
+void Dispatcher::record(const sdk::Request& req, sdk::Principal* principal, sdk::Response& response,
+                        RouteMetrics& metrics, const std::string& route, std::chrono::steady_clock::time_point started) {
+  response.headers.emplace_back("X-Request-Id", req.request_id);
+  auto elapsed = std::chrono::steady_clock::now() - started;
   metrics.observe(response.status, elapsed);
-  if (audit_ && p.request.principal && p.principal.audited && !p.principal.tenant_id.empty()) {
+  if (audit_ && principal && principal->audited && !principal->tenant_id.empty()) {
     sdk::AuditRecord r;
     r.at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     // The request is done with these: move rather than copy (hot path).
-    r.tenant_id = std::move(p.principal.tenant_id);
-    r.user_id = std::move(p.principal.user_id);
-    r.credential_type = std::move(p.principal.credential_type);
-    r.credential_id = p.principal.credential_id;  // the access log below still reads it
-    r.method = p.request.method;
+    r.tenant_id = std::move(principal->tenant_id);
+    r.user_id = std::move(principal->user_id);
+    r.credential_type = std::move(principal->credential_type);
+    r.credential_id = principal->credential_id;  // the access log below still reads it
+    r.method = req.method;
     r.route = route;
     r.status = response.status;
-    r.request_id = p.request.request_id;
-    r.legacy_mode = p.principal.legacy_mode;
+    r.request_id = req.request_id;
+    r.legacy_mode = principal->legacy_mode;
     audit_->record(std::move(r));
   }
   if (access_log_ && log_.enabled(sdk::LogLevel::info)) {
-    boost::json::object fields{{"request_id", p.request.request_id}, {"method", p.request.method},
-                               {"route", route}, {"status", response.status}, {"client", p.request.remote_address},
+    boost::json::object fields{{"request_id", req.request_id}, {"method", req.method},
+                               {"route", route}, {"status", response.status}, {"client", req.remote_address},
                                {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()}};
-    if (p.request.principal) fields["credential_id"] = p.principal.credential_id;
+    if (principal) fields["credential_id"] = principal->credential_id;
     log_.info("request", fields);
   }
-  p.reply(std::move(response));
 }
 
 }  // namespace ambit::kernel

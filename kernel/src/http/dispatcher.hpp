@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,6 +46,10 @@ class Dispatcher {
   void dispatch(InboundRequest request, Reply reply);
   /// Wait for queued handlers to finish (shutdown).
   void join_workers();
+  /// A tool call (sdk::Operations::invoke): `req` built from the arguments,
+  /// run as `caller` through what an HTTP request runs after authentication
+  /// (scope, validation, handler, audit, metrics), on the calling thread.
+  sdk::Response invoke(const RouteEntry& route, sdk::Request req, sdk::Principal caller);
   RouteMetrics& unmatched_metrics() { return unmatched_; }
   int busy_workers() const { return busy_.load(std::memory_order_relaxed); }
 
@@ -53,7 +58,13 @@ class Dispatcher {
   /// On the I/O thread (`inline_only`), hands over to a worker when
   /// authentication would need I/O.
   void run(std::shared_ptr<Pending> p, bool inline_only);
+  /// Scope check, input validation and the handler; every failure becomes
+  /// its error response, except WouldBlock on the I/O thread, which escapes.
+  sdk::Response serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal, bool inline_only);
   void finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route);
+  /// Metrics, the audit row and the access log line of a finished request.
+  void record(const sdk::Request& req, sdk::Principal* principal, sdk::Response& response, RouteMetrics& metrics,
+              const std::string& route, std::chrono::steady_clock::time_point started);
   enum class AuthStep { ok, denied, would_block };
   AuthStep authenticate(Pending& p, const RouteEntry& route, bool inline_only, sdk::Response& denial);
 

@@ -24,7 +24,7 @@ std::vector<std::string> split_template(const std::string& path) {
 
 }  // namespace
 
-void Router::add(sdk::RouteSpec spec, std::string owner) {
+RouteEntry& Router::add(sdk::RouteSpec spec, std::string owner) {
   static const std::regex method_re("[A-Z]+");
   static const std::regex param_re(":[A-Za-z_][A-Za-z0-9_]*");
   if (!std::regex_match(spec.method, method_re))
@@ -59,6 +59,20 @@ void Router::add(sdk::RouteSpec spec, std::string owner) {
   entry->spec = std::move(spec);
   node->methods[entry->spec.method] = entry.get();
   routes_.push_back(std::move(entry));
+  return *routes_.back();
+}
+
+void Router::index_operation(const std::string& id, RouteEntry& route) {
+  auto [it, inserted] = operations_.emplace(id, &route);
+  if (!inserted)
+    throw std::invalid_argument("operation \"" + id + "\" is declared by " + it->second->owner + " (" +
+                                it->second->spec.method + " " + it->second->spec.path + ") and " + route.owner + " (" +
+                                route.spec.method + " " + route.spec.path + ")");
+}
+
+const RouteEntry* Router::find_operation(std::string_view id) const {
+  auto it = operations_.find(id);
+  return it == operations_.end() ? nullptr : it->second;
 }
 
 const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments, std::size_t i,

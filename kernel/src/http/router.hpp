@@ -13,18 +13,26 @@
 
 namespace ambit::kernel {
 
+struct DeclaredOperation;
+
 struct RouteEntry {
   sdk::RouteSpec spec;
   std::string owner;  ///< "kernel" or the plugin that registered it
   std::unique_ptr<RouteMetrics> metrics = std::make_unique<RouteMetrics>();
   std::vector<std::string> param_names;
+  std::shared_ptr<const DeclaredOperation> operation;  ///< null for a route without one (SDK < 1.4)
 };
 
 class Router {
  public:
   /// Throws std::invalid_argument for a malformed template or a duplicate
   /// (method, template), naming the owner that registered it first.
-  void add(sdk::RouteSpec spec, std::string owner);
+  RouteEntry& add(sdk::RouteSpec spec, std::string owner);
+  /// Attach operation `id` to `route` (its entry from add); throws
+  /// std::invalid_argument when the id is taken.
+  void index_operation(const std::string& id, RouteEntry& route);
+  /// The route of operation `id`, or null.
+  const RouteEntry* find_operation(std::string_view id) const;
 
   enum class Outcome { found, not_found, method_not_allowed };
   struct Match {
@@ -50,6 +58,7 @@ class Router {
 
   Node root_;
   std::vector<std::unique_ptr<RouteEntry>> routes_;
+  std::map<std::string, const RouteEntry*, std::less<>> operations_;
 };
 
 }  // namespace ambit::kernel

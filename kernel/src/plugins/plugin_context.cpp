@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "events/event_bus.hpp"
+#include "operations/declared_operation.hpp"
 
 namespace ambit::kernel {
 
@@ -24,6 +25,13 @@ void PluginContext::add_route(sdk::RouteSpec route) {
   if (!route.scope.empty() && route.auth != sdk::AuthMode::required)
     throw std::invalid_argument("route " + route.method + " " + route.path + " needs a scope but not authentication");
   registry_.router.add(std::move(route), name_);
+}
+
+void PluginContext::add_operation(sdk::RouteSpec route, sdk::Operation operation) {
+  require_open("add_operation");
+  if (!route.scope.empty() && route.auth != sdk::AuthMode::required)
+    throw std::invalid_argument("route " + route.method + " " + route.path + " needs a scope but not authentication");
+  kernel::add_operation(registry_.router, std::move(route), std::move(operation), name_);
 }
 
 void PluginContext::add_scope(std::string name, std::string description) {
@@ -99,5 +107,6 @@ sdk::JobQueue& PluginContext::jobs() { return need(services_.jobs, "the job queu
 sdk::Events& PluginContext::events() { return need(services_.events, "the event bus"); }
 sdk::Identity& PluginContext::identity() { return need(services_.identity, "the identity core"); }
 sdk::AuditLog& PluginContext::audit() { return need(services_.audit, "the audit log"); }
+sdk::Operations& PluginContext::operations() { return need(services_.operations, "the tool registry"); }
 
 }  // namespace ambit::kernel

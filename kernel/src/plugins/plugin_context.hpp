@@ -43,6 +43,7 @@ struct KernelServices {
   std::string data_dir;
   sdk::Identity* identity = nullptr;
   sdk::AuditLog* audit = nullptr;
+  sdk::Operations* operations = nullptr;
 };
 
 class PluginContext final : public sdk::Context {
@@ -71,6 +72,8 @@ class PluginContext final : public sdk::Context {
   sdk::Identity& identity() override;
   sdk::AuditLog& audit() override;
   const std::string& data_dir() const override { return services_.data_dir; }
+  void add_operation(sdk::RouteSpec route, sdk::Operation operation) override;
+  sdk::Operations& operations() override;
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -25,6 +25,7 @@
 #include "ambit/sdk/jobs.hpp"
 #include "ambit/sdk/keyring.hpp"
 #include "ambit/sdk/logger.hpp"
+#include "ambit/sdk/operation.hpp"
 
 namespace ambit::sdk {
 inline namespace v1 {
@@ -93,6 +94,15 @@ class Context {
   /// `ambit command NAME [ARGS...] --config F` with the plugins started and
   /// the database migrated, but no server.
   virtual void add_command(Command command) = 0;
+
+  // --- SDK 1.4 ----------------------------------------------------------------
+  /// Register a route that declares its operation (setup only): the kernel
+  /// validates the route's input against the operation's schemas before the
+  /// handler runs, documents it in /openapi.json and offers it as a tool.
+  /// RouteGroup::operation is the short way to call it.
+  virtual void add_operation(RouteSpec route, Operation operation) = 0;
+  /// Every plugin's operations, as tools (complete from start()).
+  virtual Operations& operations() = 0;
 };
 
 }  // namespace v1

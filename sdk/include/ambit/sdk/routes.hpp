@@ -6,6 +6,8 @@
 //   sdk::RouteGroup api{ctx, "/v1/admin/projects", {"projects"}};
 //   api.add("POST", "", "projects:write", "Create a project", "CREATE_FAILED", handler);
 //   api.add(route_spec, "VERIFY_FAILED");  // may_block, auth, schemas of your own (SDK 1.2)
+//   api.operation({.id = "projects.create", ...}, "POST", "", "projects:write", "CREATE_FAILED", handler);
+//   api.operation(operation, route_spec, "VERIFY_FAILED");  // (SDK 1.4; see operation.hpp)
 
 #include <string>
 #include <vector>
@@ -33,7 +35,25 @@ struct RouteGroup {
 
   /// A route spelled out in full (may_block, auth, schemas): the group adds
   /// its prefix to `route.path`, its tags, and the failure code.
-  void add(RouteSpec route, std::string failure_code) const {
+  void add(RouteSpec route, std::string failure_code) const { ctx.add_route(prepare(std::move(route), std::move(failure_code))); }
+
+  /// A route that declares its operation (SDK 1.4).
+  void operation(Operation op, std::string method, std::string path, std::string scope, std::string failure_code,
+                 Handler handler) const {
+    RouteSpec r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    r.scope = std::move(scope);
+    r.handler = std::move(handler);
+    operation(std::move(op), std::move(r), std::move(failure_code));
+  }
+  /// The same, with the route spelled out (may_block, auth).
+  void operation(Operation op, RouteSpec route, std::string failure_code) const {
+    ctx.add_operation(prepare(std::move(route), std::move(failure_code)), std::move(op));
+  }
+
+ private:
+  RouteSpec prepare(RouteSpec route, std::string failure_code) const {
     route.path = prefix + route.path;
     route.tags.insert(route.tags.end(), tags.begin(), tags.end());
     Context* c = &ctx;
@@ -44,7 +64,7 @@ struct RouteGroup {
                                                                              {"request_id", req.request_id},
                                                                              {"error", e.what()}});
                                       });
-    ctx.add_route(std::move(route));
+    return route;
   }
 };
 

@@ -1,5 +1,30 @@
 #pragma once
 // Everything a plugin may use, in one include.
+//
+// ABI rules within a major version (plugins built on any older 1.x load):
+//
+// * May grow (the kernel builds or implements them; a plugin only reads
+//   or calls them): new members and virtual functions are appended at the
+//   end, never inserted, reordered or changed. Context, Request, HeaderView,
+//   Database, Keyring, Clock, Logger, JobQueue, Events, Identity, AuditLog,
+//   Operations, plus the value types the kernel hands out (Tenant, User,
+//   Member, SignIn, Job, JobInfo, EnqueueResult, AuditPage).
+// * Frozen (a plugin builds or implements them, so the kernel may receive
+//   one laid out by an older SDK): RouteSpec, Response, AuthResult,
+//   Principal, Authenticator, Plugin, Command, Migration, JobSpec,
+//   AuditRecord, AuditQuery, Operation, ErrorCase, the
+//   descriptor (which grows only through struct_size and its reserved
+//   slots). A later minor adds a new type or a new registration call next
+//   to them (as 1.4 added Operation and Context::add_operation instead of
+//   growing RouteSpec), never a member.
+// * Services one plugin offers another (CredentialIssuer, Projects,
+//   ProjectInfo, ProjectStep, SecretSink, SecretBundle, UsageRecorder) are
+//   found by name and version number: changing one is a new version.
+// * Header-only code (RouteGroup, CredentialKit, InvalidatingCache, paging,
+//   html, tokens) is compiled into the plugin: it may change freely as long
+//   as what it calls in the kernel stays.
+// * Exceptions crossing the boundary (ApiError, WouldBlock) are exported
+//   (AMBIT_SDK_EXPORT) so their type_info matches in kernel and plugin.
 #include "ambit/sdk/audit.hpp"
 #include "ambit/sdk/auth.hpp"
 #include "ambit/sdk/cache.hpp"
@@ -16,6 +41,7 @@
 #include "ambit/sdk/jobs.hpp"
 #include "ambit/sdk/keyring.hpp"
 #include "ambit/sdk/logger.hpp"
+#include "ambit/sdk/operation.hpp"
 #include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/plugin.hpp"
 #include "ambit/sdk/principal.hpp"

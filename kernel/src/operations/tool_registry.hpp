@@ -1,0 +1,29 @@
+#pragma once
+// sdk::Operations: the deployment's operations as tools, listed for a caller
+// and invoked on its behalf through the dispatcher (the same path as HTTP).
+
+#include "ambit/sdk/operation.hpp"
+#include "http/router.hpp"
+
+namespace ambit::kernel {
+
+class Dispatcher;
+
+class ToolRegistry final : public sdk::Operations {
+ public:
+  explicit ToolRegistry(const Router& router) : router_(router) {}
+  /// Set once serving is wired up; invoke answers 503 before.
+  void attach(Dispatcher* dispatcher) { dispatcher_ = dispatcher; }
+
+  boost::json::array tools(const sdk::Principal& caller) const override;
+  sdk::Response invoke(std::string_view id, const sdk::Principal& caller, const boost::json::object& arguments) override;
+
+ private:
+  const Router& router_;
+  Dispatcher* dispatcher_ = nullptr;
+};
+
+/// GET /v1/tools: the tools the caller's credential may call.
+void register_tools_route(Router& router, const ToolRegistry& tools);
+
+}  // namespace ambit::kernel

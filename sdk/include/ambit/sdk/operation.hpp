@@ -1,0 +1,144 @@
+#pragma once
+// Operation: the unit of the API (SDK 1.4). One declaration next to a route
+// gives request validation (before the handler runs), the route's entry in
+// /openapi.json, and a tool in the registry (GET /v1/tools, and
+// Context::operations()) that the MCP server, the CLI and the console use.
+//
+//   api.operation({.id = "greetings.get",
+//                  .title = "Greet someone",
+//                  .description = "Says hello and counts the visits of this name.",
+//                  .params = sdk::schema(R"({"type": "object", "properties": {
+//                      "name": {"type": "string", "maxLength": 64, "description": "Who to greet"}}})"),
+//                  .output = sdk::data_of(sdk::schema(R"({"type": "object", ...})")),
+//                  .errors = {{404, "NOT_FOUND", "nobody by that name"}},
+//                  .read_only = true},
+//                 "GET", "/:name", "greetings:read", "GREET_FAILED", handler);
+//
+// Schemas are JSON Schema, restricted to the keywords listed in
+// docs/plugin-author.md ("Operations"); a schema using another keyword is a
+// startup error. Their meaning is the same in drafts 7 and 2020-12.
+//
+// ABI: Operation and ErrorCase are built by plugins, so they are frozen from
+// 1.4 on: a later minor adds a new type or a new registration call, never a
+// member.
+
+#include <boost/json.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ambit/sdk/http.hpp"
+#include "ambit/sdk/paging.hpp"
+#include "ambit/sdk/principal.hpp"
+
+namespace ambit::sdk {
+inline namespace v1 {
+
+/// An error an operation can answer, beyond the kernel's own (400
+/// INVALID_INPUT for input that breaks a schema, 401, 403, 429, 503).
+struct ErrorCase {
+  int status = 400;
+  std::string code{};  ///< as in the error envelope: "NOT_FOUND", "RESERVED_BINDING"
+  std::string when{};  ///< for a person: "the project does not exist"
+};
+
+struct Operation {
+  std::string id{};           ///< "<resource>.<action>", e.g. "secrets.set"; unique in a deployment
+  std::string title{};        ///< a short phrase: "Set a secret"
+  std::string description{};  ///< for a person: tool and CLI help, the API reference
+  /// Object schema of the path parameters: one property per :name of the
+  /// route, each a string schema with a description. Null: plain strings.
+  boost::json::value params{};
+  /// Object schema of the query parameters, or null (none are read). A
+  /// property typed integer, number or boolean is converted from its text
+  /// before it is checked.
+  boost::json::value query{};
+  /// Schema of the request body, or null (no body). An empty body counts as {}.
+  boost::json::value body{};
+  /// Schema of the whole success body (see data_of and page_of), or null for
+  /// no body (204).
+  boost::json::value output{};
+  /// The success statuses, the usual one first (POST that creates: {201};
+  /// PUT that creates or replaces: {201, 200}).
+  std::vector<int> statuses{200};
+  std::vector<ErrorCase> errors{};
+  bool read_only = false;    ///< changes nothing
+  bool destructive = false;  ///< may delete or overwrite what a caller cannot get back
+  bool idempotent = false;   ///< sending it twice has the effect of sending it once
+  /// Media types when not JSON: the body's ("application/x-www-form-urlencoded")
+  /// and the success body's ("text/html").
+  std::string body_media_type = "application/json";
+  std::string output_media_type = "application/json";
+  /// true: the handler checks its input itself and answers in its protocol's
+  /// own error format (OAuth's RFC 6749 bodies); the schemas only document
+  /// the operation and the kernel does not validate. Such an operation is no tool.
+  bool handler_validates = false;
+  /// Optional examples for the reference, ideally from the product docs:
+  /// {"body": {...}, "output": {...}}.
+  boost::json::value examples{};
+};
+
+/// The operations of the deployment, as tools: what the MCP server, the CLI
+/// and plugins use to act for a caller. Complete from start().
+class Operations {
+ public:
+  virtual ~Operations() = default;
+  /// The tools `caller` may call (it holds their scope), each
+  /// {"id", "title", "description", "scope", "input_schema", "output_schema",
+  ///  "hints": {"read_only", "destructive", "idempotent"}, "method", "path",
+  ///  "query" (the inputs sent as query parameters), "plugin"}.
+  /// input_schema is one object: path and query parameters and the body's
+  /// properties side by side (a body that is not an object is "body").
+  virtual boost::json::array tools(const Principal& caller) const = 0;
+  /// Call operation `id` as `caller` with `arguments` shaped as its
+  /// input_schema. It runs what an HTTP request runs: scope check,
+  /// validation, handler, audit row and metrics, and returns the response an
+  /// HTTP client would get (404 NOT_FOUND for an unknown id). Call it where
+  /// blocking is allowed (a handler with may_block).
+  virtual Response invoke(std::string_view id, const Principal& caller, const boost::json::object& arguments) = 0;
+};
+
+/// A schema written as JSON text; throws std::invalid_argument at setup
+/// when the text is not JSON. In a raw string, a description holding `)"`
+/// ends the string early: pick a delimiter, R"json(...)json".
+inline boost::json::value schema(std::string_view json_text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json_text, ec);
+  if (ec) throw std::invalid_argument("schema is not valid JSON: " + ec.message() + ": " + std::string(json_text.substr(0, 80)));
+  return v;
+}
+
+/// The REST success envelope {"data": payload} as a schema.
+inline boost::json::value data_of(boost::json::value payload) {
+  return {{"type", "object"},
+          {"required", boost::json::array{"data"}},
+          {"properties", {{"data", std::move(payload)}}}};
+}
+
+/// A page of a list (see paging.hpp): {"data": [item...], "next_cursor": string|null}.
+inline boost::json::value page_of(boost::json::value item) {
+  return {{"type", "object"},
+          {"required", boost::json::array{"data", "next_cursor"}},
+          {"properties",
+           {{"data", {{"type", "array"}, {"items", std::move(item)}}},
+            {"next_cursor",
+             {{"type", boost::json::array{"string", "null"}},
+              {"description", "pass as ?cursor= for the next page; null on the last page"}}}}}};
+}
+
+/// The query parameters of a paged list (paging.hpp): limit and cursor, plus
+/// `more` properties of the operation's own ({"function": {...}}).
+inline boost::json::value page_query(boost::json::object more = {}, PageLimits limits = {}) {
+  boost::json::object props{
+      {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", limits.max_limit},
+                 {"description", "rows per page (default " + std::to_string(limits.default_limit) + ")"}}},
+      {"cursor", {{"type", "string"}, {"maxLength", paging_detail::kMaxCursorChars},
+                  {"description", "next_cursor of the previous page, unchanged"}}}};
+  for (auto& [k, v] : more) props[k] = v;
+  return {{"type", "object"}, {"properties", std::move(props)}};
+}
+
+}  // namespace v1
+}  // namespace ambit::sdk
