@@ -4,6 +4,7 @@
 #include "ids.hpp"
 #include "input.hpp"
 #include "media.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 #include "views.hpp"
 
@@ -41,20 +42,21 @@ void register_catalog_routes(const Deps& d) {
   const sdk::RouteGroup api{d.ctx, std::string(kBase) + "/services", {"attestation"}};
   const Config& config = d.config;
 
-  api.add("GET", "", "attestation:read", "List the attestation service offers", "LIST_FAILED",
+  // The kernel checks each route's input against its operation (operations.cpp) before the handler runs.
+  api.operation(operations::attestation_services_list(), "GET", "", "attestation:read", "LIST_FAILED",
           with_media_rules(Body::none, [&config](const sdk::Request&) {
             json::array out;
             for (auto& s : config.services) out.push_back(service_json(s));
             return sdk::Response::json(out);
           }));
 
-  api.add("GET", "/:serviceId", "attestation:read", "One service offer and its products", "GET_FAILED",
+  api.operation(operations::attestation_services_get(), "GET", "/:serviceId", "attestation:read", "GET_FAILED",
           with_media_rules(Body::none, [&config](const sdk::Request& req) {
             return sdk::Response::json(service_json(service_of(config, req)));
           }));
 
-  api.add("GET", "/:serviceId/products", "attestation:read",
-          "A service's products: its plans (attestation) and management products", "LIST_FAILED",
+  api.operation(operations::attestation_products_list(), "GET", "/:serviceId/products", "attestation:read",
+          "LIST_FAILED",
           with_media_rules(Body::none, [&config](const sdk::Request& req) {
             const Service& s = service_of(config, req);
             json::array out;
@@ -62,16 +64,14 @@ void register_catalog_routes(const Deps& d) {
             return sdk::Response::json(out);
           }));
 
-  api.add("GET", "/:serviceId/subscription", "attestation:read",
-          "The tenant's plan for a service (the default plan until it switches)", "GET_FAILED",
-          with_media_rules(Body::none, [d](const sdk::Request& req) {
+  api.operation(operations::attestation_subscriptions_get(), "GET", "/:serviceId/subscription", "attestation:read",
+          "GET_FAILED", with_media_rules(Body::none, [d](const sdk::Request& req) {
             const Service& s = service_of(d.config, req);
             auto sub = d.store.subscription(*d.ctx.database().session(), req.caller().tenant_id, s.id);
             return sdk::Response::json(subscription_json(s, current_plan(d.config, s, sub), sub ? &*sub : nullptr));
           }));
 
-  api.add("PUT", "/:serviceId/subscription", "attestation:write",
-          "Switch the tenant's plan for a service; its API clients on the old plan move to the new one",
+  api.operation(operations::attestation_subscriptions_set(), "PUT", "/:serviceId/subscription", "attestation:write",
           "UPDATE_FAILED", with_media_rules(Body::json, [d](const sdk::Request& req) {
             const Service& s = service_of(d.config, req);
             std::string product_id = parse_subscription_input(req.json_object());

@@ -5,6 +5,7 @@
 #include "ambit/sdk/routes.hpp"
 #include "ids.hpp"
 #include "input.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 #include "views.hpp"
 
@@ -63,14 +64,12 @@ ClientRow find_or_404(const Deps& d, soci::session& s, const sdk::Request& req, 
 void register_client_routes(const Deps& d) {
   const sdk::RouteGroup api{d.ctx, std::string(kBase) + "/services/:serviceId/api-clients", {"attestation"}};
 
-  api.add("GET", "", "attestation:read",
-          "List the tenant's API clients of a service, oldest first, in pages (?productType= filters; Link rel=\"next\")",
-          "LIST_FAILED", with_media_rules(Body::none, [d](const sdk::Request& req) {
+  // The kernel checks each route's input against its operation (operations.cpp) before the handler runs.
+  api.operation(operations::attestation_clients_list(), "GET", "", "attestation:read", "LIST_FAILED",
+          with_media_rules(Body::none, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             std::optional<std::vector<std::string>> products;
-            if (auto type = req.query("productType")) {
-              if (*type != "attestation" && *type != "management")
-                throw sdk::ApiError::invalid_input("productType: must be attestation or management", "productType");
+            if (auto type = req.query("productType")) {  // attestation or management (the schema's enum)
               products.emplace();
               for (auto& p : service.products)
                 if (p.type == *type) products->push_back(p.id);
@@ -86,8 +85,8 @@ void register_client_routes(const Deps& d) {
             return sdk::with_next_link(response, req, d.ctx.public_url(), found.next_cursor);
           }));
 
-  api.add("POST", "", "attestation:write", "Create an API client with two keys, its policies and tags",
-          "CREATE_FAILED", with_media_rules(Body::json, [d](const sdk::Request& req) {
+  api.operation(operations::attestation_clients_create(), "POST", "", "attestation:write", "CREATE_FAILED",
+          with_media_rules(Body::json, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             ClientInput in = parse_client_input(req.json_object());
             const std::string& tenant = req.caller().tenant_id;
@@ -109,7 +108,7 @@ void register_client_routes(const Deps& d) {
             return sdk::Response::json(client_json(d.config, row, keys, in.collections), 201);
           }));
 
-  api.add("GET", "/:apiClientId", "attestation:read", "One API client with its keys, policies and tags", "GET_FAILED",
+  api.operation(operations::attestation_clients_get(), "GET", "/:apiClientId", "attestation:read", "GET_FAILED",
           with_media_rules(Body::none, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             auto s = d.ctx.database().session();
@@ -121,15 +120,14 @@ void register_client_routes(const Deps& d) {
             return sdk::Response::json(client_json(d.config, row, keys, d.store.collections(*s, row.id)));
           }));
 
-  api.add("PUT", "/:apiClientId", "attestation:write",
-          "Update an API client; its policy and tag collections are replaced entirely", "UPDATE_FAILED",
+  api.operation(operations::attestation_clients_update(), "PUT", "/:apiClientId", "attestation:write", "UPDATE_FAILED",
           with_media_rules(Body::json, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             const std::string& tenant = req.caller().tenant_id;
             ClientRow row;
             d.ctx.database().transaction([&](soci::session& tx) {
               lock_tenant(d.ctx, tx, tenant);
-              row = find_or_404(d, tx, req, service);  // an unknown client is 404 whatever the body
+              row = find_or_404(d, tx, req, service);  // before the checks against the tenant's data
               ClientInput in = parse_client_input(req.json_object());
               check_product(d, tx, tenant, service, in.product_id);
               check_policies(d, tx, tenant, service, in.collections.policy_ids);
@@ -143,7 +141,7 @@ void register_client_routes(const Deps& d) {
             return sdk::Response::json(client_summary_json(d.config, row));
           }));
 
-  api.add("DELETE", "/:apiClientId", "attestation:write", "Delete an API client; its keys stop verifying at once",
+  api.operation(operations::attestation_clients_delete(), "DELETE", "/:apiClientId", "attestation:write",
           "DELETE_FAILED", with_media_rules(Body::none, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             d.ctx.database().transaction([&](soci::session& tx) {
@@ -155,7 +153,8 @@ void register_client_routes(const Deps& d) {
             return sdk::Response::empty(204);
           }));
 
-  api.add("GET", "/:apiClientId/policies", "attestation:read", "The ids of an API client's policies", "GET_FAILED",
+  api.operation(operations::attestation_clients_get_policies(), "GET", "/:apiClientId/policies", "attestation:read",
+          "GET_FAILED",
           with_media_rules(Body::none, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             auto s = d.ctx.database().session();
@@ -163,7 +162,8 @@ void register_client_routes(const Deps& d) {
             return sdk::Response::json({{"policy_ids", policy_ids_json(d.store.collections(*s, row.id).policy_ids)}});
           }));
 
-  api.add("GET", "/:apiClientId/tags", "attestation:read", "An API client's tags", "GET_FAILED",
+  api.operation(operations::attestation_clients_get_tags(), "GET", "/:apiClientId/tags", "attestation:read",
+          "GET_FAILED",
           with_media_rules(Body::none, [d](const sdk::Request& req) {
             const Service& service = service_of(d.config, req);
             auto s = d.ctx.database().session();
@@ -178,16 +178,13 @@ void register_client_routes(const Deps& d) {
   verify.path = "/verify";
   verify.scope = "attestation:verify";
   verify.may_block = false;
-  verify.summary = "Verify an API client key: its client, service, product, policies and status, or 401";
   verify.handler = with_media_rules(Body::json, [d](const sdk::Request& req) {
     auto body = req.json_object();
-    auto* key = body.if_contains("key");
-    if (!key || !key->is_string()) throw sdk::ApiError::invalid_input("key: is required and must be a string", "key");
-    auto owner = d.verifier.find(req, key->as_string());
+    auto owner = d.verifier.find(req, body.at("key").as_string());
     if (!owner) throw sdk::ApiError(401, "INVALID_API_CLIENT_KEY", "the key is not an API client key");
     return sdk::Response::json(verified_json(d.config, *owner));
   });
-  verify_api.add(std::move(verify), "VERIFY_FAILED");
+  verify_api.operation(operations::attestation_clients_verify_key(), std::move(verify), "VERIFY_FAILED");
 }
 
 }  // namespace attestation

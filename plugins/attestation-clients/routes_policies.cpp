@@ -4,6 +4,7 @@
 #include "ambit/sdk/routes.hpp"
 #include "ids.hpp"
 #include "input.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 #include "views.hpp"
 
@@ -25,7 +26,8 @@ std::string policy_id_of(const sdk::Request& req) {
 void register_policy_routes(const Deps& d) {
   const sdk::RouteGroup api{d.ctx, std::string(kBase) + "/policies", {"attestation"}};
 
-  api.add("POST", "", "attestation:write", "Create an attestation policy for one service", "CREATE_FAILED",
+  // The kernel checks each route's input against its operation (operations.cpp) before the handler runs.
+  api.operation(operations::attestation_policies_create(d.config), "POST", "", "attestation:write", "CREATE_FAILED",
           with_media_rules(Body::json, [d](const sdk::Request& req) {
             PolicyInput in = parse_policy_input(req.json_object(), d.config.max_policy_bytes);
             if (!d.config.service(in.service_id))
@@ -42,15 +44,10 @@ void register_policy_routes(const Deps& d) {
             return sdk::Response::json(policy_json(row), 201);
           }));
 
-  api.add("GET", "", "attestation:read",
-          "List the tenant's policies, oldest first, in pages (?serviceId= filters; Link rel=\"next\")", "LIST_FAILED",
+  api.operation(operations::attestation_policies_list(), "GET", "", "attestation:read", "LIST_FAILED",
           with_media_rules(Body::none, [d](const sdk::Request& req) {
-            std::string service;
-            if (auto filter = req.query("serviceId")) {
-              auto id = canonical_uuid(*filter);
-              if (!id) throw sdk::ApiError::invalid_input("serviceId: must be a UUID", "serviceId");
-              service = *id;
-            }
+            std::string service;  // the schema has checked that it is a UUID
+            if (auto filter = req.query("serviceId")) service = canonical_uuid(*filter).value();
             auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
             auto rows = d.store.list_policies(*d.ctx.database().session(), req.caller().tenant_id, service,
                                               page.after, page.fetch());
@@ -62,15 +59,15 @@ void register_policy_routes(const Deps& d) {
             return sdk::with_next_link(response, req, d.ctx.public_url(), found.next_cursor);
           }));
 
-  api.add("GET", "/:policyId", "attestation:read", "One policy", "GET_FAILED",
+  api.operation(operations::attestation_policies_get(), "GET", "/:policyId", "attestation:read", "GET_FAILED",
           with_media_rules(Body::none, [d](const sdk::Request& req) {
             auto p = d.store.find_policy(*d.ctx.database().session(), req.caller().tenant_id, policy_id_of(req));
             if (!p) throw sdk::ApiError::not_found("policy not found");
             return sdk::Response::json(policy_json(*p));
           }));
 
-  api.add("DELETE", "/:policyId", "attestation:write", "Delete a policy no API client uses (409 otherwise)",
-          "DELETE_FAILED", with_media_rules(Body::none, [d](const sdk::Request& req) {
+  api.operation(operations::attestation_policies_delete(), "DELETE", "/:policyId", "attestation:write", "DELETE_FAILED",
+          with_media_rules(Body::none, [d](const sdk::Request& req) {
             std::string id = policy_id_of(req);
             const std::string& tenant = req.caller().tenant_id;
             d.ctx.database().transaction([&](soci::session& tx) {

@@ -21,7 +21,7 @@ class SecretsPlugin final : public sdk::Plugin {
     config_ = parse_config(ctx.config());
     syncer_ = std::make_unique<Syncer>(ctx, config_, store_);
     for (auto& m : sdk::embedded_migrations()) ctx.add_migration(m);
-    ctx.add_scope("secrets:read", "list a project's secrets: names and sync status, never values");
+    ctx.add_scope("secrets:read", "list and look up a project's secrets: names and sync status, never values");
     ctx.add_scope("secrets:write", "set, rotate, delete and resync a project's secrets");
     ctx.add_job_handler(kSyncJob, [this](const sdk::Job& job, soci::session& tx) { syncer_->run(job, tx); });
     // Provisioning mints the project's data key and syncs what was set before.

@@ -1,5 +1,6 @@
 #pragma once
-// The seed's /v1/admin/projects/:projectId/secrets API plus resync.
+// The seed's /v1/admin/projects/:projectId/secrets API, plus one secret's metadata
+// (GET /:name, the seed's amba_secrets_get) and resync; operations in operations.cpp.
 #include "ambit/sdk/context.hpp"
 #include "config.hpp"
 #include "store.hpp"

@@ -5,6 +5,7 @@
 // plaintext at rest.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +40,49 @@ json::array catalog() {
       {"id": "97deeacc-5af7-474c-b7c4-0913d09a403d", "name": "Basic"},
       {"id": "f72f07fb-20fe-47b4-8080-8bf3235bf09f", "name": "Premium"}]}
   ])json").as_array();
+}
+
+/// Where `doc` breaks `schema` ("" when it conforms), for the keywords the
+/// operations' output schemas use: type, required, properties, items, enum,
+/// const, pattern, minItems, maxItems.
+std::string schema_mismatch(const json::value& doc, const json::value& schema, const std::string& at = "$") {
+  const auto& s = schema.as_object();
+  if (auto* t = s.if_contains("type")) {
+    auto is = [&](std::string_view type) {
+      return type == "object"    ? doc.is_object()
+             : type == "array"   ? doc.is_array()
+             : type == "string"  ? doc.is_string()
+             : type == "integer" ? doc.is_int64() || doc.is_uint64()
+             : type == "boolean" ? doc.is_bool()
+                                 : doc.is_null();
+    };
+    bool ok = t->is_string() && is(t->as_string());
+    if (auto* a = t->if_array())
+      for (auto& one : *a) ok = ok || is(one.as_string());
+    if (!ok) return at + " is not " + json::serialize(*t);
+  }
+  if (auto* c = s.if_contains("const"); c && doc != *c) return at + " is not " + json::serialize(*c);
+  if (auto* e = s.if_contains("enum"); e && std::find(e->as_array().begin(), e->as_array().end(), doc) == e->as_array().end())
+    return at + " is not one of " + json::serialize(*e);
+  if (auto* p = s.if_contains("pattern"); p && doc.is_string() && !std::regex_search(str(doc), std::regex(str(*p))))
+    return at + " does not match " + str(*p);
+  if (auto* o = doc.if_object()) {
+    if (auto* r = s.if_contains("required"))
+      for (auto& name : r->as_array())
+        if (!o->contains(name.as_string())) return at + "." + str(name) + " is missing";
+    if (auto* props = s.if_contains("properties"))
+      for (auto& [name, sub] : props->as_object())
+        if (auto* v = o->if_contains(name))
+          if (auto bad = schema_mismatch(*v, sub, at + "." + std::string(name)); !bad.empty()) return bad;
+  }
+  if (auto* a = doc.if_array()) {
+    if (auto* n = s.if_contains("minItems"); n && a->size() < n->to_number<std::size_t>()) return at + " has too few items";
+    if (auto* n = s.if_contains("maxItems"); n && a->size() > n->to_number<std::size_t>()) return at + " has too many items";
+    if (auto* items = s.if_contains("items"))
+      for (std::size_t i = 0; i < a->size(); ++i)
+        if (auto bad = schema_mismatch((*a)[i], *items, at + "[" + std::to_string(i) + "]"); !bad.empty()) return bad;
+  }
+  return {};
 }
 
 }  // namespace
@@ -309,6 +353,74 @@ TEST_P(AttestationClients, BadBodiesAre400NamingTheFieldAndWriteNothing) {
   EXPECT_EQ(call("GET", "/policies?serviceId=" + kTdx).json().as_array().size(), 1u);
 }
 
+// Every route answers the bare body its operation declares in /openapi.json;
+// ids sent in upper case are answered in lower case, and a policy listed
+// twice in different cases is still listed twice.
+TEST_P(AttestationClients, AnswersMatchTheDeclaredOutputSchemas) {
+  auto openapi = http(server->port(), "GET", "/openapi.json").json();
+  auto conforms = [&](const HttpResult& r, const std::string& id) {
+    for (auto& [path, item] : openapi.at("paths").as_object())
+      for (auto& [method, op] : item.as_object())
+        if (op.as_object().contains("operationId") && op.at("operationId") == json::value(id)) {
+          auto schema = op.at("responses").at(std::to_string(r.status)).at("content").at("application/json").at("schema");
+          return schema_mismatch(r.json(), schema);
+        }
+    return id + " is not in /openapi.json";
+  };
+  auto upper = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::string p1 = create_policy("p1");
+  auto created = call("POST", clients(),
+                      json::serialize(client_body("shape", upper(kSgxPremium), {upper(p1)},
+                                                  {json::object{{"key", "Workload"}, {"value", "AI"}}})));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(conforms(created, "attestation_clients.create"), "");
+  EXPECT_EQ(str(created.json().at("product_id")), kSgxPremium);
+  EXPECT_EQ(created.json().at("policy_ids"), (json::array{p1}));
+  std::string id = str(created.json().at("id"));
+  std::string client = clients() + "/" + id;
+
+  auto twice = call("POST", clients(), json::serialize(client_body("twice", kSgxPremium, {p1, upper(p1)})));
+  EXPECT_EQ(twice.status, 400) << twice.body;
+  EXPECT_EQ(str(twice.json().at("error").at("details").at("field")), "policy_ids[1]");
+
+  struct Answer {
+    std::string method, path, id;
+  };
+  for (const Answer& a : std::vector<Answer>{{"GET", "/services", "attestation_services.list"},
+                                             {"GET", "/services/" + kSgx, "attestation_services.get"},
+                                             {"GET", "/services/" + kSgx + "/products", "attestation_products.list"},
+                                             {"GET", "/services/" + kSgx + "/subscription", "attestation_subscriptions.get"},
+                                             {"GET", "/policies?limit=1", "attestation_policies.list"},
+                                             {"GET", "/policies/" + p1, "attestation_policies.get"},
+                                             {"GET", clients() + "?limit=1", "attestation_clients.list"},
+                                             {"GET", client, "attestation_clients.get"},
+                                             {"GET", client + "/policies", "attestation_clients.get_policies"},
+                                             {"GET", client + "/tags", "attestation_clients.get_tags"}}) {
+    auto r = call(a.method, a.path);
+    ASSERT_EQ(r.status, 200) << a.path << " " << r.body;
+    EXPECT_EQ(conforms(r, a.id), "") << a.path;
+  }
+  auto plan = call("PUT", "/services/" + kSgx + "/subscription",
+                   json::serialize(json::object{{"product_id", upper(kSgxPremium)}}));
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  EXPECT_EQ(conforms(plan, "attestation_subscriptions.set"), "");
+  auto updated = call("PUT", client, json::serialize(client_body("shape 2", kSgxPremium)));
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(conforms(updated, "attestation_clients.update"), "");
+  auto verified = verify(str(created.json().at("keys").at(0)));
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(conforms(verified, "attestation_clients.verify_key"), "");
+  auto policy = call("POST", "/policies", R"({"name": "p2", "service_id": ")" + upper(kTdx) + R"(", "policy": "x"})");
+  ASSERT_EQ(policy.status, 201) << policy.body;
+  EXPECT_EQ(conforms(policy, "attestation_policies.create"), "");
+  EXPECT_EQ(str(policy.json().at("service_id")), kTdx);
+  // The checker is not vacuous.
+  EXPECT_NE(conforms(updated, "attestation_clients.get"), "");
+}
+
 TEST_P(AttestationClients, HeaderRulesAnswer415) {
   std::string body = json::serialize(client_body("x", kSgxPremium));
   auto no_type = call("POST", clients(), body, {{"Content-Type", ""}});
@@ -375,7 +487,8 @@ TEST_P(AttestationClients, PutReplacesPolicyAndTagCollections) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(str(call("GET", clients() + "/" + id).json().at("name")), "bare");
   EXPECT_EQ(call("PUT", clients() + "/00000000-0000-4000-8000-000000000000", json::serialize(client_body("x", kSgxPremium))).status, 404);
-  EXPECT_EQ(call("PUT", clients() + "/00000000-0000-4000-8000-000000000000", "{}").status, 404);  // 404 before the body
+  // The body's shape is checked before the client is looked up (by the kernel, against the operation's schema).
+  EXPECT_EQ(call("PUT", clients() + "/00000000-0000-4000-8000-000000000000", "{}").status, 400);
 }
 
 TEST_P(AttestationClients, DeleteClientAndPoliciesInUse) {

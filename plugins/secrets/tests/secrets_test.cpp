@@ -11,12 +11,14 @@
 #include <botan/hex.h>
 #include <botan/mac.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -99,6 +101,64 @@ std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
   mac->set_key(reinterpret_cast<const std::uint8_t*>(key.data()), key.size());
   mac->update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
   return Botan::hex_encode(mac->final(), false);
+}
+
+/// Where `doc` breaks `schema` ("" when it conforms), for the keywords the
+/// operations' output schemas use: type, required, properties, items, enum,
+/// const, pattern, minimum, minItems, maxItems.
+std::string schema_mismatch(const json::value& doc, const json::value& schema, const std::string& at = "$") {
+  const auto& s = schema.as_object();
+  if (auto* t = s.if_contains("type")) {
+    auto is = [&](std::string_view type) {
+      return type == "object"    ? doc.is_object()
+             : type == "array"   ? doc.is_array()
+             : type == "string"  ? doc.is_string()
+             : type == "integer" ? doc.is_int64() || doc.is_uint64()
+             : type == "number"  ? doc.is_number()
+             : type == "boolean" ? doc.is_bool()
+                                 : doc.is_null();
+    };
+    bool ok = false;
+    if (t->is_string()) ok = is(t->as_string());
+    if (auto* a = t->if_array())
+      for (auto& one : *a) ok = ok || is(one.as_string());
+    if (!ok) return at + " is not " + json::serialize(*t);
+  }
+  if (auto* c = s.if_contains("const"); c && doc != *c) return at + " is not " + json::serialize(*c);
+  if (auto* e = s.if_contains("enum"); e && std::find(e->as_array().begin(), e->as_array().end(), doc) == e->as_array().end())
+    return at + " is not one of " + json::serialize(*e);
+  if (auto* p = s.if_contains("pattern"); p && doc.is_string() && !std::regex_search(str(doc), std::regex(str(*p))))
+    return at + " does not match " + str(*p);
+  if (auto* m = s.if_contains("minimum"); m && doc.is_number() && doc.to_number<double>() < m->to_number<double>())
+    return at + " is below " + json::serialize(*m);
+  if (auto* o = doc.if_object()) {
+    if (auto* r = s.if_contains("required"))
+      for (auto& name : r->as_array())
+        if (!o->contains(name.as_string())) return at + "." + str(name) + " is missing";
+    if (auto* props = s.if_contains("properties"))
+      for (auto& [name, sub] : props->as_object())
+        if (auto* v = o->if_contains(name))
+          if (auto bad = schema_mismatch(*v, sub, at + "." + std::string(name)); !bad.empty()) return bad;
+  }
+  if (auto* a = doc.if_array()) {
+    if (auto* n = s.if_contains("minItems"); n && a->size() < n->to_number<std::size_t>()) return at + " has too few items";
+    if (auto* n = s.if_contains("maxItems"); n && a->size() > n->to_number<std::size_t>()) return at + " has too many items";
+    if (auto* items = s.if_contains("items"))
+      for (std::size_t i = 0; i < a->size(); ++i)
+        if (auto bad = schema_mismatch((*a)[i], *items, at + "[" + std::to_string(i) + "]"); !bad.empty()) return bad;
+  }
+  return {};
+}
+
+/// The declared schema of the `status` body of operation `id`, from /openapi.json.
+json::value response_schema(std::uint16_t port, const std::string& id, int status) {
+  auto doc = http(port, "GET", "/openapi.json", {}).json();
+  for (auto& [path, item] : doc.at("paths").as_object())
+    for (auto& [method, op] : item.as_object())
+      if (op.as_object().contains("operationId") && op.at("operationId") == json::value(id))
+        return op.at("responses").at(std::to_string(status)).at("content").at("application/json").at("schema");
+  ADD_FAILURE() << id << " is not in /openapi.json";
+  return json::object{};
 }
 
 }  // namespace
@@ -242,6 +302,89 @@ TEST_P(Secrets, RulesRejectBadNamesFunctionsValuesAndReservedBindings) {
   }
   EXPECT_EQ(call("GET", "?function=Bad").status, 400);
   EXPECT_EQ(list("?function=nobody").size(), 0u);
+}
+
+// The seed's amba_secrets_get: one secret's metadata, the same row the list
+// shows, never the value; 404 when there is no such secret.
+TEST_P(Secrets, GetShowsOneSecretsMetadataAndNeverItsValue) {
+  ASSERT_EQ(set("STRIPE_KEY", "sk_project_wide").status, 201);
+  ASSERT_EQ(set("STRIPE_KEY", "sk_rotated").status, 200);
+  ASSERT_EQ(set("STRIPE_KEY", "sk_for_billing", "billing").status, 201);
+  ASSERT_TRUE(eventually([&] { return all_synced(); }));
+
+  auto wide = call("GET", "/STRIPE_KEY");
+  ASSERT_EQ(wide.status, 200) << wide.body;
+  auto row = wide.json().at("data").as_object();
+  EXPECT_EQ(str(row.at("name")), "STRIPE_KEY");
+  EXPECT_TRUE(row.at("function").is_null());
+  EXPECT_EQ(row.at("version").as_int64(), 2);
+  EXPECT_EQ(str(row.at("sync_status")), "synced");
+  EXPECT_FALSE(row.contains("value"));
+  auto billing = call("GET", "/STRIPE_KEY?function=billing");
+  ASSERT_EQ(billing.status, 200) << billing.body;
+  EXPECT_EQ(str(billing.json().at("data").at("function")), "billing");
+  EXPECT_EQ(billing.json().at("data").at("version").as_int64(), 1);
+  for (const char* value : {"sk_project_wide", "sk_rotated", "sk_for_billing"}) {
+    EXPECT_EQ(wide.body.find(value), std::string::npos);
+    EXPECT_EQ(billing.body.find(value), std::string::npos);
+  }
+  // The very rows of the list.
+  auto rows = list();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], wide.json().at("data"));
+  EXPECT_EQ(rows[1], billing.json().at("data"));
+  // As declared: the operation's output schema, from /openapi.json.
+  auto schema = response_schema(server->port(), "secrets.get", 200);
+  EXPECT_EQ(schema_mismatch(wide.json(), schema), "");
+  EXPECT_EQ(schema_mismatch(billing.json(), schema), "");
+
+  // No such secret: another name, another function, or deleted.
+  for (const std::string& path : {std::string("/OTHER_KEY"), std::string("/STRIPE_KEY?function=mailer")}) {
+    auto r = call("GET", path);
+    EXPECT_EQ(r.status, 404) << path << " " << r.body;
+    EXPECT_EQ(error_code(r), "NOT_FOUND") << path;
+  }
+  ASSERT_EQ(call("DELETE", "/STRIPE_KEY?function=billing").status, 200);
+  EXPECT_EQ(call("GET", "/STRIPE_KEY?function=billing").status, 404);
+  EXPECT_EQ(call("GET", "/STRIPE_KEY").status, 200);
+
+  // Bad input names the field.
+  for (const std::string& path : {std::string("/lower"), std::string("/STRIPE_KEY?function=Bad")}) {
+    auto r = call("GET", path);
+    EXPECT_EQ(r.status, 400) << path;
+    EXPECT_EQ(error_code(r), "INVALID_INPUT") << path;
+    EXPECT_EQ(str(r.json().at("error").at("details").at("field")), path == "/lower" ? "name" : "function") << path;
+  }
+
+  // secrets:read is enough; another tenant gets 404, a key without the scope 403.
+  auto reader = http(server->port(), "POST", "/v1/api_keys", bearer(owner.key),
+                     R"({"name": "reader", "scopes": ["secrets:read"]})");
+  ASSERT_EQ(reader.status, 201) << reader.body;
+  EXPECT_EQ(call("GET", "/STRIPE_KEY", {}, str(reader.json().at("data").at("key"))).status, 200);
+  auto unrelated = http(server->port(), "POST", "/v1/api_keys", bearer(owner.key),
+                        R"({"name": "unrelated", "scopes": ["keys:read"]})");
+  ASSERT_EQ(unrelated.status, 201) << unrelated.body;
+  EXPECT_EQ(call("GET", "/STRIPE_KEY", {}, str(unrelated.json().at("data").at("key"))).status, 403);
+  auto b = create_tenant(server->port(), owner.key, "b@example.com", "Tenant B");
+  EXPECT_EQ(call("GET", "/STRIPE_KEY", {}, b.key).status, 404);
+}
+
+// Every route's answer is the shape its operation declares (GET /openapi.json).
+TEST_P(Secrets, AnswersMatchTheDeclaredOutputSchemas) {
+  auto created = set("SHAPE", "v", "fn");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(schema_mismatch(created.json(), response_schema(server->port(), "secrets.set", 201)), "");
+  auto rotated = set("SHAPE", "w", "fn");
+  EXPECT_EQ(schema_mismatch(rotated.json(), response_schema(server->port(), "secrets.set", 200)), "");
+  auto listed = call("GET", "?limit=1");
+  EXPECT_EQ(schema_mismatch(listed.json(), response_schema(server->port(), "secrets.list", 200)), "");
+  auto resync = call("POST", "/resync?function=fn");
+  ASSERT_EQ(resync.status, 202) << resync.body;
+  EXPECT_EQ(schema_mismatch(resync.json(), response_schema(server->port(), "secrets.resync", 202)), "");
+  auto deleted = call("DELETE", "/SHAPE?function=fn");
+  EXPECT_EQ(schema_mismatch(deleted.json(), response_schema(server->port(), "secrets.delete", 200)), "");
+  // And a mismatch is seen: the checker is not vacuous.
+  EXPECT_NE(schema_mismatch(deleted.json(), response_schema(server->port(), "secrets.resync", 202)), "");
 }
 
 TEST_P(Secrets, SyncWritesTheRuntimeDirectoryAndResyncReapsDeletedBindings) {
