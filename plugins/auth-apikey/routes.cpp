@@ -4,6 +4,7 @@
 #include "ambit/sdk/time.hpp"
 #include "issuer.hpp"
 #include "key_cache.hpp"
+#include "operations.hpp"
 
 namespace sdk = ambit::sdk;
 namespace json = boost::json;
@@ -39,18 +40,15 @@ json::object created_json(const Minted& m, std::int64_t now) {
   return out;
 }
 
+/// The body's scopes (their shape is the operation's schema), each one the catalog knows.
 std::vector<std::string> parse_scopes(const json::object& body, sdk::Context& ctx) {
-  auto* v = body.if_contains("scopes");
-  if (!v || !v->is_array()) throw sdk::ApiError::invalid_input("scopes must be an array of scope names", "scopes");
   std::vector<std::string> scopes;
-  for (auto& s : v->as_array()) {
-    if (!s.is_string()) throw sdk::ApiError::invalid_input("scopes must be an array of scope names", "scopes");
+  for (auto& s : body.at("scopes").as_array()) {
     std::string scope(s.as_string());
     if (!ctx.identity().scope_exists(scope))
       throw sdk::ApiError(400, "INVALID_INPUT", "unknown scope " + scope, {{"field", "scopes"}, {"unknown_scope", scope}});
     scopes.push_back(std::move(scope));
   }
-  if (scopes.empty()) throw sdk::ApiError::invalid_input("scopes must name at least one scope", "scopes");
   return scopes;
 }
 
@@ -68,16 +66,14 @@ std::optional<KeyRecord> visible_key(Store& store, const sdk::Principal& caller,
   return k;
 }
 
-void add(sdk::Context& ctx, std::string method, std::string path, std::string scope, std::string summary,
-         sdk::Handler h) {
+void add(sdk::Context& ctx, sdk::Operation op, std::string method, std::string path, std::string scope, sdk::Handler h) {
   sdk::RouteSpec r;
   r.method = std::move(method);
   r.path = std::move(path);
   r.scope = std::move(scope);
-  r.summary = std::move(summary);
   r.tags = {"api_keys"};
   r.handler = std::move(h);
-  ctx.add_route(std::move(r));
+  ctx.add_operation(std::move(r), std::move(op));
 }
 
 std::optional<std::int64_t> query_time(const sdk::Request& req, const char* name) {
@@ -91,29 +87,22 @@ std::optional<std::int64_t> query_time(const sdk::Request& req, const char* name
 }  // namespace
 
 void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
-  add(ctx, "POST", "/v1/api_keys", "keys:manage", "Create an API key (the key is shown once)",
+  add(ctx, operations::api_keys_create(), "POST", "/v1/api_keys", "keys:manage",
       [&ctx, &store](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto body = req.json_object();
-        auto* name = body.if_contains("name");
-        if (!name || !name->is_string() || name->as_string().empty() || name->as_string().size() > 200)
-          throw sdk::ApiError::invalid_input("name is required (1 to 200 characters)", "name");
         MintRequest m;
         m.tenant_id = caller.tenant_id;
         m.user_id = caller.user_id;
-        m.name = std::string(name->as_string());
+        m.name = std::string(body.at("name").as_string());
         m.scopes = parse_scopes(body, ctx);
         if (auto beyond = ctx.identity().scope_beyond(caller, m.scopes); !beyond.empty())
           throw sdk::ApiError(403, "forbidden", "you cannot grant a scope you do not hold: " + beyond,
                               {{"missing_scope", beyond}});
-        if (auto* env = body.if_contains("environment")) {
-          if (!env->is_string() || (env->as_string() != "live" && env->as_string() != "test"))
-            throw sdk::ApiError::invalid_input("environment must be \"live\" or \"test\"", "environment");
-          m.environment = std::string(env->as_string());
-        }
+        if (auto* env = body.if_contains("environment")) m.environment = std::string(env->as_string());
         std::int64_t now = ctx.clock().now_ms();
         if (auto* exp = body.if_contains("expires_at"); exp && !exp->is_null()) {
-          auto t = exp->is_string() ? sdk::parse_time(exp->as_string()) : std::nullopt;
+          auto t = sdk::parse_time(exp->as_string());
           if (!t) throw sdk::ApiError::invalid_input("expires_at must be an RFC 3339 time", "expires_at");
           if (*t <= now) throw sdk::ApiError::invalid_input("expires_at must be in the future", "expires_at");
           m.expires_at = t;
@@ -123,7 +112,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         return sdk::Response::data(created_json(minted, now), 201);
       });
 
-  add(ctx, "GET", "/v1/api_keys", "keys:read", "List API keys, newest first, in pages (never the key itself)",
+  add(ctx, operations::api_keys_list(), "GET", "/v1/api_keys", "keys:read",
       [&ctx, &store](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
@@ -137,27 +126,18 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         return sdk::paged_data(std::move(list), out.next_cursor);
       });
 
-  add(ctx, "GET", "/v1/api_keys/:id", "keys:read", "One API key", [&ctx, &store](const sdk::Request& req) {
+  add(ctx, operations::api_keys_get(), "GET", "/v1/api_keys/:id", "keys:read", [&ctx, &store](const sdk::Request& req) {
     auto k = visible_key(store, user_caller(req), req.param("id"));
     if (!k) throw sdk::ApiError::not_found("no such API key");
     return sdk::Response::data(key_json(*k, ctx.clock().now_ms()));
   });
 
-  add(ctx, "POST", "/v1/api_keys/:id/rotate", "keys:manage",
-      "Mint a replacement with the same scopes; the old key stops now or after a grace window",
-      [&ctx, &store, &config](const sdk::Request& req) {
+  add(ctx, operations::api_keys_rotate(config), "POST", "/v1/api_keys/:id/rotate", "keys:manage",
+      [&ctx, &store](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto body = req.json_object();
-        std::int64_t grace_hours = 0;
-        if (auto* g = body.if_contains("grace_period_hours")) {
-          if (!g->is_int64() && !g->is_uint64())
-            throw sdk::ApiError::invalid_input("grace_period_hours must be an integer", "grace_period_hours");
-          grace_hours = g->is_int64() ? g->as_int64() : static_cast<std::int64_t>(g->as_uint64());
-          if (grace_hours < 0 || grace_hours > config.grace_max_hours)
-            throw sdk::ApiError(400, "INVALID_INPUT",
-                                "grace_period_hours must be between 0 and " + std::to_string(config.grace_max_hours),
-                                {{"field", "grace_period_hours"}, {"max", config.grace_max_hours}});
-        }
+        std::int64_t grace_hours = 0;  // 0 to grace_max_hours: the operation's schema
+        if (auto* g = body.if_contains("grace_period_hours")) grace_hours = g->to_number<std::int64_t>();
         std::int64_t now = ctx.clock().now_ms();
         Minted minted;
         std::string old_id = req.param("id");
@@ -193,7 +173,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         return sdk::Response::data(out, 201);
       });
 
-  add(ctx, "DELETE", "/v1/api_keys/:id", "keys:manage", "Revoke an API key at once",
+  add(ctx, operations::api_keys_revoke(), "DELETE", "/v1/api_keys/:id", "keys:manage",
       [&ctx, &store](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         const std::string& id = req.param("id");
@@ -215,7 +195,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         return sdk::Response::empty(204);
       });
 
-  add(ctx, "GET", "/v1/audit", "audit:read", "The tenant's audit log, newest first", [&ctx](const sdk::Request& req) {
+  add(ctx, operations::audit_list(), "GET", "/v1/audit", "audit:read", [&ctx](const sdk::Request& req) {
     sdk::AuditQuery q;
     q.tenant_id = req.caller().tenant_id;
     q.since = query_time(req, "since");
@@ -223,11 +203,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
     q.credential_id = req.query("credential_id").value_or("");
     q.user_id = req.query("user_id").value_or("");
     q.cursor = req.query("cursor").value_or("");
-    try {
-      if (auto s = req.query("status")) q.status = std::stoi(*s);
-    } catch (const std::exception&) {
-      throw sdk::ApiError::invalid_input("status must be an integer", "status");
-    }
+    if (auto s = req.query("status")) q.status = std::stoi(*s);  // an integer: the operation's schema
     // The shared limit rule; the cursor stays the audit log's own (it validates it).
     q.limit = sdk::parse_page_limit(req.query("limit"), {.default_limit = 50, .max_limit = 500});
     auto page = ctx.audit().query(q);

@@ -4,6 +4,7 @@
 #include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/time.hpp"
+#include "operations.hpp"
 #include "registration.hpp"
 #include "routes.hpp"
 
@@ -14,8 +15,7 @@ namespace oauth {
 
 void register_admin_routes(const Deps& d) {
   const sdk::RouteGroup clients{d.ctx, "/v1/oauth_clients", {"oauth"}};
-  clients.add("GET", "", "oauth_clients:read",
-              "The OAuth clients registered with this tenant's credentials, oldest first, in pages", "LIST_FAILED",
+  clients.operation(operations::oauth_clients_list(), "GET", "", "oauth_clients:read", "LIST_FAILED",
               [d](const sdk::Request& req) {
                 auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
                 auto rows = d.store.tenant_clients(*d.ctx.database().session(), req.caller().tenant_id, page.after,
@@ -31,8 +31,7 @@ void register_admin_routes(const Deps& d) {
                 }
                 return sdk::paged_data(std::move(out), found.next_cursor);
               });
-  clients.add("DELETE", "/:clientId", "oauth_clients:manage",
-              "Revoke a client and every access and refresh token it holds (irreversible)", "REVOKE_FAILED",
+  clients.operation(operations::oauth_clients_revoke(), "DELETE", "/:clientId", "oauth_clients:manage", "REVOKE_FAILED",
               [d](const sdk::Request& req) {
                 const std::string& id = req.param("clientId");
                 d.ctx.database().transaction([&](soci::session& tx) {
@@ -45,9 +44,7 @@ void register_admin_routes(const Deps& d) {
               });
 
   const sdk::RouteGroup grants{d.ctx, "/v1/oauth_grants", {"oauth"}};
-  grants.add("GET", "", "oauth_clients:read",
-             "The tenant's OAuth grants: which user let which client in, with what scope; oldest first, in pages",
-             "LIST_FAILED", [d](const sdk::Request& req) {
+  grants.operation(operations::oauth_grants_list(), "GET", "", "oauth_clients:read", "LIST_FAILED", [d](const sdk::Request& req) {
                auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
                auto s = d.ctx.database().session();
                auto found = sdk::finish_page(page, d.store.tenant_grants(*s, req.caller().tenant_id, page.after, page.fetch()),
@@ -64,7 +61,7 @@ void register_admin_routes(const Deps& d) {
                }
                return sdk::paged_data(std::move(out), found.next_cursor);
              });
-  grants.add("DELETE", "/:grantId", "oauth_clients:manage", "Revoke one grant with its tokens", "REVOKE_FAILED",
+  grants.operation(operations::oauth_grants_revoke(), "DELETE", "/:grantId", "oauth_clients:manage", "REVOKE_FAILED",
              [d](const sdk::Request& req) {
                const std::string& id = req.param("grantId");
                const auto& caller = req.caller();

@@ -14,6 +14,7 @@
 #include "pages.hpp"
 #include "protocol.hpp"
 #include "registration.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -240,7 +241,7 @@ void register_authorize_routes(const Deps& d) {
         .with_header("Set-Cookie", std::string(kCsrfCookie) + "=" + csrf +
                                        "; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=3600" + (secure ? "; Secure" : ""));
   };
-  api.add(std::move(show), "AUTHORIZE_FAILED");
+  api.operation(operations::oauth_authorize_page(), std::move(show), "AUTHORIZE_FAILED");
 
   sdk::RouteSpec submit;
   submit.method = "POST";
@@ -262,7 +263,7 @@ void register_authorize_routes(const Deps& d) {
     if (step == "consent") return decide(d, c, *f, csrf);
     return error_page(400, "Invalid request", "Unknown step.");
   };
-  api.add(std::move(submit), "AUTHORIZE_FAILED");
+  api.operation(operations::oauth_authorize_submit(), std::move(submit), "AUTHORIZE_FAILED");
 }
 
 }  // namespace oauth

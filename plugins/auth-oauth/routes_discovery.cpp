@@ -4,6 +4,7 @@
 #include "credentials.hpp"
 #include "protocol.hpp"
 #include "registration.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -68,7 +69,7 @@ void register_discovery_routes(const Deps& d) {
     }
     return no_store_json(out, 201);
   };
-  api.add(std::move(reg), "REGISTER_FAILED");
+  api.operation(operations::oauth_clients_register(), std::move(reg), "REGISTER_FAILED");
 
   sdk::RouteSpec meta;
   meta.method = "GET";
@@ -98,7 +99,7 @@ void register_discovery_routes(const Deps& d) {
         {"scopes_supported", std::move(scopes)},
         {"authorization_response_iss_parameter_supported", true}});
   };
-  api.add(std::move(meta), "METADATA_FAILED");
+  api.operation(operations::oauth_metadata_get(), std::move(meta), "METADATA_FAILED");
 }
 
 }  // namespace oauth

@@ -8,6 +8,7 @@
 #include "ambit/sdk/routes.hpp"
 #include "credentials.hpp"
 #include "protocol.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -189,7 +190,7 @@ void register_token_routes(const Deps& d) {
     return r;
   };
 
-  api.add(spec("/token", "Token endpoint: authorization_code (PKCE) and refresh_token (rotated on every use)",
+  api.operation(operations::oauth_tokens_issue(), spec("/token", "Token endpoint: authorization_code (PKCE) and refresh_token (rotated on every use)",
                [d](const sdk::Request& req) {
                  auto f = parse_form(req.body);
                  if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
@@ -210,7 +211,7 @@ void register_token_routes(const Deps& d) {
                }),
           "TOKEN_FAILED");
 
-  api.add(spec("/revoke", "Revoke a token (RFC 7009): a refresh token ends its whole authorization",
+  api.operation(operations::oauth_tokens_revoke(), spec("/revoke", "Revoke a token (RFC 7009): a refresh token ends its whole authorization",
                [d](const sdk::Request& req) {
                  auto f = parse_form(req.body);
                  if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
@@ -230,7 +231,7 @@ void register_token_routes(const Deps& d) {
                }),
           "REVOKE_FAILED");
 
-  api.add(spec("/introspect", "Token introspection (RFC 7662) for confidential clients, about their own tokens",
+  api.operation(operations::oauth_tokens_introspect(), spec("/introspect", "Token introspection (RFC 7662) for confidential clients, about their own tokens",
                [d](const sdk::Request& req) {
                  auto f = parse_form(req.body);
                  if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");

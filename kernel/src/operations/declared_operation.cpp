@@ -13,10 +13,12 @@ namespace {
                               route.owner + "): " + problem);
 }
 
+const json::object* properties_of(const json::object& schema) {
+  auto* p = schema.if_contains("properties");
+  return p ? p->if_object() : nullptr;
+}
 const json::object* properties_of(const json::value& schema) {
-  if (auto* o = schema.if_object())
-    if (auto* p = o->if_contains("properties")) return p->if_object();
-  return nullptr;
+  return schema.is_object() ? properties_of(schema.as_object()) : nullptr;
 }
 
 /// The path parameters' schema: the declared one, with every :name of the

@@ -344,8 +344,6 @@ TEST_P(ApiKeys, KeyPagesWalkTheWholeListOnceNewestFirst) {
 TEST_P(ApiKeys, BadLimitsAndCursorsAre400NamingTheField) {
   for (const char* limit : {"0", "501", "-1", "abc", "2x", "", "99999999999999999999"})
     expect_invalid(call("GET", std::string("/v1/api_keys?limit=") + limit, owner.key), "limit");
-  auto over = call("GET", "/v1/api_keys?limit=501", owner.key);
-  EXPECT_EQ(over.json().at("error").at("details").at("max").as_int64(), 500);
   EXPECT_EQ(call("GET", "/v1/api_keys?limit=500", owner.key).status, 200);
   // Not base64url; base64url of not JSON, of an object, of keys no list uses.
   for (const char* cursor : {"garbage!", "A", "bm90IGpzb24", "eyJhIjoxfQ", "WzEsMl0", "WzEsIiJd"})
