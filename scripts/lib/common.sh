@@ -10,6 +10,7 @@
 #   ambit_as_root CMD...          run CMD as root (sudo only when not root)
 #   ambit_install_deps [PKG...]   apt-get install what is missing (base + PKG)
 #   ambit_build PRESET            configure (first time) and build a preset
+#   ambit_npm_tools               npm ci in tests/openapi when needed (OpenAPI tools, /docs renderer)
 #   ambit_free_port               print a free TCP port on 127.0.0.1
 #   ambit_pg_start / ambit_pg_stop  throwaway PostgreSQL 15 on loopback
 
@@ -116,6 +117,20 @@ ambit_build() {
     ambit_log "building preset ${preset}"
     cmake --build --preset "${preset}" -j"$(nproc)"
   )
+}
+
+# The npm tools of tests/openapi (Redocly CLI, openapi-typescript, tsc, and
+# swagger-ui-dist, which the build copies for GET /docs), installed from its
+# package-lock.json when node_modules is missing or older than the lockfile.
+# No install scripts (tests/openapi/.npmrc). Needs npm.
+ambit_npm_tools() {
+  local dir="${AMBIT_ROOT}/tests/openapi"
+  if [[ -f ${dir}/node_modules/.package-lock.json && ! ${dir}/package-lock.json -nt ${dir}/node_modules/.package-lock.json ]]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { ambit_error "npm not found (apt-get install nodejs npm)"; return 1; }
+  ambit_log "installing the npm tools of tests/openapi (npm ci)"
+  (cd "${dir}" && npm ci --no-audit --no-fund --ignore-scripts)
 }
 
 # Prints a TCP port that is free on 127.0.0.1 right now.

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "app/application.hpp"
+#include "ops/api_docs.hpp"
 #include "ops/openapi.hpp"
 
 namespace ambit::kernel {
@@ -50,6 +51,7 @@ void Application::register_ops_routes() {
     r.body = openapi_cache_;
     return r;
   });
+  register_api_docs_routes(router, config_.api_docs_dir, *log_);  // GET /docs (ops/api_docs.hpp)
   add("/v1/plugins", false, "Loaded plugins and their versions", [this](const sdk::Request&) {
     boost::json::array list;
     for (auto& p : host_.plugins()) {

@@ -39,7 +39,9 @@ json::value make_schema() {
         "description": "request bytes buffered by all connections at most; 0 = 64 MiB + body_limit_bytes x io_threads"},
       "trusted_proxies": {"type": "array", "items": {"type": "string"}, "default": [],
         "description": "peers (IP or CIDR) whose X-Forwarded-For names the client address"},
-      "access_log": {"type": "boolean", "default": true}
+      "access_log": {"type": "boolean", "default": true},
+      "api_docs_dir": {"type": ["string", "null"], "default": null,
+        "description": "the /docs reference renderer's files; default <exe dir>/../share/ambit/api-docs"}
     }},
     "data_dir": {"type": "string", "default": "data", "description": "AMBIT_DATA_DIR overrides"},
     "database": {"type": "object", "properties": {
@@ -194,6 +196,7 @@ ConfigResult load_config_text(const std::string& text, const std::filesystem::pa
   c.max_buffered_bytes = static_cast<std::size_t>(server.at("max_buffered_bytes").as_int64());
   for (auto& p : server.at("trusted_proxies").as_array()) c.trusted_proxies.emplace_back(p.as_string());
   c.access_log = server.at("access_log").as_bool();
+  if (server.at("api_docs_dir").is_string()) c.api_docs_dir = std::string(server.at("api_docs_dir").as_string());
 
   c.data_dir = std::string(root.at("data_dir").as_string());
   if (auto e = env("AMBIT_DATA_DIR")) c.data_dir = *e;

@@ -63,6 +63,7 @@ struct KernelConfig {
   std::size_t max_buffered_bytes = 0;  ///< 0: derived from body_limit and io_threads
   std::vector<std::string> trusted_proxies;  ///< IPs or CIDRs
   bool access_log = true;
+  std::filesystem::path api_docs_dir;  ///< server.api_docs_dir; empty: <exe dir>/../share/ambit/api-docs
   std::filesystem::path data_dir = "data";
   std::string database_url;  ///< resolved: sqlite under data_dir by default
   int pool_size = 8;
