@@ -1,6 +1,7 @@
 // The completeness guard of /openapi.json (check.sh): every operation has
 //   - an operationId that contains a dot (<resource>.<action>, DESIGN.md),
-//   - for POST, PUT and PATCH, a request body schema,
+//   - a request body schema wherever a request body is documented (a POST
+//     may take none: an action such as /archive),
 //   - a success (2xx) response with a schema (204 and 205 carry no body).
 // Prints one line per gap and a summary; exits 1 when there is a gap.
 //
@@ -32,7 +33,8 @@ for (const [path, item] of Object.entries(doc.paths ?? {})) {
     const where = `${method.toUpperCase()} ${path}`;
     const id = op.operationId;
     if (typeof id !== "string" || !id.includes(".")) gaps.push(`${where}: operationId ${JSON.stringify(id ?? null)} is not <resource>.<action>`);
-    if (WITH_BODY.has(method) && !hasSchema(op.requestBody?.content)) gaps.push(`${where}: no request body schema`);
+    if (op.requestBody && !hasSchema(op.requestBody.content)) gaps.push(`${where}: no request body schema`);
+    if (!WITH_BODY.has(method) && op.requestBody) gaps.push(`${where}: a body on ${method.toUpperCase()}`);
     const success = Object.entries(op.responses ?? {}).filter(([status]) => /^2(\d\d|XX)$/.test(status));
     if (success.length === 0) {
       gaps.push(`${where}: no success (2xx) response`);
