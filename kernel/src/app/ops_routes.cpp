@@ -3,29 +3,45 @@
 
 #include "app/application.hpp"
 #include "ops/api_docs.hpp"
+#include "operations/declared_operation.hpp"
 #include "ops/openapi.hpp"
 
 namespace ambit::kernel {
 
 void Application::register_ops_routes() {
   auto& router = registry_.router;
-  auto add = [&](std::string path, bool may_block, std::string summary, sdk::Handler h) {
+  auto add = [&](std::string path, bool may_block, sdk::Operation op, sdk::Handler h) {
     sdk::RouteSpec r;
     r.method = "GET";
     r.path = std::move(path);
     r.auth = sdk::AuthMode::none;
     r.may_block = may_block;
-    r.summary = std::move(summary);
     r.tags = {"ops"};
     r.handler = std::move(h);
-    router.add(std::move(r), "kernel");
+    op.read_only = op.idempotent = true;
+    add_operation(router, std::move(r), std::move(op), "kernel");
   };
-  add("/healthz", false, "Liveness: the process answers", [](const sdk::Request&) {
+  auto status = [](const char* values) {
+    return sdk::schema(std::string(R"json({"type": "object", "required": ["status"], "properties": {"status": {"enum": )json") +
+                       values + "}}}");
+  };
+  add("/healthz", false,
+      {.id = "health.get", .title = "Check liveness", .description = "Answers 200 while the process serves.",
+       .output = status(R"(["ok"])")},
+      [](const sdk::Request&) {
     sdk::Response r;
     r.body = R"({"status":"ok"})";
     return r;
   });
-  add("/readyz", true, "Readiness: database reachable and plugins started", [this](const sdk::Request&) {
+  auto readiness = status(R"(["ready", "not_ready"])");
+  readiness.as_object()["properties"].as_object()["checks"] = sdk::schema(R"json({"type": "object", "properties": {
+      "database": {"enum": ["ok", "unreachable"]}, "plugins": {"enum": ["started", "not_started"]}}})json");
+  add("/readyz", true,
+      {.id = "readiness.get",
+       .title = "Check readiness",
+       .description = "200 when the database answers and every plugin has started; 503 (same body) otherwise.",
+       .output = readiness},
+      [this](const sdk::Request&) {
     bool db_ok = db_ && db_->ping();
     bool ready = ready_.load() && db_ok;
     return sdk::Response::json({{"status", ready ? "ready" : "not_ready"},
@@ -33,13 +49,24 @@ void Application::register_ops_routes() {
                                             {"plugins", ready_.load() ? "started" : "not_started"}}}},
                                ready ? 200 : 503);
   });
-  add("/metrics", false, "Prometheus metrics", [this](const sdk::Request&) {
+  add("/metrics", false,
+      {.id = "metrics.get",
+       .title = "Read the metrics",
+       .description = "Prometheus text exposition: requests and latency per route, connections, queues.",
+       .output = sdk::schema(R"json({"type": "string"})json"),
+       .output_media_type = "text/plain"},
+      [this](const sdk::Request&) {
     sdk::Response r;
     r.content_type = "text/plain; version=0.0.4";
     r.body = render_metrics();
     return r;
   });
-  add("/openapi.json", false, "This API's OpenAPI 3.1 document", [this](const sdk::Request&) {
+  add("/openapi.json", false,
+      {.id = "openapi.get",
+       .title = "Get the OpenAPI document",
+       .description = "This deployment's OpenAPI 3.1 document, built from every operation's declaration.",
+       .output = sdk::schema(R"json({"type": "object", "required": ["openapi", "paths"]})json")},
+      [this](const sdk::Request&) {
     // Routes are fixed once serving starts, so the document is built once.
     static std::once_flag once;
     std::call_once(once, [this] {
@@ -52,7 +79,20 @@ void Application::register_ops_routes() {
     return r;
   });
   register_api_docs_routes(router, config_.api_docs_dir, *log_);  // GET /docs (ops/api_docs.hpp)
-  add("/v1/plugins", false, "Loaded plugins and their versions", [this](const sdk::Request&) {
+  add("/v1/plugins", false,
+      {.id = "plugins.list",
+       .title = "List the plugins",
+       .description = "The plugins this deployment loaded, with their versions and the SDK each was built on.",
+       .output = sdk::data_of(sdk::schema(R"json({"type": "array", "items": {"type": "object",
+           "required": ["name", "version", "status", "description", "sdk", "dependencies", "started"],
+           "properties": {
+             "name": {"type": "string"}, "version": {"type": "string"},
+             "status": {"type": "string", "enum": ["stable", "alpha"]},
+             "description": {"type": "string"},
+             "sdk": {"type": "string", "description": "the SDK version the plugin was built against"},
+             "dependencies": {"type": "array", "items": {"type": "string"}},
+             "started": {"type": "boolean"}}}})json"))},
+      [this](const sdk::Request&) {
     boost::json::array list;
     for (auto& p : host_.plugins()) {
       auto& d = p->library.descriptor;
