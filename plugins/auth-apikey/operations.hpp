@@ -13,6 +13,6 @@ ambit::sdk::Operation api_keys_list();                         ///< GET    /v1/a
 ambit::sdk::Operation api_keys_get();                          ///< GET    /v1/api_keys/:id
 ambit::sdk::Operation api_keys_rotate(const Config& config);   ///< POST   /v1/api_keys/:id/rotate (grace_max_hours)
 ambit::sdk::Operation api_keys_revoke();                       ///< DELETE /v1/api_keys/:id
-ambit::sdk::Operation audit_list();                            ///< GET    /v1/audit
+ambit::sdk::Operation audit_records_list();                            ///< GET    /v1/audit
 
 }  // namespace apikey::operations

@@ -195,7 +195,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
         return sdk::Response::empty(204);
       });
 
-  add(ctx, operations::audit_list(), "GET", "/v1/audit", "audit:read", [&ctx](const sdk::Request& req) {
+  add(ctx, operations::audit_records_list(), "GET", "/v1/audit", "audit:read", [&ctx](const sdk::Request& req) {
     sdk::AuditQuery q;
     q.tenant_id = req.caller().tenant_id;
     q.since = query_time(req, "since");

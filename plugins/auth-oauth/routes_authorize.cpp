@@ -11,10 +11,10 @@
 #include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/tokens.hpp"
 #include "credentials.hpp"
+#include "operations.hpp"
 #include "pages.hpp"
 #include "protocol.hpp"
 #include "registration.hpp"
-#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -225,7 +225,6 @@ void register_authorize_routes(const Deps& d) {
   show.method = "GET";
   show.path = "/authorize";
   show.auth = sdk::AuthMode::none;
-  show.summary = "Authorization endpoint: the sign-in and consent pages (response_type=code, PKCE S256)";
   show.handler = [d](const sdk::Request& req) {
     auto f = query_form(req);
     if (!f) return error_page(400, "Invalid request", "A parameter is repeated.");
@@ -241,13 +240,12 @@ void register_authorize_routes(const Deps& d) {
         .with_header("Set-Cookie", std::string(kCsrfCookie) + "=" + csrf +
                                        "; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=3600" + (secure ? "; Secure" : ""));
   };
-  api.operation(operations::oauth_authorize_page(), std::move(show), "AUTHORIZE_FAILED");
+  api.operation(operations::oauth_authorizations_show(), std::move(show), "AUTHORIZE_FAILED");
 
   sdk::RouteSpec submit;
   submit.method = "POST";
   submit.path = "/authorize";
   submit.auth = sdk::AuthMode::none;
-  submit.summary = "The sign-in (step=login) and consent (step=consent) forms of the authorization endpoint";
   submit.handler = [d](const sdk::Request& req) {
     auto f = parse_form(req.body);
     if (!f) return error_page(400, "Invalid request", "The form is malformed.");
@@ -263,7 +261,7 @@ void register_authorize_routes(const Deps& d) {
     if (step == "consent") return decide(d, c, *f, csrf);
     return error_page(400, "Invalid request", "Unknown step.");
   };
-  api.operation(operations::oauth_authorize_submit(), std::move(submit), "AUTHORIZE_FAILED");
+  api.operation(operations::oauth_authorizations_submit(), std::move(submit), "AUTHORIZE_FAILED");
 }
 
 }  // namespace oauth

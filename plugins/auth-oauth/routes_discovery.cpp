@@ -2,9 +2,9 @@
 // GET /.well-known/oauth-authorization-server (RFC 8414 metadata).
 #include "ambit/sdk/routes.hpp"
 #include "credentials.hpp"
+#include "operations.hpp"
 #include "protocol.hpp"
 #include "registration.hpp"
-#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -22,7 +22,6 @@ void register_discovery_routes(const Deps& d) {
   // the client to its tenant; tenant: that credential is required (it is the
   // initial access token).
   reg.auth = d.config.registration_open ? sdk::AuthMode::optional : sdk::AuthMode::required;
-  reg.summary = "Register an OAuth client (RFC 7591); a tenant credential binds it to the tenant";
   reg.handler = [d](const sdk::Request& req) {
     std::int64_t now = d.ctx.clock().now_ms();
     if (d.limits.registrations_per_address.exhausted(req.remote_address, now))
@@ -76,7 +75,6 @@ void register_discovery_routes(const Deps& d) {
   meta.path = "/.well-known/oauth-authorization-server";
   meta.auth = sdk::AuthMode::none;
   meta.may_block = false;
-  meta.summary = "Authorization server metadata (RFC 8414)";
   meta.handler = [d](const sdk::Request&) {
     const std::string& base = d.ctx.public_url();
     json::array scopes;

@@ -7,8 +7,8 @@
 
 #include "ambit/sdk/routes.hpp"
 #include "credentials.hpp"
-#include "protocol.hpp"
 #include "operations.hpp"
+#include "protocol.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -180,18 +180,16 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
 
 void register_token_routes(const Deps& d) {
   const sdk::RouteGroup api{d.ctx, "/oauth", {"oauth"}};
-  auto spec = [](const char* path, const char* summary, sdk::Handler h) {
+  auto spec = [](const char* path, sdk::Handler h) {
     sdk::RouteSpec r;
     r.method = "POST";
     r.path = path;
     r.auth = sdk::AuthMode::none;  // clients authenticate themselves (RFC 6749 2.3)
-    r.summary = summary;
     r.handler = std::move(h);
     return r;
   };
 
-  api.operation(operations::oauth_tokens_issue(), spec("/token", "Token endpoint: authorization_code (PKCE) and refresh_token (rotated on every use)",
-               [d](const sdk::Request& req) {
+  api.operation(operations::oauth_tokens_issue(), spec("/token", [d](const sdk::Request& req) {
                  auto f = parse_form(req.body);
                  if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
                  auto caller = authenticate_client(d, req, *f);
@@ -211,8 +209,7 @@ void register_token_routes(const Deps& d) {
                }),
           "TOKEN_FAILED");
 
-  api.operation(operations::oauth_tokens_revoke(), spec("/revoke", "Revoke a token (RFC 7009): a refresh token ends its whole authorization",
-               [d](const sdk::Request& req) {
+  api.operation(operations::oauth_tokens_revoke(), spec("/revoke", [d](const sdk::Request& req) {
                  auto f = parse_form(req.body);
                  if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
                  auto caller = authenticate_client(d, req, *f);
@@ -231,8 +228,7 @@ void register_token_routes(const Deps& d) {
                }),
           "REVOKE_FAILED");
 
-  api.operation(operations::oauth_tokens_introspect(), spec("/introspect", "Token introspection (RFC 7662) for confidential clients, about their own tokens",
-               [d](const sdk::Request& req) {
+  api.operation(operations::oauth_tokens_introspect(), spec("/introspect", [d](const sdk::Request& req) {
                  auto f = parse_form(req.body);
                  if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
                  auto caller = authenticate_client(d, req, *f);

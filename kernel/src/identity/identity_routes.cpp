@@ -3,6 +3,8 @@
 #include "ambit/sdk/error.hpp"
 #include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/time.hpp"
+#include "identity/identity_operations.hpp"
+#include "operations/declared_operation.hpp"
 
 namespace json = boost::json;
 
@@ -17,13 +19,6 @@ json::array to_json(const std::vector<std::string>& v) {
 
 json::object member_json(const sdk::Member& m) {
   return {{"user_id", m.user_id}, {"email", m.email}, {"role", m.role}, {"created_at", sdk::format_time(m.created_at)}};
-}
-
-std::string required_string(const json::object& body, const char* field) {
-  auto* v = body.if_contains(field);
-  if (!v || !v->is_string() || v->as_string().empty())
-    throw sdk::ApiError::invalid_input(std::string(field) + " is required and must be a non-empty string", field);
-  return std::string(v->as_string());
 }
 
 /// The tenant's owners, counted under a lock that serializes every change
@@ -47,17 +42,16 @@ const sdk::Principal& user_caller(const sdk::Request& req) {
 }
 
 void add_identity_route(Router& router, std::string method, std::string path, std::string scope, sdk::AuthMode auth,
-                        bool may_block, std::string summary, sdk::Handler h) {
+                        bool may_block, sdk::Operation op, sdk::Handler h) {
   sdk::RouteSpec r;
   r.method = std::move(method);
   r.path = std::move(path);
   r.scope = std::move(scope);
   r.auth = auth;
   r.may_block = may_block;
-  r.summary = std::move(summary);
   r.tags = {"identity"};
   r.handler = std::move(h);
-  router.add(std::move(r), "kernel");
+  add_operation(router, std::move(r), std::move(op), "kernel");
 }
 
 std::vector<std::pair<std::string, std::string>> identity_scopes() {
@@ -76,7 +70,7 @@ json::value issue_credential(sdk::CredentialIssuer* issuer, soci::session& tx, c
 
 void register_identity_routes(Router& router, IdentityStore& identity, sdk::Database& db, IssuerLookup issuer) {
   // No database: everything comes from the principal resolved before the handler.
-  add_identity_route(router, "GET", "/v1/me", "", sdk::AuthMode::required, false, "The calling credential, its user, tenant and effective scopes",
+  add_identity_route(router, "GET", "/v1/me", "", sdk::AuthMode::required, false, identity_ops::me_get(),
       [](const sdk::Request& req) {
         const auto& p = req.caller();
         json::object out{{"tenant_id", p.tenant_id},
@@ -89,12 +83,12 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out);
       });
 
-  add_identity_route(router, "POST", "/v1/tenants", "tenants:create", sdk::AuthMode::required, true, "Create a tenant; the caller becomes its owner",
+  add_identity_route(router, "POST", "/v1/tenants", "tenants:create", sdk::AuthMode::required, true,
+      identity_ops::tenants_create(),
       [&identity, &db, issuer](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto body = req.json_object();
-        std::string name = required_string(body, "name");
-        if (name.size() > 200) throw sdk::ApiError::invalid_input("name must be at most 200 characters", "name");
+        std::string name(body.at("name").as_string());  // the schema: 1 to 200 characters
         // The new tenant's key holds no more than the credential that asked.
         std::vector<std::string> scopes;
         for (const auto& s : identity.role_scopes("owner"))
@@ -121,8 +115,8 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out, 201);
       });
 
-  add_identity_route(router, "GET", "/v1/users", "members:read", sdk::AuthMode::required, true,
-      "List the members of the caller's tenant, by when they joined, in pages", [&identity](const sdk::Request& req) {
+  add_identity_route(router, "GET", "/v1/users", "members:read", sdk::AuthMode::required, true, identity_ops::users_list(),
+      [&identity](const sdk::Request& req) {
         auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
         auto found = sdk::finish_page(page, identity.members_page(req.caller().tenant_id, page.after, page.fetch()),
                                       [](const sdk::Member& m) { return sdk::TimeIdKey{m.created_at, m.email}; });
@@ -131,7 +125,8 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::paged_data(std::move(list), found.next_cursor);
       });
 
-  add_identity_route(router, "PATCH", "/v1/users/:userId", "members:manage", sdk::AuthMode::required, true, "Change a member's role",
+  add_identity_route(router, "PATCH", "/v1/users/:userId", "members:manage", sdk::AuthMode::required, true,
+      identity_ops::users_update(),
       [&identity, &db](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         auto body = req.json_object();
@@ -144,7 +139,7 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
             out = member_json(*current);
             return;
           }
-          std::string role = required_string(body, "role");
+          std::string role(body.at("role").as_string());  // the schema: one of the four roles
           identity.check_role_grant(caller, role);
           identity.check_role_ceiling(caller, current->role);  // cannot demote someone above you
           if (current->role == "owner" && role != "owner" && count_owners_locked(db, tx, caller.tenant_id) <= 1)
@@ -156,7 +151,8 @@ void register_identity_routes(Router& router, IdentityStore& identity, sdk::Data
         return sdk::Response::data(out);
       });
 
-  add_identity_route(router, "DELETE", "/v1/users/:userId", "members:manage", sdk::AuthMode::required, true, "Remove a member; their keys stop at once",
+  add_identity_route(router, "DELETE", "/v1/users/:userId", "members:manage", sdk::AuthMode::required, true,
+      identity_ops::users_delete(),
       [&identity, &db](const sdk::Request& req) {
         const auto& caller = user_caller(req);
         const std::string& user_id = req.param("userId");

@@ -6,11 +6,13 @@
 //   PATCH  /v1/users/:userId          [members:manage] change role
 //   DELETE /v1/users/:userId          [members:manage] remove
 // Members join by invitation (invitation_routes.cpp). Credentials come from
-// the CredentialIssuer service, if a plugin provides one.
+// the CredentialIssuer service, if a plugin provides one. Each route's
+// operation (ids, schemas, errors) is in identity_operations.cpp.
 
 #include <functional>
 
 #include "ambit/sdk/credentials.hpp"
+#include "ambit/sdk/operation.hpp"
 #include "http/router.hpp"
 #include "identity/identity_store.hpp"
 
@@ -18,9 +20,11 @@ namespace ambit::kernel {
 
 using IssuerLookup = std::function<sdk::CredentialIssuer*()>;
 
-/// Registers one of the identity core's routes (tag "identity", owner "kernel").
+/// Registers one of the identity core's routes with its operation
+/// (identity_operations.hpp; tag "identity", owner "kernel"): the kernel
+/// checks the route's input against the operation's schemas before `h` runs.
 void add_identity_route(Router& router, std::string method, std::string path, std::string scope, sdk::AuthMode auth,
-                        bool may_block, std::string summary, sdk::Handler h);
+                        bool may_block, sdk::Operation op, sdk::Handler h);
 
 /// The caller, when its credential belongs to a user; 403 otherwise.
 const sdk::Principal& user_caller(const sdk::Request& req);

@@ -12,6 +12,7 @@
 #include "ambit/sdk/html.hpp"
 #include "ambit/sdk/paging.hpp"
 #include "ambit/sdk/time.hpp"
+#include "identity/identity_operations.hpp"
 #include "identity/identity_routes.hpp"
 #include "identity/invitations.hpp"
 
@@ -33,18 +34,10 @@ json::object invitation_json(const Invitation& i, std::int64_t now) {
           {"revoked_at", i.revoked_at ? json::value(sdk::format_time(*i.revoked_at)) : json::value(nullptr)}};
 }
 
-std::string string_field(const json::object& body, const char* field) {
+/// A string field of a body the operation's schema has checked ("" when absent).
+std::string text(const json::object& body, const char* field) {
   auto* v = body.if_contains(field);
-  if (!v || !v->is_string() || v->as_string().empty())
-    throw sdk::ApiError::invalid_input(std::string(field) + " is required and must be a non-empty string", field);
-  return std::string(v->as_string());
-}
-
-std::optional<std::string> optional_string(const json::object& body, const char* field) {
-  auto* v = body.if_contains(field);
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_string()) throw sdk::ApiError::invalid_input(std::string(field) + " must be a string", field);
-  return std::string(v->as_string());
+  return v ? std::string(v->as_string()) : std::string();
 }
 
 /// A urlencoded form's field ("" when absent).
@@ -103,11 +96,10 @@ sdk::Response reset_form(const std::string& token, const std::string& error, int
 void register_invitation_routes(Router& router, Invitations& invitations, IssuerLookup issuer, const sdk::Clock& clock) {
   using sdk::AuthMode;
   add_identity_route(router, "POST", "/v1/invitations", "members:manage", AuthMode::required, true,
-      "Invite someone to the tenant; returns the link to deliver, once",
-      [&invitations, &clock](const sdk::Request& req) {
+      identity_ops::invitations_create(), [&invitations, &clock](const sdk::Request& req) {
         auto body = req.json_object();
-        std::string role = optional_string(body, "role").value_or("viewer");
-        auto created = invitations.invite(user_caller(req), string_field(body, "email"), role);
+        std::string role = body.contains("role") ? text(body, "role") : "viewer";
+        auto created = invitations.invite(user_caller(req), text(body, "email"), role);
         auto out = invitation_json(created.invitation, clock.now_ms());
         out["token"] = created.token;
         out["url"] = created.url;
@@ -115,7 +107,7 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
       });
 
   add_identity_route(router, "GET", "/v1/invitations", "members:read", AuthMode::required, true,
-      "The tenant's invitations, in pages (never their tokens)", [&invitations, &clock](const sdk::Request& req) {
+      identity_ops::invitations_list(), [&invitations, &clock](const sdk::Request& req) {
         auto page = sdk::PageRequest<sdk::IdKey>::from(req);
         auto rows = invitations.list(req.caller().tenant_id, page.after ? page.after->id : "", page.fetch());
         auto found = sdk::finish_page(page, std::move(rows), [](const Invitation& i) { return sdk::IdKey{i.id}; });
@@ -124,18 +116,20 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
         return sdk::paged_data(std::move(out), found.next_cursor);
       });
 
-  add_identity_route(router, "DELETE", "/v1/invitations/:id", "members:manage", AuthMode::required, true, "Revoke a pending invitation",
+  add_identity_route(router, "DELETE", "/v1/invitations/:id", "members:manage", AuthMode::required, true,
+      identity_ops::invitations_revoke(),
       [&invitations](const sdk::Request& req) {
         invitations.revoke(user_caller(req), req.param("id"));
         return sdk::Response::empty(204);
       });
 
   add_identity_route(router, "POST", "/v1/invitations/accept", "", AuthMode::optional, true,
-      "Accept an invitation: a new user chooses a password; an existing one sends theirs or their own credential",
-      [&invitations, issuer](const sdk::Request& req) {
+      identity_ops::invitations_accept(), [&invitations, issuer](const sdk::Request& req) {
         auto body = req.json_object();
-        Acceptance proof{req.principal, optional_string(body, "password"), req.remote_address};
-        auto accepted = invitations.accept(string_field(body, "token"), proof, issuer());
+        std::optional<std::string> password;
+        if (body.contains("password")) password = text(body, "password");
+        Acceptance proof{req.principal, std::move(password), req.remote_address};
+        auto accepted = invitations.accept(text(body, "token"), proof, issuer());
         const auto& m = accepted.member;
         return sdk::Response::data(json::object{{"tenant_id", m.tenant_id},
                                                 {"user_id", m.user_id},
@@ -144,15 +138,17 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
                                                 {"api_key", accepted.api_key}});
       });
 
-  add_identity_route(router, "POST", "/v1/password-reset", "", AuthMode::none, true, "Set a new password with a reset token",
-      [&invitations](const sdk::Request& req) {
+  add_identity_route(router, "POST", "/v1/password-reset", "", AuthMode::none, true,
+      identity_ops::password_resets_redeem(), [&invitations](const sdk::Request& req) {
         auto body = req.json_object();
-        invitations.redeem_password_reset(string_field(body, "token"), string_field(body, "password"));
+        invitations.redeem_password_reset(text(body, "token"), text(body, "password"));
         return sdk::Response::empty(204);
       });
 
   // --- the pages the links open ----------------------------------------------
-  add_identity_route(router, "GET", "/invitations/accept", "", AuthMode::none, true, "The invitation acceptance page",
+  // Pages: the handlers read their forms and answer with pages, never the JSON error envelope.
+  add_identity_route(router, "GET", "/invitations/accept", "", AuthMode::none, true,
+      identity_ops::invitations_accept_page(),
       [&invitations](const sdk::Request& req) {
         try {
           return acceptance_form(invitations, req.query("token").value_or(""), "", 200);
@@ -161,7 +157,8 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
         }
       });
 
-  add_identity_route(router, "POST", "/invitations/accept", "", AuthMode::none, true, "The invitation acceptance form",
+  add_identity_route(router, "POST", "/invitations/accept", "", AuthMode::none, true,
+      identity_ops::invitations_accept_form(),
       [&invitations, issuer](const sdk::Request& req) {
         std::string token = form_field(req.body, "token");
         Acceptance proof{nullptr, form_field(req.body, "password"), req.remote_address};
@@ -183,11 +180,13 @@ void register_invitation_routes(Router& router, Invitations& invitations, Issuer
         }
       });
 
-  add_identity_route(router, "GET", "/password-reset", "", AuthMode::none, true, "The password reset page", [](const sdk::Request& req) {
+  add_identity_route(router, "GET", "/password-reset", "", AuthMode::none, true,
+      identity_ops::password_resets_redeem_page(), [](const sdk::Request& req) {
     return reset_form(req.query("token").value_or(""), "", 200);
   });
 
-  add_identity_route(router, "POST", "/password-reset", "", AuthMode::none, true, "The password reset form",
+  add_identity_route(router, "POST", "/password-reset", "", AuthMode::none, true,
+      identity_ops::password_resets_redeem_form(),
       [&invitations](const sdk::Request& req) {
         std::string token = form_field(req.body, "token");
         try {
