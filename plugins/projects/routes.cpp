@@ -6,6 +6,7 @@
 #include "ambit/sdk/tokens.hpp"
 #include "caches.hpp"
 #include "key_format.hpp"
+#include "operations.hpp"
 #include "views.hpp"
 
 namespace sdk = ambit::sdk;
@@ -14,9 +15,6 @@ namespace json = boost::json;
 namespace projects {
 namespace {
 
-constexpr std::size_t kMaxName = 200;
-constexpr std::size_t kMaxLabel = 255;
-
 /// The caller's project, or 404 (another tenant's too).
 ProjectRecord owned(Store& store, soci::session& s, const sdk::Request& req) {
   auto p = store.find_project(s, req.param("projectId"));
@@ -24,34 +22,10 @@ ProjectRecord owned(Store& store, soci::session& s, const sdk::Request& req) {
   return std::move(*p);
 }
 
-std::optional<std::string> optional_text(const json::object& body, const char* field, std::size_t max_len) {
+/// A text field of a body the operation's schema has checked: nullopt when absent or null.
+std::optional<std::string> text_or_null(const json::object& body, std::string_view field) {
   auto* v = body.if_contains(field);
   if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_string() || v->as_string().size() > max_len)
-    throw sdk::ApiError::invalid_input(std::string(field) + " must be a string of at most " + std::to_string(max_len) +
-                                           " characters",
-                                       field);
-  return std::string(v->as_string());
-}
-
-std::string required_name(const json::value* v) {
-  if (!v || !v->is_string() || v->as_string().empty() || v->as_string().size() > kMaxName)
-    throw sdk::ApiError::invalid_input("name is required (1 to 200 characters)", "name");
-  return std::string(v->as_string());
-}
-
-std::string platform_of(const json::value& v) {
-  if (v.is_string() && (v.as_string() == "ios" || v.as_string() == "android" || v.as_string() == "all"))
-    return std::string(v.as_string());
-  throw sdk::ApiError::invalid_input("platform must be \"ios\", \"android\" or \"all\"", "platform");
-}
-
-std::string one_of(const json::object& body, const char* field, std::string_view a, std::string_view b) {
-  auto* v = body.if_contains(field);
-  if (!v || !v->is_string() || (v->as_string() != a && v->as_string() != b))
-    throw sdk::ApiError::invalid_input(std::string(field) + " must be \"" + std::string(a) + "\" or \"" +
-                                           std::string(b) + "\"",
-                                       field);
   return std::string(v->as_string());
 }
 
@@ -82,14 +56,14 @@ json::object conflict_details(const ProjectRecord& p) {
 
 void register_routes(sdk::Context& ctx, const Config& config, Store& store, Provisioner& provisioner) {
   const sdk::RouteGroup api{ctx, "/v1/admin/projects", {"projects"}};
-  api.add("POST", "", "projects:write", "Create a project, its first client and server keys, and start provisioning",
-      "CREATE_FAILED", [&ctx, &config, &store, &provisioner](const sdk::Request& req) {
+  // The kernel checks each route's input against its operation (operations.cpp) before the handler runs.
+  api.operation(operations::projects_create(), "POST", "", "projects:write", "CREATE_FAILED",
+      [&ctx, &config, &store, &provisioner](const sdk::Request& req) {
         auto body = req.json_object();
         ProjectRecord p;
-        p.name = required_name(body.if_contains("name"));
-        p.bundle_id = optional_text(body, "bundle_id", kMaxLabel);
-        if (auto* platform = body.if_contains("platform"); platform && !platform->is_null())
-          p.platform = platform_of(*platform);
+        p.name = std::string(body.at("name").as_string());
+        p.bundle_id = text_or_null(body, "bundle_id");
+        if (auto platform = text_or_null(body, "platform")) p.platform = *platform;
         p.tenant_id = req.caller().tenant_id;
         p.id = sdk::random_id(ctx.keyring(), "prj_");
         p.created_at = p.updated_at = ctx.clock().now_ms();
@@ -117,8 +91,8 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
                                    201);
       });
 
-  api.add("GET", "", "projects:read", "The tenant's projects, newest first, in pages (?limit=, ?cursor=)",
-      "LIST_FAILED", [&store](const sdk::Request& req) {
+  api.operation(operations::projects_list(), "GET", "", "projects:read", "LIST_FAILED",
+      [&store](const sdk::Request& req) {
         auto page = sdk::PageRequest<sdk::TimeIdKey>::from(req);
         auto found = sdk::finish_page(page, store.list_projects(req.caller().tenant_id, page.after, page.fetch()),
                                       [](const ProjectRecord& p) { return sdk::TimeIdKey{p.created_at, p.id}; });
@@ -127,8 +101,8 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::paged_data(std::move(list), found.next_cursor);
       });
 
-  api.add("GET", "/:projectId", "projects:read", "A project with its API keys (prefixes only) and integrations",
-      "INTERNAL", [&ctx, &store](const sdk::Request& req) {
+  api.operation(operations::projects_get(), "GET", "/:projectId", "projects:read", "INTERNAL",
+      [&ctx, &store](const sdk::Request& req) {
         auto s = ctx.database().session();
         auto p = owned(store, *s, req);
         auto out = project_json(p);
@@ -139,16 +113,13 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(std::move(out));
       });
 
-  api.add("PATCH", "/:projectId", "projects:write", "Update name, bundle id, platform or environment label",
-      "UPDATE_FAILED", [&ctx, &store](const sdk::Request& req) {
-        auto body = req.json_object();
-        // Validate everything before writing anything; unknown fields are ignored.
-        std::optional<std::string> name, platform;
-        if (body.contains("name")) name = required_name(body.if_contains("name"));
-        if (auto* v = body.if_contains("platform")) platform = platform_of(*v);
+  api.operation(operations::projects_update(), "PATCH", "/:projectId", "projects:write", "UPDATE_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
+        auto body = req.json_object();  // unknown fields are ignored
+        auto name = text_or_null(body, "name"), platform = text_or_null(body, "platform");
         bool has_bundle = body.contains("bundle_id"), has_env = body.contains("environment");
-        auto bundle = optional_text(body, "bundle_id", kMaxLabel);
-        auto environment = optional_text(body, "environment", kMaxLabel);
+        auto bundle = text_or_null(body, "bundle_id");
+        auto environment = text_or_null(body, "environment");
         ProjectRecord p;
         ctx.database().transaction([&](soci::session& tx) {
           p = owned(store, tx, req);
@@ -164,8 +135,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(project_json(p));
       });
 
-  api.add("DELETE", "/:projectId", "projects:write",
-      "Delete the project record and its keys (other plugins' stored data stays)", "DELETE_FAILED",
+  api.operation(operations::projects_delete(), "DELETE", "/:projectId", "projects:write", "DELETE_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         ctx.database().transaction([&](soci::session& tx) {
           auto p = owned(store, tx, req);
@@ -180,11 +150,11 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data({{"deleted", true}});
       });
 
-  api.add("POST", "/:projectId/api-keys", "projects:write", "Mint an additional API key (shown once)",
-      "CREATE_FAILED", [&ctx, &store](const sdk::Request& req) {
+  api.operation(operations::project_keys_create(), "POST", "/:projectId/api-keys", "projects:write", "CREATE_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
         auto body = req.json_object();
-        std::string key_type = one_of(body, "key_type", "client", "server");
-        std::string environment = one_of(body, "environment", "development", "production");
+        std::string key_type(body.at("key_type").as_string());
+        std::string environment(body.at("environment").as_string());
         Minted m;
         ctx.database().transaction([&](soci::session& tx) {
           auto p = owned(store, tx, req);
@@ -195,8 +165,8 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(minted_key_json(m.key, m.record), 201);
       });
 
-  api.add("DELETE", "/:projectId/api-keys/:keyId", "projects:write", "Deactivate an API key", "REVOKE_FAILED",
-      [&ctx, &store](const sdk::Request& req) {
+  api.operation(operations::project_keys_revoke(), "DELETE", "/:projectId/api-keys/:keyId", "projects:write",
+      "REVOKE_FAILED", [&ctx, &store](const sdk::Request& req) {
         const std::string& key_id = req.param("keyId");
         ctx.database().transaction([&](soci::session& tx) {
           auto p = owned(store, tx, req);
@@ -207,7 +177,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data({{"revoked", true}});
       });
 
-  api.add("POST", "/:projectId/reprovision", "projects:write", "Re-drive a failed or stalled provisioning",
+  api.operation(operations::projects_reprovision(), "POST", "/:projectId/reprovision", "projects:write",
       "REPROVISION_FAILED", [&provisioner](const sdk::Request& req) {
         const std::string& id = req.param("projectId");
         auto outcome = provisioner.reprovision(req.caller().tenant_id, id);
@@ -216,8 +186,8 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
         return sdk::Response::data(std::move(out));
       });
 
-  api.add("GET", "/:projectId/provisioning-status", "projects:read", "Poll the project's provisioning status",
-      "PROVISIONING_STATUS_FAILED", [&ctx, &store, &provisioner](const sdk::Request& req) {
+  api.operation(operations::projects_get_provisioning_status(), "GET", "/:projectId/provisioning-status",
+      "projects:read", "PROVISIONING_STATUS_FAILED", [&ctx, &store, &provisioner](const sdk::Request& req) {
         auto s = ctx.database().session();
         auto p = owned(store, *s, req);
         auto v = provisioner.view(*s, p.id);
@@ -226,9 +196,8 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
       });
 
   for (bool archive : {true, false}) {
-    api.add("POST", archive ? "/:projectId/archive" : "/:projectId/unarchive", "projects:write",
-        archive ? "Archive a project: its keys stop working, it cannot be reprovisioned"
-                : "Bring an archived project back",
+    api.operation(archive ? operations::projects_archive() : operations::projects_unarchive(), "POST",
+        archive ? "/:projectId/archive" : "/:projectId/unarchive", "projects:write",
         archive ? "ARCHIVE_FAILED" : "UNARCHIVE_FAILED", [&ctx, &store, archive](const sdk::Request& req) {
           ProjectRecord p;
           ctx.database().transaction([&](soci::session& tx) {

@@ -4,8 +4,10 @@
 // with at least one of segment / percentage; the first condition that
 // matches gives the value, else the entry's own value.
 //
-// Keys match [A-Za-z][A-Za-z0-9_.-]{0,127}. value_type is string, number,
-// boolean or json (any JSON value); every value must be of that type.
+// value_type is string, number, boolean or json (any JSON value); every
+// value must be of that type. The shapes of keys, conditions and bodies are
+// declared once, in the operations' schemas (operations.cpp), and checked by
+// the kernel before a handler runs; this file checks what they cannot.
 
 #include <boost/json.hpp>
 
@@ -36,12 +38,12 @@ struct Entry {
   std::int64_t updated_at = 0;
 };
 
-bool valid_key(std::string_view key);
 /// Throws 400 INVALID_INPUT naming `field` when `value` is not of `value_type` or too large.
 void check_value(const boost::json::value& value, const std::string& value_type, const std::string& field,
                  std::size_t max_bytes);
-/// Parse and validate a conditions array against the value type and the project's segments.
-std::vector<Condition> parse_conditions(const boost::json::value& v, const std::string& value_type,
+/// A conditions array the schema has checked, against the value type and the project's segments;
+/// also that each condition has a segment or a percentage (field "conditions[i]").
+std::vector<Condition> parse_conditions(const boost::json::array& items, const std::string& value_type,
                                         const std::set<std::string>& segments, std::size_t max_value_bytes);
 
 boost::json::array conditions_json(const std::vector<Condition>& conditions);

@@ -1,5 +1,6 @@
 #include "ambit/sdk/projects.hpp"
 #include "ambit/sdk/routes.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -39,13 +40,18 @@ std::string project_of(sdk::Context& ctx, const sdk::Request& req) {
   return sdk::projects(ctx).resolve(req.caller(), req.param("projectId")).id;
 }
 
+/// The description of a body the operation's schema has checked: nullopt when absent or null.
 std::optional<std::string> optional_description(const json::object& body) {
   auto* d = body.if_contains("description");
   if (!d || d->is_null()) return std::nullopt;
-  if (!d->is_string() || d->as_string().size() > 1000)
-    throw sdk::ApiError::invalid_input("description must be a string of at most 1000 characters or null",
-                                       "description");
   return std::string(d->as_string());
+}
+
+/// A body's conditions (checked by the schema; null means none) against the value type and the segments.
+std::vector<Condition> conditions_of(const json::value& conditions, const std::string& value_type,
+                                     const std::set<std::string>& segments, const Config& config) {
+  if (conditions.is_null()) return {};
+  return parse_conditions(conditions.as_array(), value_type, segments, config.max_value_bytes);
 }
 
 }  // namespace
@@ -60,33 +66,22 @@ void seed_system_segments(sdk::Context& ctx, Store& store, const std::string& pr
 
 void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store) {
   const sdk::RouteGroup api{ctx, "/v1/admin/projects/:projectId", {"remote_config"}};
+  // The kernel checks each route's input against its operation (operations.cpp) before the handler
+  // runs; the handlers check what a schema cannot: value types, sizes, segments, the project.
   // --- config entries ------------------------------------------------------------------------------
-  api.add("POST", "/config", "config:write", "Upsert a config key", "SET_FAILED",
+  api.operation(operations::config_set(), "POST", "/config", "config:write", "SET_FAILED",
       [&ctx, &config, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
-        auto* key = body.if_contains("key");
-        if (!key || !key->is_string() || !valid_key(key->as_string()))
-          throw sdk::ApiError::invalid_input("key must match [A-Za-z][A-Za-z0-9_.-]{0,127}", "key");
         Entry e;
-        e.key = std::string(key->as_string());
-        if (auto* t = body.if_contains("value_type")) {
-          if (!t->is_string() || (t->as_string() != "string" && t->as_string() != "number" &&
-                                  t->as_string() != "boolean" && t->as_string() != "json"))
-            throw sdk::ApiError::invalid_input("value_type must be string, number, boolean or json", "value_type");
-          e.value_type = std::string(t->as_string());
-        }
-        auto* value = body.if_contains("value");
-        if (!value) throw sdk::ApiError::invalid_input("value is required", "value");
-        check_value(*value, e.value_type, "value", config.max_value_bytes);
-        e.value = *value;
+        e.key = std::string(body.at("key").as_string());
+        if (auto* t = body.if_contains("value_type")) e.value_type = std::string(t->as_string());
+        check_value(body.at("value"), e.value_type, "value", config.max_value_bytes);
+        e.value = body.at("value");
         e.description = optional_description(body);
         write(ctx, store, project, [&](soci::session& tx) {
-          auto* conditions = body.if_contains("conditions");
-          e.conditions = conditions && !conditions->is_null()
-                             ? parse_conditions(*conditions, e.value_type, store.segment_names(tx, project),
-                                                config.max_value_bytes)
-                             : std::vector<Condition>{};
+          if (auto* conditions = body.if_contains("conditions"))
+            e.conditions = conditions_of(*conditions, e.value_type, store.segment_names(tx, project), config);
           auto old = store.entry(tx, project, e.key);
           e.updated_at = ctx.clock().now_ms();
           e.created_at = old ? old->created_at : e.updated_at;
@@ -100,7 +95,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(entry_json(e), 201);
       });
 
-  api.add("GET", "/config", "config:read", "List config keys, ordered by key", "LIST_FAILED",
+  api.operation(operations::config_list(), "GET", "/config", "config:read", "LIST_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto s = ctx.database().session();
@@ -113,8 +108,8 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return response;
       });
 
-  api.add("PATCH", "/config/:key", "config:write", "Change only the fields present; a new value bumps the version",
-      "UPDATE_FAILED", [&ctx, &config, &store](const sdk::Request& req) {
+  api.operation(operations::config_update(), "PATCH", "/config/:key", "config:write", "UPDATE_FAILED",
+      [&ctx, &config, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
         Entry e;
@@ -134,10 +129,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
             changed = true;
           }
           if (auto* conditions = body.if_contains("conditions")) {
-            e.conditions = conditions->is_null() ? std::vector<Condition>{}
-                                                 : parse_conditions(*conditions, e.value_type,
-                                                                    store.segment_names(tx, project),
-                                                                    config.max_value_bytes);
+            e.conditions = conditions_of(*conditions, e.value_type, store.segment_names(tx, project), config);
             changed = true;
           }
           if (!changed) return false;
@@ -148,7 +140,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(entry_json(e));
       });
 
-  api.add("DELETE", "/config/:key", "config:write", "Delete a config key", "DELETE_FAILED",
+  api.operation(operations::config_delete(), "DELETE", "/config/:key", "config:write", "DELETE_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         write(ctx, store, project, [&](soci::session& tx) {
@@ -159,8 +151,8 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
       });
 
   // --- segments ------------------------------------------------------------------------------------
-  api.add("GET", "/segments", "config:read", "List segments (system ones first seeded at provisioning)",
-      "LIST_FAILED", [&ctx, &store](const sdk::Request& req) {
+  api.operation(operations::segments_list(), "GET", "/segments", "config:read", "LIST_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto s = ctx.database().session();
         json::array rows;
@@ -168,11 +160,13 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(std::move(rows));
       });
 
-  api.add("POST", "/segments", "config:write", "Create a custom segment", "SET_FAILED",
+  api.operation(operations::segments_create(), "POST", "/segments", "config:write", "SET_FAILED",
       [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
+        auto body = req.json_object();
         Segment seg;
-        apply_segment_body(seg, req.json_object(), false);
+        seg.name = std::string(body.at("name").as_string());
+        apply_segment_body(seg, body);
         write(ctx, store, project, [&](soci::session& tx) {
           if (store.segment(tx, project, seg.name))
             throw sdk::ApiError::conflict("SEGMENT_EXISTS", "a segment with this name exists", {{"name", seg.name}});
@@ -183,8 +177,8 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(segment_json(seg), 201);
       });
 
-  api.add("PATCH", "/segments/:name", "config:write", "Change a custom segment's description, match or rules",
-      "UPDATE_FAILED", [&ctx, &store](const sdk::Request& req) {
+  api.operation(operations::segments_update(), "PATCH", "/segments/:name", "config:write", "UPDATE_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
         Segment seg;
@@ -195,7 +189,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
             throw sdk::ApiError::conflict("SYSTEM_SEGMENT", "system segments cannot be changed", {{"name", old->name}});
           seg = std::move(*old);
           if (!body.contains("description") && !body.contains("match") && !body.contains("rules")) return false;
-          apply_segment_body(seg, body, true);
+          apply_segment_body(seg, body);
           seg.updated_at = ctx.clock().now_ms();
           store.save_segment(tx, project, seg, true);
           return true;
@@ -203,8 +197,8 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         return sdk::Response::data(segment_json(seg));
       });
 
-  api.add("DELETE", "/segments/:name", "config:write", "Delete a custom segment no condition uses",
-      "DELETE_FAILED", [&ctx, &store](const sdk::Request& req) {
+  api.operation(operations::segments_delete(), "DELETE", "/segments/:name", "config:write", "DELETE_FAILED",
+      [&ctx, &store](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         const std::string& name = req.param("name");
         write(ctx, store, project, [&](soci::session& tx) {

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "ambit/sdk/projects.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -11,7 +12,9 @@ namespace {
 constexpr std::size_t kMaxContextValue = 256;
 
 /// The evaluation context from the query string: user_id, platform,
-/// app_version, country and attr.<name>.
+/// app_version, country and attr.<name>. The operation declares the query
+/// but leaves its check here (handler_validates): one comparison per value
+/// instead of a validation pass on every request of the hot path.
 EvalContext context_of(const sdk::Request& req) {
   EvalContext ctx;
   for (const auto& [name, value] : req.query_params) {
@@ -58,7 +61,6 @@ void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
   sdk::RouteSpec r;
   r.method = "GET";
   r.path = "/v1/client/config";
-  r.summary = "The project's config evaluated for this client (project key); ETag / If-None-Match";
   r.tags = {"remote_config"};
   r.may_block = false;  // the hot path: memory only unless a cache misses
   r.handler = [&ctx, &cache](const sdk::Request& req) {
@@ -84,7 +86,7 @@ void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
     response.body += "\"}}";
     return response.with_header("ETag", std::move(quoted)).with_header("Cache-Control", "no-cache");
   };
-  ctx.add_route(std::move(r));
+  ctx.add_operation(std::move(r), operations::client_config_get());
 }
 
 }  // namespace remote_config

@@ -1,7 +1,6 @@
 #include "segments.hpp"
 
 #include <algorithm>
-#include <regex>
 
 #include "ambit/sdk/error.hpp"
 #include "ambit/sdk/time.hpp"
@@ -12,23 +11,7 @@ namespace json = boost::json;
 namespace remote_config {
 namespace {
 
-constexpr std::size_t kMaxRules = 50;
-constexpr std::size_t kMaxValues = 1000;
-constexpr std::size_t kMaxText = 256;
-
 bool is_semver_op(std::string_view op) { return op.rfind("semver_", 0) == 0; }
-
-bool known_op(std::string_view op) {
-  static const std::vector<std::string_view> ops{"eq",        "neq",       "in",         "not_in",    "exists",
-                                                 "semver_eq", "semver_gt", "semver_gte", "semver_lt", "semver_lte"};
-  return std::find(ops.begin(), ops.end(), op) != ops.end();
-}
-
-bool known_attribute(std::string_view a) {
-  static const std::regex custom("attr\\.[A-Za-z0-9_.-]{1,64}");
-  return a == "platform" || a == "app_version" || a == "country" || a == "user_id" ||
-         std::regex_match(a.begin(), a.end(), custom);
-}
 
 /// platform and country compare case-insensitively: normalize both sides alike.
 std::string normalize(std::string_view attribute, std::string value) {
@@ -39,40 +22,18 @@ std::string normalize(std::string_view attribute, std::string value) {
   return value;
 }
 
-Rule parse_rule(const json::value& v, const std::string& field) {
-  if (!v.is_object()) throw sdk::ApiError::invalid_input(field + " must be an object", field);
-  const auto& o = v.as_object();
+/// A rule of the shape the operations' schema declares (a body the kernel
+/// checked, or a stored rule): attribute, operator and the operand it needs.
+Rule parse_rule(const json::object& o, const std::string& field) {
   Rule r;
-  auto text = [&](const char* name) -> std::string {
-    auto* x = o.if_contains(name);
-    if (!x || !x->is_string() || x->as_string().empty() || x->as_string().size() > kMaxText)
-      throw sdk::ApiError::invalid_input(field + "." + name + " must be a non-empty string", field + "." + name);
-    return std::string(x->as_string());
-  };
-  r.attribute = text("attribute");
-  if (!known_attribute(r.attribute))
-    throw sdk::ApiError::invalid_input(
-        field + ".attribute must be platform, app_version, country, user_id or attr.<name>", field + ".attribute");
-  r.op = text("operator");
-  if (!known_op(r.op))
-    throw sdk::ApiError::invalid_input(field + ".operator \"" + r.op + "\" is not a known operator",
-                                       field + ".operator");
+  r.attribute = std::string(o.at("attribute").as_string());
+  r.op = std::string(o.at("operator").as_string());
   if (r.op == "in" || r.op == "not_in") {
-    auto* vals = o.if_contains("values");
-    if (!vals || !vals->is_array() || vals->as_array().empty() || vals->as_array().size() > kMaxValues)
-      throw sdk::ApiError::invalid_input(field + ".values must be a non-empty array of strings", field + ".values");
-    for (auto& x : vals->as_array()) {
-      if (!x.is_string() || x.as_string().size() > kMaxText)
-        throw sdk::ApiError::invalid_input(field + ".values must be a non-empty array of strings", field + ".values");
-      r.values.push_back(normalize(r.attribute, std::string(x.as_string())));
-    }
+    for (auto& x : o.at("values").as_array()) r.values.push_back(normalize(r.attribute, std::string(x.as_string())));
   } else if (r.op != "exists") {
-    r.values.push_back(normalize(r.attribute, text("value")));
-    if (is_semver_op(r.op)) {
-      r.version = parse_semver(r.values[0]);
-      if (!r.version)
-        throw sdk::ApiError::invalid_input(field + ".value must be a semantic version (e.g. 2.1.0)", field + ".value");
-    }
+    r.values.push_back(normalize(r.attribute, std::string(o.at("value").as_string())));
+    if (is_semver_op(r.op) && !(r.version = parse_semver(r.values[0])))
+      throw sdk::ApiError::invalid_input(field + ".value must be a semantic version (e.g. 2.1.0)", field + ".value");
   }
   return r;
 }
@@ -128,42 +89,17 @@ std::vector<Segment> system_segments() {
           Segment{"web", "clients reporting platform=web", "all", platform("web"), true, 0, 0}};
 }
 
-bool valid_segment_name(std::string_view name) {
-  static const std::regex valid("[a-z][a-z0-9_-]{0,62}");
-  return std::regex_match(name.begin(), name.end(), valid);
-}
-
-void apply_segment_body(Segment& s, const json::object& body, bool partial) {
-  if (!partial) {
-    auto* name = body.if_contains("name");
-    if (!name || !name->is_string() || !valid_segment_name(name->as_string()))
-      throw sdk::ApiError::invalid_input("name must match [a-z][a-z0-9_-]{0,62}", "name");
-    s.name = std::string(name->as_string());
-  }
-  if (auto* d = body.if_contains("description")) {
-    if (!d->is_null() && (!d->is_string() || d->as_string().size() > 1000))
-      throw sdk::ApiError::invalid_input("description must be a string of at most 1000 characters or null",
-                                         "description");
+void apply_segment_body(Segment& s, const json::object& body) {
+  if (auto* d = body.if_contains("description"))
     s.description = d->is_null() ? std::nullopt : std::optional<std::string>(std::string(d->as_string()));
-  }
-  if (auto* m = body.if_contains("match")) {
-    if (!m->is_string() || (m->as_string() != "all" && m->as_string() != "any"))
-      throw sdk::ApiError::invalid_input("match must be \"all\" or \"any\"", "match");
-    s.match = std::string(m->as_string());
-  }
-  if (auto* r = body.if_contains("rules")) {
-    s.rules = parse_rules(*r);
-  } else if (!partial) {
-    throw sdk::ApiError::invalid_input("rules is required (an array; empty matches everyone)", "rules");
-  }
+  if (auto* m = body.if_contains("match")) s.match = std::string(m->as_string());
+  if (auto* r = body.if_contains("rules")) s.rules = parse_rules(*r);
 }
 
 std::vector<Rule> parse_rules(const json::value& rules, const std::string& field) {
-  if (!rules.is_array() || rules.as_array().size() > kMaxRules)
-    throw sdk::ApiError::invalid_input(field + " must be an array of at most 50 rules", field);
   std::vector<Rule> out;
   std::size_t i = 0;
-  for (auto& r : rules.as_array()) out.push_back(parse_rule(r, field + "[" + std::to_string(i++) + "]"));
+  for (auto& r : rules.as_array()) out.push_back(parse_rule(r.as_object(), field + "[" + std::to_string(i++) + "]"));
   return out;
 }
 

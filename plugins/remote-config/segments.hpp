@@ -10,7 +10,9 @@
 // Attributes: platform, app_version, country, user_id, attr.<name>.
 // Operators: eq, neq, in, not_in, exists, semver_eq, semver_gt, semver_gte,
 // semver_lt, semver_lte. A rule on an attribute the request lacks does not
-// match (whatever the operator). No rules: everyone matches.
+// match (whatever the operator). No rules: everyone matches. The shapes of
+// names, rules and bodies are declared once, in the operations' schemas
+// (operations.cpp), and checked by the kernel before a handler runs.
 
 #include <boost/json.hpp>
 
@@ -54,13 +56,13 @@ struct Segment {
 
 /// The system segments provisioning seeds in every project.
 std::vector<Segment> system_segments();
-bool valid_segment_name(std::string_view name);
-/// Apply a POST (full) or PATCH (partial) body to `segment`; 400 INVALID_INPUT naming the field.
-void apply_segment_body(Segment& segment, const boost::json::object& body, bool partial);
+/// Apply description, match and rules, those present in a POST or PATCH body (checked by the schema);
+/// 400 INVALID_INPUT naming the field for a semver_* value that is not a semantic version.
+void apply_segment_body(Segment& segment, const boost::json::object& body);
 bool matches(const Segment& segment, const EvalContext& ctx);
 
 boost::json::array rules_json(const std::vector<Rule>& rules);
-/// Parse stored rules (already validated when written).
+/// Parse rules of the schema's shape: a checked body, or stored rules.
 std::vector<Rule> parse_rules(const boost::json::value& rules, const std::string& field = "rules");
 boost::json::object segment_json(const Segment& s);
 
