@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # Shared by the SDK tests (out_of_tree_test.sh, previous_release_test.sh):
 # a temporary work directory, building sdk/examples/hello-plugin out of tree
 # with the kernel build's toolchain, and a kernel serving it.
 # Source it, then call sdk_test_init.
 #
-# Globals: work (temporary directory, removed on exit), server_pid, port.
+# Globals: work (temporary directory, removed on exit), server_pid, port,
+# toolchain (set by toolchain_args).
 
 work=""
 server_pid=""
@@ -21,6 +23,9 @@ sdk_test_cleanup() {
 sdk_test_init() {
   work=$(mktemp -d)
   trap sdk_test_cleanup EXIT
+  # Paths under $work are the same in every run but its name: relative to it,
+  # a ccache launcher finds the previous run's objects.
+  export CCACHE_BASEDIR=$work CCACHE_NOHASHDIR=true
 }
 
 # Prints the message and the server's log, exits 1.
@@ -56,7 +61,7 @@ toolchain_args() {
   if [[ -n $build_type ]]; then
     toolchain+=(-DCMAKE_BUILD_TYPE="$build_type")
     type_flags=$(cmake_cache_value "$build_dir" "CMAKE_CXX_FLAGS_${build_type^^}")
-    [[ -n $type_flags ]] && toolchain+=(-DCMAKE_CXX_FLAGS_"${build_type^^}"="$type_flags")
+    [[ -n $type_flags ]] && toolchain+=("-DCMAKE_CXX_FLAGS_${build_type^^}=$type_flags")
   fi
   return 0
 }
