@@ -1,126 +1,15 @@
 #include "operations.hpp"
 
+#include "schemas.hpp"
+
 namespace sdk = ambit::sdk;
 namespace json = boost::json;
 
 namespace projects::operations {
+
+using namespace schemas;
+
 namespace {
-
-// --- shared fragments: each fact once -------------------------------------------------------------
-
-/// `schema` with `more` added to its properties.
-json::value with(json::value schema, const json::object& more) {
-  auto& props = schema.as_object()["properties"].as_object();
-  for (const auto& [name, s] : more) props[name] = s;
-  return schema;
-}
-
-/// `schema` (one type) that also takes null; null joins its enum too.
-json::value or_null(json::value schema, std::string_view description) {
-  auto& o = schema.as_object();
-  o["type"] = json::array{o["type"], "null"};
-  if (auto* e = o.if_contains("enum")) e->as_array().emplace_back(nullptr);
-  o["description"] = description;
-  return schema;
-}
-
-json::value time(std::string_view description) {
-  return {{"type", "string"}, {"format", "date-time"}, {"description", description}};
-}
-json::value time_or_null(std::string_view description) { return or_null(time(""), description); }
-
-json::value project_params() {
-  return sdk::schema(R"json({"type": "object", "properties": {
-      "projectId": {"type": "string", "description": "the project's id (prj_ followed by 24 hex characters)"}}})json");
-}
-
-json::value platform() {
-  return sdk::schema(R"json({"type": "string", "enum": ["ios", "android", "all"],
-      "description": "the platform the app runs on"})json");
-}
-json::value name() {
-  return sdk::schema(R"json({"type": "string", "minLength": 1, "maxLength": 200,
-      "description": "the display name"})json");
-}
-/// bundle_id and environment: text or null (null clears it).
-json::value label(std::string_view description) {
-  return or_null(sdk::schema(R"json({"type": "string", "maxLength": 255})json"), description);
-}
-constexpr std::string_view kBundleId = "the mobile app bundle id (the default Apple audience), or null";
-constexpr std::string_view kEnvironment = "a label chosen by the developer (e.g. staging), or null";
-
-json::value project_id() {
-  return sdk::schema(R"json({"type": "string", "description": "prj_ followed by 24 hex characters"})json");
-}
-json::value developer_id() {
-  return sdk::schema(R"json({"type": "string", "description": "the id of the tenant that owns the project"})json");
-}
-json::value stored_status() {
-  return sdk::schema(R"json({"type": "string", "enum": ["not_provisioned", "provisioning", "active", "failed"],
-      "description": "the stored status (projects.get_provisioning_status also tells a job that gave up)"})json");
-}
-json::value archived() {
-  return sdk::schema(R"json({"type": "boolean",
-      "description": "archived: its keys are refused and it cannot be reprovisioned until unarchived"})json");
-}
-
-/// Every field of a project a client sees (views.cpp project_json).
-json::value project() {
-  return with(sdk::schema(R"json({"type": "object",
-      "required": ["id", "name", "developer_id", "bundle_id", "platform", "environment", "provisioning_status",
-                   "region", "provisioned_at", "archived", "archived_at", "created_at", "updated_at"],
-      "properties": {
-        "region": {"type": ["string", "null"],
-                   "description": "where provisioning ran; null until it first starts"}}})json"),
-              {{"id", project_id()},
-               {"name", name()},
-               {"developer_id", developer_id()},
-               {"bundle_id", label(kBundleId)},
-               {"platform", platform()},
-               {"environment", label(kEnvironment)},
-               {"provisioning_status", stored_status()},
-               {"provisioned_at", time_or_null("when the project became active; null before")},
-               {"archived", archived()},
-               {"archived_at", time_or_null("since when it is archived; null when it is not")},
-               {"created_at", time("creation time")},
-               {"updated_at", time("time of the last change (details, archive, provisioning progress)")}});
-}
-
-json::value key_type() {
-  return sdk::schema(R"json({"type": "string", "enum": ["client", "server"],
-      "description": "client: for apps; server: for the developer's servers"})json");
-}
-json::value key_environment() {
-  return sdk::schema(R"json({"type": "string", "enum": ["development", "production"]})json");
-}
-json::value key_prefix() {
-  return sdk::schema(R"json({"type": "string", "description": "the first 22 characters of the key, for display"})json");
-}
-
-/// A key as listed (views.cpp key_json): never the key itself.
-json::value listed_key() {
-  return with(sdk::schema(R"json({"type": "object",
-      "required": ["id", "key_prefix", "key_type", "environment", "is_active", "created_at", "revoked_at",
-                   "last_used_at"],
-      "properties": {
-        "id": {"type": "string", "description": "pk_ followed by 24 hex characters: the keyId of project_keys.revoke"},
-        "is_active": {"type": "boolean", "description": "false once revoked"}}})json"),
-              {{"key_prefix", key_prefix()},
-               {"key_type", key_type()},
-               {"environment", key_environment()},
-               {"created_at", time("creation time")},
-               {"revoked_at", time_or_null("revocation time, or null")},
-               {"last_used_at", time_or_null("the last successful use (written in batches, seconds late), or null")}});
-}
-
-/// A freshly minted key (views.cpp minted_key_json): the only time `key` is shown.
-json::value minted_key() {
-  return with(sdk::schema(R"json({"type": "object", "required": ["id", "key", "prefix", "type", "environment"],
-      "properties": {
-      "id": {"type": "string", "description": "pk_ followed by 24 hex characters"},
-      "key": {"type": "string", "description": "the plaintext key: shown in this response only, store it now"}}})json"),
-              {{"prefix", key_prefix()}, {"type", key_type()}, {"environment", key_environment()}});
-}
 
 /// The 404 of every route with :projectId.
 const sdk::ErrorCase kNoProject{404, "NOT_FOUND", "no such project, or another tenant's"};
@@ -151,7 +40,7 @@ sdk::Operation projects_create() {
                       {{"id", project_id()},
                        {"name", name()},
                        {"developer_id", developer_id()},
-                       {"bundle_id", label(kBundleId)},
+                       {"bundle_id", bundle_id()},
                        {"platform", platform()},
                        {"created_at", time("creation time")}});
   auto keys = with(sdk::schema(R"json({"type": "object", "required": ["client", "server"], "properties": {}})json"),
@@ -175,7 +64,7 @@ sdk::Operation projects_create() {
       .body = with(sdk::schema(R"json({"type": "object", "required": ["name"], "additionalProperties": false,
                                    "properties": {}})json"),
                    {{"name", name()},
-                    {"bundle_id", label(kBundleId)},
+                    {"bundle_id", bundle_id()},
                     {"platform", or_null(platform(), "ios, android or all (the default, also for null)")}}),
       .output = sdk::data_of(std::move(output)),
       .statuses = {201},
@@ -266,9 +155,9 @@ sdk::Operation projects_update() {
       .params = project_params(),
       .body = with(sdk::schema(R"json({"type": "object", "properties": {}})json"),
                    {{"name", name()},
-                    {"bundle_id", label(kBundleId)},
+                    {"bundle_id", bundle_id()},
                     {"platform", platform()},
-                    {"environment", label(kEnvironment)}}),
+                    {"environment", environment()}}),
       .output = sdk::data_of(project()),
       .errors = {kNoProject, {500, "UPDATE_FAILED", "an unexpected failure; nothing was written"}},
       .destructive = true,

@@ -3,7 +3,8 @@
 // named after the operation id: help text, the JSON Schemas of the inputs
 // (checked by the kernel before a handler runs) and of the success body,
 // the errors the handler adds, hints and examples (seed: remote-config.txt).
-// The handlers are in routes_admin.cpp and routes_client.cpp.
+// The schema fragments they share are in schemas.cpp; the handlers are in
+// routes_admin.cpp and routes_client.cpp.
 
 #include "ambit/sdk/operation.hpp"
 
