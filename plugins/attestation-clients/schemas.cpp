@@ -1,5 +1,8 @@
 #include "schemas.hpp"
 
+#include "ambit/sdk/operation.hpp"
+
+namespace sdk = ambit::sdk;
 namespace json = boost::json;
 
 namespace attestation::schemas {
@@ -40,9 +43,6 @@ json::value extended(json::value schema, const json::object& more) {
 
 json::value text(std::string_view description) { return {{"type", "string"}, {"description", description}}; }
 
-json::value time(std::string_view description) {
-  return {{"type", "string"}, {"format", "date-time"}, {"description", description}};
-}
 
 /// A UUID in a body or a query: 8-4-4-4-12 hex digits, either case (answered in lower case).
 json::value uuid(std::string_view description, std::string_view example) {
@@ -108,8 +108,8 @@ json::value policy() {
                        {"name", text("unique among the tenant's policies")},
                        {"service_id", id("the service it is for")},
                        {"policy", text("the policy text, as given (ambit does not interpret it)")},
-                       {"created_at", time("creation time")},
-                       {"updated_at", time("creation time (policies have no update)")}});
+                       {"created_at", sdk::date_time("creation time")},
+                       {"updated_at", sdk::date_time("creation time (policies have no update)")}});
 }
 
 json::value status() {
@@ -119,7 +119,7 @@ json::value status() {
 /// What the list and PUT answer (views.cpp client_summary_json).
 json::value client_summary() {
   return all_required(
-      {{"created_at", time("creation time; never changes")},
+      {{"created_at", sdk::date_time("creation time; never changes")},
        {"id", id("the client's id: apiClientId")},
        {"name", text("a label; not unique")},
        {"product_id", id("the client's product")},

@@ -14,7 +14,6 @@ boost::json::value all_required(const boost::json::object& props);
 /// `schema` (from all_required) with more required properties.
 boost::json::value extended(boost::json::value schema, const boost::json::object& more);
 boost::json::value text(std::string_view description);
-boost::json::value time(std::string_view description);
 /// A UUID in a body or a query: 8-4-4-4-12 hex digits, either case (answered in lower case).
 boost::json::value uuid(std::string_view description, std::string_view example);
 /// An id the plugin answers: a lower-case UUID.

@@ -35,17 +35,17 @@ sdk::Operation archiving(bool archive) {
 }  // namespace
 
 sdk::Operation projects_create() {
-  auto created = with(sdk::schema(R"json({"type": "object",
+  auto created = with_properties(sdk::schema(R"json({"type": "object",
       "required": ["id", "name", "developer_id", "bundle_id", "platform", "created_at"], "properties": {}})json"),
                       {{"id", project_id()},
                        {"name", name()},
                        {"developer_id", developer_id()},
                        {"bundle_id", bundle_id()},
                        {"platform", platform()},
-                       {"created_at", time("creation time")}});
-  auto keys = with(sdk::schema(R"json({"type": "object", "required": ["client", "server"], "properties": {}})json"),
+                       {"created_at", sdk::date_time("creation time")}});
+  auto keys = with_properties(sdk::schema(R"json({"type": "object", "required": ["client", "server"], "properties": {}})json"),
                    {{"client", minted_key()}, {"server", minted_key()}});
-  auto output = with(sdk::schema(R"json({"type": "object", "required": ["project", "api_keys", "provisioning_status"],
+  auto output = with_properties(sdk::schema(R"json({"type": "object", "required": ["project", "api_keys", "provisioning_status"],
       "properties": {}})json"),
                      {{"project", std::move(created)},
                       {"api_keys", std::move(keys)},
@@ -61,11 +61,11 @@ sdk::Operation projects_create() {
       .description = "Creates a project in the caller's tenant with a first pair of API keys (one client, one server, "
                      "both development) and starts provisioning it in the background. The plaintext keys are in this "
                      "response only.",
-      .body = with(sdk::schema(R"json({"type": "object", "required": ["name"], "additionalProperties": false,
+      .body = with_properties(sdk::schema(R"json({"type": "object", "required": ["name"], "additionalProperties": false,
                                    "properties": {}})json"),
                    {{"name", name()},
                     {"bundle_id", bundle_id()},
-                    {"platform", or_null(platform(), "ios, android or all (the default, also for null)")}}),
+                    {"platform", sdk::described(sdk::nullable(platform()), "ios, android or all (the default, also for null)")}}),
       .output = sdk::data_of(std::move(output)),
       .statuses = {201},
       .errors = {{500, "CREATE_FAILED", "an unexpected failure; nothing was written"}},
@@ -85,7 +85,7 @@ sdk::Operation projects_create() {
 }
 
 sdk::Operation projects_list() {
-  auto summary = with(sdk::schema(R"json({"type": "object",
+  auto summary = with_properties(sdk::schema(R"json({"type": "object",
       "required": ["id", "name", "developer_id", "platform", "provisioning_status", "archived", "created_at"],
       "properties": {}})json"),
                       {{"id", project_id()},
@@ -94,7 +94,7 @@ sdk::Operation projects_list() {
                        {"platform", platform()},
                        {"provisioning_status", stored_status()},
                        {"archived", archived()},
-                       {"created_at", time("creation time")}});
+                       {"created_at", sdk::date_time("creation time")}});
   return {
       .id = "projects.list",
       .title = "List projects",
@@ -114,7 +114,7 @@ sdk::Operation projects_list() {
 }
 
 sdk::Operation projects_get() {
-  auto details = with(project(), {{"api_keys", {{"type", "array"},
+  auto details = with_properties(project(), {{"api_keys", {{"type", "array"},
                                                 {"items", listed_key()},
                                                 {"description", "every key of the project, revoked ones too, "
                                                                 "oldest first; prefixes only"}}},
@@ -153,7 +153,7 @@ sdk::Operation projects_update() {
                      "ignored, null clears bundle_id and environment. A body with none of the four fields returns "
                      "the project unchanged.",
       .params = project_params(),
-      .body = with(sdk::schema(R"json({"type": "object", "properties": {}})json"),
+      .body = with_properties(sdk::schema(R"json({"type": "object", "properties": {}})json"),
                    {{"name", name()},
                     {"bundle_id", bundle_id()},
                     {"platform", platform()},
@@ -189,7 +189,7 @@ sdk::Operation project_keys_create() {
       .title = "Mint a project API key",
       .description = "Mints an additional API key for the project. The plaintext key is in this response only.",
       .params = project_params(),
-      .body = with(sdk::schema(R"json({"type": "object", "required": ["key_type", "environment"],
+      .body = with_properties(sdk::schema(R"json({"type": "object", "required": ["key_type", "environment"],
                                    "additionalProperties": false, "properties": {}})json"),
                    {{"key_type", key_type()}, {"environment", key_environment()}}),
       .output = sdk::data_of(minted_key()),
@@ -211,7 +211,7 @@ sdk::Operation project_keys_revoke() {
       .title = "Revoke a project API key",
       .description = "Deactivates a key: from its next use it is refused (401, reason revoked). It stays listed in "
                      "projects.get. Revoking a revoked key answers 200 again.",
-      .params = with(project_params(), {{"keyId", sdk::schema(R"json({"type": "string",
+      .params = with_properties(project_params(), {{"keyId", sdk::schema(R"json({"type": "string",
                          "description": "the key's id (pk_...), as projects.get lists it"})json")}}),
       .output = sdk::data_of(sdk::schema(R"json({"type": "object", "required": ["revoked"],
           "properties": {"revoked": {"const": true}}})json")),
@@ -249,7 +249,7 @@ sdk::Operation projects_reprovision() {
 }
 
 sdk::Operation projects_get_provisioning_status() {
-  auto status = with(sdk::schema(R"json({"type": "object",
+  auto status = with_properties(sdk::schema(R"json({"type": "object",
       "required": ["projectId", "status", "provisioned_at", "region", "job_id", "archived"],
       "properties": {
         "projectId": {"type": "string", "description": "the project"},

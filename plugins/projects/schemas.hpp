@@ -16,26 +16,11 @@ namespace projects::schemas {
 namespace sdk = ambit::sdk;
 namespace json = boost::json;
 
-/// `schema` with `more` added to its properties.
-inline json::value with(json::value schema, const json::object& more) {
-  auto& props = schema.as_object()["properties"].as_object();
-  for (const auto& [name, s] : more) props[name] = s;
-  return schema;
-}
+using sdk::with_properties;
 
-/// `schema` (one type) that also takes null; null joins its enum too.
-inline json::value or_null(json::value schema, std::string_view description) {
-  auto& o = schema.as_object();
-  o["type"] = json::array{o["type"], "null"};
-  if (auto* e = o.if_contains("enum")) e->as_array().emplace_back(nullptr);
-  o["description"] = description;
-  return schema;
+inline json::value time_or_null(std::string_view description) {
+  return sdk::described(sdk::nullable(sdk::date_time("")), description);
 }
-
-inline json::value time(std::string_view description) {
-  return {{"type", "string"}, {"format", "date-time"}, {"description", description}};
-}
-inline json::value time_or_null(std::string_view description) { return or_null(time(""), description); }
 
 inline json::value project_params() {
   return sdk::schema(R"json({"type": "object", "properties": {
@@ -52,7 +37,7 @@ inline json::value name() {
 }
 /// bundle_id and environment: text or null (null clears it).
 inline json::value label(std::string_view description) {
-  return or_null(sdk::schema(R"json({"type": "string", "maxLength": 255})json"), description);
+  return sdk::described(sdk::nullable(sdk::schema(R"json({"type": "string", "maxLength": 255})json")), description);
 }
 
 inline json::value bundle_id() { return label("the mobile app bundle id (the default Apple audience), or null"); }
@@ -75,7 +60,7 @@ inline json::value archived() {
 
 /// Every field of a project a client sees (views.cpp project_json).
 inline json::value project() {
-  return with(sdk::schema(R"json({"type": "object",
+  return with_properties(sdk::schema(R"json({"type": "object",
       "required": ["id", "name", "developer_id", "bundle_id", "platform", "environment", "provisioning_status",
                    "region", "provisioned_at", "archived", "archived_at", "created_at", "updated_at"],
       "properties": {
@@ -91,8 +76,8 @@ inline json::value project() {
                {"provisioned_at", time_or_null("when the project became active; null before")},
                {"archived", archived()},
                {"archived_at", time_or_null("since when it is archived; null when it is not")},
-               {"created_at", time("creation time")},
-               {"updated_at", time("time of the last change (details, archive, provisioning progress)")}});
+               {"created_at", sdk::date_time("creation time")},
+               {"updated_at", sdk::date_time("time of the last change (details, archive, provisioning progress)")}});
 }
 
 inline json::value key_type() {
@@ -108,7 +93,7 @@ inline json::value key_prefix() {
 
 /// A key as listed (views.cpp key_json): never the key itself.
 inline json::value listed_key() {
-  return with(sdk::schema(R"json({"type": "object",
+  return with_properties(sdk::schema(R"json({"type": "object",
       "required": ["id", "key_prefix", "key_type", "environment", "is_active", "created_at", "revoked_at",
                    "last_used_at"],
       "properties": {
@@ -117,14 +102,14 @@ inline json::value listed_key() {
               {{"key_prefix", key_prefix()},
                {"key_type", key_type()},
                {"environment", key_environment()},
-               {"created_at", time("creation time")},
+               {"created_at", sdk::date_time("creation time")},
                {"revoked_at", time_or_null("revocation time, or null")},
                {"last_used_at", time_or_null("the last successful use (written in batches, seconds late), or null")}});
 }
 
 /// A freshly minted key (views.cpp minted_key_json): the only time `key` is shown.
 inline json::value minted_key() {
-  return with(sdk::schema(R"json({"type": "object", "required": ["id", "key", "prefix", "type", "environment"],
+  return with_properties(sdk::schema(R"json({"type": "object", "required": ["id", "key", "prefix", "type", "environment"],
       "properties": {
       "id": {"type": "string", "description": "pk_ followed by 24 hex characters"},
       "key": {"type": "string", "description": "the plaintext key: shown in this response only, store it now"}}})json"),

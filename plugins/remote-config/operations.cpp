@@ -27,7 +27,7 @@ sdk::Operation config_set() {
       .description = "Creates the key, or replaces it as a whole (absent fields take their defaults; version + 1, "
                      "created_at kept). Every value, the key's own and each condition's, must be of value_type.",
       .params = project_params(),
-      .body = with(sdk::schema(R"json({"type": "object", "required": ["key", "value"], "additionalProperties": false,
+      .body = with_properties(sdk::schema(R"json({"type": "object", "required": ["key", "value"], "additionalProperties": false,
                                        "properties": {}})json"),
                    {{"key", config_key()},
                     {"value", any_value("the default value, of value_type")},
@@ -77,7 +77,7 @@ sdk::Operation config_update() {
                      "bumps the version; null clears the description; null or [] removes every condition. A body "
                      "without any of the three returns the row unchanged.",
       .params = key_params(),
-      .body = with(sdk::schema(R"json({"type": "object", "properties": {}})json"),
+      .body = with_properties(sdk::schema(R"json({"type": "object", "properties": {}})json"),
                    {{"value", any_value("the new default value, of the key's value_type")},
                     {"description", notes()},
                     {"conditions", conditions_in()}}),
@@ -125,7 +125,7 @@ sdk::Operation segments_create() {
       .description = "Creates a custom segment: named rules over what clients send to client_config.get, for "
                      "conditions to refer to.",
       .params = project_params(),
-      .body = with(sdk::schema(R"json({"type": "object", "required": ["name", "rules"], "properties": {}})json"),
+      .body = with_properties(sdk::schema(R"json({"type": "object", "required": ["name", "rules"], "properties": {}})json"),
                    {{"name", segment_name()}, {"description", notes()}, {"match", match()}, {"rules", rules_in()}}),
       .output = sdk::data_of(segment()),
       .statuses = {201},
@@ -146,7 +146,7 @@ sdk::Operation segments_update() {
       .description = "Changes a custom segment's description, match or rules (the fields present; unknown ones are "
                      "ignored). Conditions that use it see the change at once.",
       .params = segment_params(),
-      .body = with(sdk::schema(R"json({"type": "object", "properties": {}})json"),
+      .body = with_properties(sdk::schema(R"json({"type": "object", "properties": {}})json"),
                    {{"description", notes()}, {"match", match()}, {"rules", rules_in()}}),
       .output = sdk::data_of(segment()),
       .errors = {kBadVersion,

@@ -16,34 +16,19 @@ namespace remote_config::schemas {
 namespace sdk = ambit::sdk;
 namespace json = boost::json;
 
-/// `schema` with `more` added to its properties.
-inline json::value with(json::value schema, const json::object& more) {
-  auto& props = schema.as_object()["properties"].as_object();
-  for (const auto& [name, s] : more) props[name] = s;
-  return schema;
-}
+using sdk::with_properties;
 
-/// `schema` (one type) that also takes null.
-inline json::value or_null(json::value schema) {
-  auto& o = schema.as_object();
-  o["type"] = json::array{o["type"], "null"};
-  return schema;
-}
-
-inline json::value time(std::string_view description) {
-  return {{"type", "string"}, {"format", "date-time"}, {"description", description}};
-}
 
 inline json::value project_params() {
   return sdk::schema(R"json({"type": "object", "properties": {
       "projectId": {"type": "string", "description": "the project's id (prj_ followed by 24 hex characters)"}}})json");
 }
 inline json::value key_params() {
-  return with(project_params(),
+  return with_properties(project_params(),
               {{"key", sdk::schema(R"json({"type": "string", "description": "the config key"})json")}});
 }
 inline json::value segment_params() {
-  return with(project_params(),
+  return with_properties(project_params(),
               {{"name", sdk::schema(R"json({"type": "string", "description": "the segment's name"})json")}});
 }
 
@@ -77,13 +62,13 @@ inline json::value rule_operator() {
 /// A condition as written. "A segment, a percentage or both" stays in the
 /// handler: it names the condition itself (conditions[i]), not one field.
 inline json::value condition_in() {
-  return with(sdk::schema(R"json({"type": "object", "required": ["value"],
+  return with_properties(sdk::schema(R"json({"type": "object", "required": ["value"],
       "description": "an override: needs a segment, a percentage or both (null counts as absent)",
       "properties": {
         "name": {"type": ["string", "null"], "maxLength": 100, "description": "a label for people"},
         "percentage": {"type": ["number", "null"], "minimum": 0, "maximum": 100,
                        "description": "the share of users (by user_id) it applies to; two decimals count"}}})json"),
-              {{"segment", or_null(segment_name())},
+              {{"segment", sdk::nullable(segment_name())},
                {"value", any_value("the value for the clients this condition matches, of the key's value_type")}});
 }
 inline json::value conditions_in() {
@@ -95,7 +80,7 @@ inline json::value conditions_in() {
 
 /// A rule as written: an operand that fits its operator.
 inline json::value rule_in() {
-  return with(sdk::schema(R"json({"type": "object", "required": ["attribute", "operator"],
+  return with_properties(sdk::schema(R"json({"type": "object", "required": ["attribute", "operator"],
       "properties": {
         "attribute": {"type": "string",
                       "pattern": "^(platform|app_version|country|user_id|attr\\.[A-Za-z0-9_.-]{1,64})$",
@@ -123,12 +108,12 @@ inline json::value rules_in() {
 
 /// A config row (entries.cpp entry_json).
 inline json::value entry() {
-  auto condition = with(sdk::schema(R"json({"type": "object", "required": ["value"],
+  auto condition = with_properties(sdk::schema(R"json({"type": "object", "required": ["value"],
       "description": "name, segment and percentage are present only when set",
       "properties": {"name": {"type": "string"},
                      "percentage": {"type": "number", "minimum": 0, "maximum": 100}}})json"),
                         {{"segment", segment_name()}, {"value", any_value("the value when this condition matches")}});
-  return with(sdk::schema(R"json({"type": "object",
+  return with_properties(sdk::schema(R"json({"type": "object",
       "required": ["key", "value", "value_type", "description", "conditions", "version", "created_at", "updated_at"],
       "properties": {
         "version": {"type": "integer", "minimum": 1,
@@ -138,18 +123,18 @@ inline json::value entry() {
                {"value_type", value_type()},
                {"description", notes()},
                {"conditions", {{"type", "array"}, {"items", std::move(condition)}}},
-               {"created_at", time("when the key was first created")},
-               {"updated_at", time("time of the last change")}});
+               {"created_at", sdk::date_time("when the key was first created")},
+               {"updated_at", sdk::date_time("time of the last change")}});
 }
 
 /// A segment (segments.cpp segment_json).
 inline json::value segment() {
-  auto rule = with(sdk::schema(R"json({"type": "object", "required": ["attribute", "operator"], "properties": {
+  auto rule = with_properties(sdk::schema(R"json({"type": "object", "required": ["attribute", "operator"], "properties": {
       "attribute": {"type": "string"},
       "value": {"type": "string", "description": "platform values lower-cased, country values upper-cased"},
       "values": {"type": "array", "items": {"type": "string"}}}})json"),
                    {{"operator", rule_operator()}});
-  return with(sdk::schema(R"json({"type": "object",
+  return with_properties(sdk::schema(R"json({"type": "object",
       "required": ["name", "description", "match", "rules", "is_system", "created_at", "updated_at"],
       "properties": {"is_system": {"type": "boolean",
           "description": "seeded at provisioning (all_users, ios, android, web); cannot change"}}})json"),
@@ -157,8 +142,8 @@ inline json::value segment() {
                {"description", notes()},
                {"match", match()},
                {"rules", {{"type", "array"}, {"items", std::move(rule)}}},
-               {"created_at", time("creation time")},
-               {"updated_at", time("time of the last change")}});
+               {"created_at", sdk::date_time("creation time")},
+               {"updated_at", sdk::date_time("time of the last change")}});
 }
 
 inline json::value deleted(const char* what) {

@@ -8,25 +8,12 @@ namespace {
 
 // --- shared fragments: each fact once -------------------------------------------------------------
 
-/// `schema` with `more` added to its properties.
-json::value with(json::value schema, const json::object& more) {
-  auto& props = schema.as_object()["properties"].as_object();
-  for (const auto& [name, s] : more) props[name] = s;
-  return schema;
-}
+using sdk::described;
+using sdk::with_properties;
 
-/// `schema` with its description set.
-json::value described(json::value schema, std::string_view description) {
-  schema.as_object()["description"] = description;
-  return schema;
-}
-
-/// `schema` (one type) that also takes null.
+/// `schema` (one type) that also takes null, described.
 json::value or_null(json::value schema, std::string_view description) {
-  auto& o = schema.as_object();
-  o["type"] = json::array{o["type"], "null"};
-  o["description"] = description;
-  return schema;
+  return described(sdk::nullable(std::move(schema)), description);
 }
 
 /// The name rule (seed: "uppercase env-var shape").
@@ -48,7 +35,7 @@ json::value project_params() {
 
 /// :projectId and :name.
 json::value secret_params(std::string_view what) {
-  return with(project_params(), {{"name", described(name(), what)}});
+  return with_properties(project_params(), {{"name", described(name(), what)}});
 }
 
 /// ?function= of the routes that address one secret.
@@ -63,7 +50,7 @@ json::value time(std::string_view description) {
 
 /// A secret as every route returns it (routes.cpp secret_json): never its value.
 json::value secret() {
-  return with(sdk::schema(R"json({"type": "object",
+  return with_properties(sdk::schema(R"json({"type": "object",
       "required": ["name", "function", "version", "sync_status", "last_error", "created_at", "updated_at"],
       "properties": {
         "function": {"type": ["string", "null"], "description": "the function it is scoped to; null: project-wide"},
@@ -95,7 +82,7 @@ sdk::Operation secrets_set(const Config& config) {
                      "is scheduled: the function sees the value once sync_status reads synced (seconds). The value "
                      "is never returned, by this or any other operation.",
       .params = project_params(),
-      .body = with(sdk::schema(R"json({"type": "object", "required": ["name", "value"], "additionalProperties": false,
+      .body = with_properties(sdk::schema(R"json({"type": "object", "required": ["name", "value"], "additionalProperties": false,
                                    "properties": {}})json"),
                    {{"name", name()},
                     {"function", or_null(function(), "the function to scope the secret to; absent or null: project-wide")},

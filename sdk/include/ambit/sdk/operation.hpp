@@ -110,6 +110,32 @@ inline boost::json::value schema(std::string_view json_text) {
   return v;
 }
 
+/// `schema` (an object schema) with `more` added to its properties.
+inline boost::json::value with_properties(boost::json::value schema, const boost::json::object& more) {
+  auto& props = schema.as_object()["properties"].as_object();
+  for (const auto& [name, s] : more) props[name] = s;
+  return schema;
+}
+
+/// `schema` with its description set.
+inline boost::json::value described(boost::json::value schema, std::string_view description) {
+  schema.as_object()["description"] = description;
+  return schema;
+}
+
+/// `schema` (of one type) that also takes null; null joins its enum too.
+inline boost::json::value nullable(boost::json::value schema) {
+  auto& o = schema.as_object();
+  o["type"] = boost::json::array{o["type"], "null"};
+  if (auto* e = o.if_contains("enum")) e->as_array().emplace_back(nullptr);
+  return schema;
+}
+
+/// A time as sdk/time.hpp writes it (RFC 3339, UTC).
+inline boost::json::value date_time(std::string_view description) {
+  return {{"type", "string"}, {"format", "date-time"}, {"description", description}};
+}
+
 /// The REST success envelope {"data": payload} as a schema.
 inline boost::json::value data_of(boost::json::value payload) {
   return {{"type", "object"},
