@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "declared_schema.hpp"
 #include "e2e_util.hpp"
 
 using namespace ambit::test;
@@ -103,62 +104,9 @@ std::string hmac_sha256_hex(const std::string& key, const std::string& data) {
   return Botan::hex_encode(mac->final(), false);
 }
 
-/// Where `doc` breaks `schema` ("" when it conforms), for the keywords the
-/// operations' output schemas use: type, required, properties, items, enum,
-/// const, pattern, minimum, minItems, maxItems.
-std::string schema_mismatch(const json::value& doc, const json::value& schema, const std::string& at = "$") {
-  const auto& s = schema.as_object();
-  if (auto* t = s.if_contains("type")) {
-    auto is = [&](std::string_view type) {
-      return type == "object"    ? doc.is_object()
-             : type == "array"   ? doc.is_array()
-             : type == "string"  ? doc.is_string()
-             : type == "integer" ? doc.is_int64() || doc.is_uint64()
-             : type == "number"  ? doc.is_number()
-             : type == "boolean" ? doc.is_bool()
-                                 : doc.is_null();
-    };
-    bool ok = false;
-    if (t->is_string()) ok = is(t->as_string());
-    if (auto* a = t->if_array())
-      for (auto& one : *a) ok = ok || is(one.as_string());
-    if (!ok) return at + " is not " + json::serialize(*t);
-  }
-  if (auto* c = s.if_contains("const"); c && doc != *c) return at + " is not " + json::serialize(*c);
-  if (auto* e = s.if_contains("enum"); e && std::find(e->as_array().begin(), e->as_array().end(), doc) == e->as_array().end())
-    return at + " is not one of " + json::serialize(*e);
-  if (auto* p = s.if_contains("pattern"); p && doc.is_string() && !std::regex_search(str(doc), std::regex(str(*p))))
-    return at + " does not match " + str(*p);
-  if (auto* m = s.if_contains("minimum"); m && doc.is_number() && doc.to_number<double>() < m->to_number<double>())
-    return at + " is below " + json::serialize(*m);
-  if (auto* o = doc.if_object()) {
-    if (auto* r = s.if_contains("required"))
-      for (auto& name : r->as_array())
-        if (!o->contains(name.as_string())) return at + "." + str(name) + " is missing";
-    if (auto* props = s.if_contains("properties"))
-      for (auto& [name, sub] : props->as_object())
-        if (auto* v = o->if_contains(name))
-          if (auto bad = schema_mismatch(*v, sub, at + "." + std::string(name)); !bad.empty()) return bad;
-  }
-  if (auto* a = doc.if_array()) {
-    if (auto* n = s.if_contains("minItems"); n && a->size() < n->to_number<std::size_t>()) return at + " has too few items";
-    if (auto* n = s.if_contains("maxItems"); n && a->size() > n->to_number<std::size_t>()) return at + " has too many items";
-    if (auto* items = s.if_contains("items"))
-      for (std::size_t i = 0; i < a->size(); ++i)
-        if (auto bad = schema_mismatch((*a)[i], *items, at + "[" + std::to_string(i) + "]"); !bad.empty()) return bad;
-  }
-  return {};
-}
-
-/// The declared schema of the `status` body of operation `id`, from /openapi.json.
+/// The declared schema of the `status` body of operation `id`, from the server's /openapi.json.
 json::value response_schema(std::uint16_t port, const std::string& id, int status) {
-  auto doc = http(port, "GET", "/openapi.json", {}).json();
-  for (auto& [path, item] : doc.at("paths").as_object())
-    for (auto& [method, op] : item.as_object())
-      if (op.as_object().contains("operationId") && op.at("operationId") == json::value(id))
-        return op.at("responses").at(std::to_string(status)).at("content").at("application/json").at("schema");
-  ADD_FAILURE() << id << " is not in /openapi.json";
-  return json::object{};
+  return declared_response_schema(http(port, "GET", "/openapi.json", {}).json(), id, status);
 }
 
 }  // namespace
