@@ -208,7 +208,9 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
     q.limit = sdk::parse_page_limit(req.query("limit"), {.default_limit = 50, .max_limit = 500});
     auto page = ctx.audit().query(q);
     json::array rows;
-    for (auto& r : page.records)
+    for (std::size_t i = 0; i < page.records.size(); ++i) {
+      auto& r = page.records[i];
+      const std::string& tool = page.tools[i];
       rows.push_back({{"id", r.id},
                       {"at", sdk::format_time(r.at)},
                       {"tenant_id", r.tenant_id},
@@ -218,8 +220,10 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
                       {"method", r.method},
                       {"route", r.route},
                       {"status", r.status},
+                      {"tool", tool.empty() ? json::value(nullptr) : json::value(tool)},
                       {"request_id", r.request_id},
                       {"legacy_mode", r.legacy_mode}});
+    }
     return sdk::paged_data(std::move(rows),
                            page.next_cursor.empty() ? std::nullopt : std::optional<std::string>(page.next_cursor));
   });

@@ -22,16 +22,16 @@ AuditLog::~AuditLog() { stop(); }
 // A queued row keeps its text fields in one buffer: one allocation per row,
 // and the request's own strings are freed on the request's thread (freeing
 // another thread's allocations contends on the allocator).
-void AuditLog::record(sdk::AuditRecord r) {
+void AuditLog::record(sdk::AuditRecord r, std::string_view tool) {
   if (r.id.empty()) r.id = new_time_ordered_id(r.at);
   QueuedRow row{{}, r.at, r.status, r.legacy_mode};
-  const std::string* fields[] = {&r.id, &r.tenant_id, &r.user_id, &r.credential_type, &r.credential_id,
-                                 &r.method, &r.route, &r.request_id};
+  const std::string_view fields[] = {r.id, r.tenant_id, r.user_id, r.credential_type, r.credential_id,
+                                     r.method, r.route, r.request_id, tool};
   std::size_t size = 0;
-  for (auto* f : fields) size += f->size() + 1;
+  for (auto f : fields) size += f.size() + 1;
   row.text.reserve(size);
-  for (auto* f : fields) {
-    row.text += *f;
+  for (auto f : fields) {
+    row.text += f;
     row.text += kFieldSeparator;
   }
   if (queued_.load(std::memory_order_relaxed) >= kMaxQueued) {
@@ -104,11 +104,11 @@ void AuditLog::flush() {
   queued_.fetch_sub(batch.size(), std::memory_order_relaxed);
   if (batch.empty()) return;
   // Columns for one prepared statement bound to the whole batch (bulk binding).
-  constexpr std::size_t kFields = 8;
+  constexpr std::size_t kFields = 9;
   std::vector<std::string> columns[kFields];
   std::vector<long long> at;
   std::vector<int> status, legacy;
-  std::vector<soci::indicator> user_ind;
+  std::vector<soci::indicator> user_ind, tool_ind;
   for (auto& row : batch) {
     std::string_view rest = row.text;
     for (std::size_t f = 0; f < kFields; ++f) {
@@ -117,6 +117,7 @@ void AuditLog::flush() {
       rest.remove_prefix(end + 1);
     }
     user_ind.push_back(columns[2].back().empty() ? soci::i_null : soci::i_ok);
+    tool_ind.push_back(columns[8].back().empty() ? soci::i_null : soci::i_ok);
     at.push_back(row.at);
     status.push_back(row.status);
     legacy.push_back(row.legacy ? 1 : 0);
@@ -124,10 +125,10 @@ void AuditLog::flush() {
   try {
     db_.transaction([&](soci::session& tx) {
       tx << "INSERT INTO ambit_audit (id, tenant_id, user_id, credential_type, credential_id, method, route,"
-            " request_id, at, status, legacy_mode) VALUES (:i, :t, :u, :ct, :ci, :m, :r, :q, :a, :s, :l)",
+            " request_id, tool, at, status, legacy_mode) VALUES (:i, :t, :u, :ct, :ci, :m, :r, :q, :tool, :a, :s, :l)",
           soci::use(columns[0]), soci::use(columns[1]), soci::use(columns[2], user_ind), soci::use(columns[3]),
           soci::use(columns[4]), soci::use(columns[5]), soci::use(columns[6]), soci::use(columns[7]),
-          soci::use(at), soci::use(status), soci::use(legacy);
+          soci::use(columns[8], tool_ind), soci::use(at), soci::use(status), soci::use(legacy);
     });
     written_ += batch.size();
   } catch (const std::exception& e) {
@@ -157,7 +158,7 @@ sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
   auto s = db_.session();
   soci::rowset<soci::row> rows =
       (s->prepare << "SELECT id, at, tenant_id, user_id, credential_type, credential_id, method, route, status,"
-                     " request_id, legacy_mode FROM ambit_audit WHERE tenant_id = :tenant AND at >= :since"
+                     " request_id, legacy_mode, tool FROM ambit_audit WHERE tenant_id = :tenant AND at >= :since"
                      " AND at < :until AND (:cred = '' OR credential_id = :cred2) AND (:usr = '' OR user_id = :usr2)"
                      " AND (:st = 0 OR status = :st2) AND (:cur = '' OR id < :cur2)"
                      " ORDER BY id DESC LIMIT " + std::to_string(limit + 1),
@@ -179,9 +180,11 @@ sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
     r.request_id = row.get<std::string>(9);
     r.legacy_mode = row.get<int>(10) != 0;
     page.records.push_back(std::move(r));
+    page.tools.push_back(row.get_indicator(11) == soci::i_null ? "" : row.get<std::string>(11));
   }
   if (static_cast<int>(page.records.size()) > limit) {
     page.records.pop_back();
+    page.tools.pop_back();
     auto& last = page.records.back();
     page.next_cursor = last.id;
   }

@@ -22,7 +22,8 @@ class AuditLog final : public sdk::AuditLog {
   AuditLog(sdk::Database& db, sdk::Logger& log, std::chrono::milliseconds flush_interval = std::chrono::milliseconds(200));
   ~AuditLog() override;
 
-  void record(sdk::AuditRecord r);  ///< never blocks on the database
+  /// Never blocks on the database. `tool`: the tool name of a tool call.
+  void record(sdk::AuditRecord r, std::string_view tool = {});
   void start();
   void stop();   ///< flush and join
   void flush();  ///< write what is queued now
@@ -40,7 +41,7 @@ class AuditLog final : public sdk::AuditLog {
   std::mutex mu_;
   std::condition_variable cv_;
   struct QueuedRow {
-    std::string text;  ///< id, tenant, user, credential type and id, method, route, request id; \x1f-separated
+    std::string text;  ///< id, tenant, user, credential type and id, method, route, request id, tool; \x1f-separated
     std::int64_t at = 0;
     int status = 0;
     bool legacy = false;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include "operations/operation_input.hpp"
 #include "util/ids.hpp"
@@ -15,11 +16,21 @@ struct Dispatcher::Pending {
   sdk::Request request;
   sdk::Principal principal;
   const RouteEntry* route = nullptr;
+  bool audit_delegated = false;
   Reply reply;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 namespace {
+
+/// The HTTP request this thread is serving a handler of, so that a tool
+/// call the handler makes for the same credential can stand for it in the
+/// audit log (Dispatcher::invoke).
+struct Serving {
+  const sdk::Principal* principal;
+  bool* audit_delegated;
+};
+thread_local Serving* t_serving = nullptr;
 
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -78,6 +89,7 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
   req.body = std::move(in.body);
   req.headers = in.headers;
   req.remote_address = std::move(in.remote_address);
+  req.streams = in.streams;
   auto given_id = req.header("X-Request-Id");
   req.request_id = given_id && valid_request_id(*given_id) ? std::string(*given_id) : new_request_id();
 
@@ -176,7 +188,8 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
     if (step == AuthStep::would_block) {
       hand_over = true;
     } else if (step == AuthStep::ok) {
-      response = serve(route, p->request, p->request.principal ? &p->principal : nullptr, inline_only);
+      response = serve(route, p->request, p->request.principal ? &p->principal : nullptr, inline_only,
+                       p->audit_delegated);
     }  // else: response holds the 401
   } catch (const sdk::WouldBlock&) {  // the handler met a cache miss: run it again where it may block
     hand_over = true;
@@ -196,7 +209,13 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
 }
 
 sdk::Response Dispatcher::serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal,
-                                bool inline_only) {
+                                bool inline_only, bool& audit_delegated) {
+  Serving serving{principal, &audit_delegated};
+  Serving* outer = std::exchange(t_serving, &serving);
+  struct Restore {
+    Serving* outer;
+    ~Restore() { t_serving = outer; }
+  } restore{outer};
   try {
     if (!route.spec.scope.empty() && !(principal && principal->has_scope(route.spec.scope)))
       return error_response(403, "forbidden", "this call needs the scope " + route.spec.scope,
@@ -220,26 +239,33 @@ sdk::Response Dispatcher::serve(const RouteEntry& route, sdk::Request& req, cons
   }
 }
 
-sdk::Response Dispatcher::invoke(const RouteEntry& route, sdk::Request req, sdk::Principal caller) {
+sdk::Response Dispatcher::invoke(const RouteEntry& route, sdk::Request req, sdk::Principal caller,
+                                 std::string_view tool) {
   auto started = std::chrono::steady_clock::now();
+  if (!tool.empty() && t_serving && t_serving->principal &&
+      t_serving->principal->credential_id == caller.credential_id && t_serving->principal->tenant_id == caller.tenant_id)
+    *t_serving->audit_delegated = true;
   req.request_id = new_request_id();
   req.principal = &caller;
-  sdk::Response response = serve(route, req, &caller, false);
-  record(req, &caller, response, *route.metrics, route.spec.path, started);
+  bool nested_delegated = false;
+  sdk::Response response = serve(route, req, &caller, false, nested_delegated);
+  record(req, &caller, response, *route.metrics, route.spec.path, started, !nested_delegated, tool);
   return response;
 }
 
 void Dispatcher::finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route) {
-  record(p.request, p.request.principal ? &p.principal : nullptr, response, metrics, route, p.started);
+  record(p.request, p.request.principal ? &p.principal : nullptr, response, metrics, route, p.started,
+         !p.audit_delegated);
   p.reply(std::move(response));
 }
 
 void Dispatcher::record(const sdk::Request& req, sdk::Principal* principal, sdk::Response& response,
-                        RouteMetrics& metrics, const std::string& route, std::chrono::steady_clock::time_point started) {
+                        RouteMetrics& metrics, const std::string& route, std::chrono::steady_clock::time_point started,
+                        bool audit, std::string_view tool) {
   response.headers.emplace_back("X-Request-Id", req.request_id);
   auto elapsed = std::chrono::steady_clock::now() - started;
   metrics.observe(response.status, elapsed);
-  if (audit_ && principal && principal->audited && !principal->tenant_id.empty()) {
+  if (audit && audit_ && principal && principal->audited && !principal->tenant_id.empty()) {
     sdk::AuditRecord r;
     r.at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     // The request is done with these: move rather than copy (hot path).
@@ -252,7 +278,7 @@ void Dispatcher::record(const sdk::Request& req, sdk::Principal* principal, sdk:
     r.status = response.status;
     r.request_id = req.request_id;
     r.legacy_mode = principal->legacy_mode;
-    audit_->record(std::move(r));
+    audit_->record(std::move(r), tool);
   }
   if (access_log_ && log_.enabled(sdk::LogLevel::info)) {
     boost::json::object fields{{"request_id", req.request_id}, {"method", req.method},

@@ -27,6 +27,7 @@ struct InboundRequest {
   std::string body;
   const sdk::HeaderView* headers = nullptr;  ///< valid until the reply is sent
   std::string remote_address;                ///< the client's IP (server.trusted_proxies)
+  sdk::StreamStarter* streams = nullptr;     ///< when the connection can stream the reply (valid until it is sent)
 };
 
 using Reply = std::function<void(sdk::Response)>;
@@ -49,7 +50,10 @@ class Dispatcher {
   /// A tool call (sdk::Operations::invoke): `req` built from the arguments,
   /// run as `caller` through what an HTTP request runs after authentication
   /// (scope, validation, handler, audit, metrics), on the calling thread.
-  sdk::Response invoke(const RouteEntry& route, sdk::Request req, sdk::Principal caller);
+  /// `tool`: the name the client called it by, for the audit row. A tool
+  /// call made while this thread serves an HTTP request of the same
+  /// credential is that request's audit row: the request writes none.
+  sdk::Response invoke(const RouteEntry& route, sdk::Request req, sdk::Principal caller, std::string_view tool = {});
   RouteMetrics& unmatched_metrics() { return unmatched_; }
   int busy_workers() const { return busy_.load(std::memory_order_relaxed); }
 
@@ -60,11 +64,15 @@ class Dispatcher {
   void run(std::shared_ptr<Pending> p, bool inline_only);
   /// Scope check, input validation and the handler; every failure becomes
   /// its error response, except WouldBlock on the I/O thread, which escapes.
-  sdk::Response serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal, bool inline_only);
+  /// `audit_delegated` is set when the handler made a tool call that
+  /// stands for this request in the audit log.
+  sdk::Response serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal, bool inline_only,
+                      bool& audit_delegated);
   void finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route);
   /// Metrics, the audit row and the access log line of a finished request.
   void record(const sdk::Request& req, sdk::Principal* principal, sdk::Response& response, RouteMetrics& metrics,
-              const std::string& route, std::chrono::steady_clock::time_point started);
+              const std::string& route, std::chrono::steady_clock::time_point started, bool audit = true,
+              std::string_view tool = {});
   enum class AuthStep { ok, denied, would_block };
   AuthStep authenticate(Pending& p, const RouteEntry& route, bool inline_only, sdk::Response& denial);
 

@@ -75,6 +75,17 @@ const RouteEntry* Router::find_operation(std::string_view id) const {
   return it == operations_.end() ? nullptr : it->second;
 }
 
+void Router::add_completion(sdk::Completion completion) {
+  std::string id = completion.operation;
+  if (!completions_.emplace(std::move(id), std::move(completion)).second)
+    throw std::invalid_argument("operation " + completion.operation + " declares its completion twice");
+}
+
+const sdk::Completion* Router::find_completion(std::string_view id) const {
+  auto it = completions_.find(id);
+  return it == completions_.end() ? nullptr : &it->second;
+}
+
 const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments, std::size_t i,
                                  std::vector<std::string_view>& values) const {
   if (i == segments.size()) return node.methods.empty() ? nullptr : &node;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ambit/sdk/http.hpp"
+#include "ambit/sdk/operation.hpp"
 #include "ops/metrics.hpp"
 
 namespace ambit::kernel {
@@ -33,6 +34,10 @@ class Router {
   void index_operation(const std::string& id, RouteEntry& route);
   /// The route of operation `id`, or null.
   const RouteEntry* find_operation(std::string_view id) const;
+  /// Keep how operation `completion.operation` finishes (checked by the caller).
+  void add_completion(sdk::Completion completion);
+  /// How operation `id` finishes, or null.
+  const sdk::Completion* find_completion(std::string_view id) const;
 
   enum class Outcome { found, not_found, method_not_allowed };
   struct Match {
@@ -59,6 +64,7 @@ class Router {
   Node root_;
   std::vector<std::unique_ptr<RouteEntry>> routes_;
   std::map<std::string, const RouteEntry*, std::less<>> operations_;
+  std::map<std::string, sdk::Completion, std::less<>> completions_;
 };
 
 }  // namespace ambit::kernel

@@ -115,6 +115,26 @@ void add_operation(Router& router, sdk::RouteSpec spec, sdk::Operation op, std::
   route.operation = std::move(d);
 }
 
+void add_completion(Router& router, sdk::Completion c, const std::string& owner) {
+  auto fail = [&](const std::string& why) {
+    throw std::invalid_argument("completion of operation \"" + c.operation + "\": " + why);
+  };
+  const RouteEntry* op = router.find_operation(c.operation);
+  if (!op) fail("no such operation (declare it first)");
+  if (op->owner != owner) fail("declared by " + op->owner + ", not " + owner);
+  const RouteEntry* poll = router.find_operation(c.poll);
+  if (!poll || !is_tool(*poll) || !poll->operation->decl.read_only) fail("poll \"" + c.poll + "\" is no read-only tool");
+  for (auto& [name, pointer] : c.arguments) {
+    if (pointer.rfind("/input", 0) != 0 && pointer.rfind("/output", 0) != 0)
+      fail("argument " + name + " must point into /input or /output");
+    if (!poll->operation->input_schema.at("properties").as_object().contains(name))
+      fail(c.poll + " takes no argument " + name);
+  }
+  if (c.status.empty() || c.status.front() != '/') fail("status must be a JSON Pointer");
+  if (c.pending.empty()) fail("pending lists no status");
+  router.add_completion(std::move(c));
+}
+
 bool is_tool(const RouteEntry& route) {
   return route.operation && !route.operation->decl.handler_validates && route.spec.auth != sdk::AuthMode::none &&
          route.operation->decl.output_media_type == "application/json";

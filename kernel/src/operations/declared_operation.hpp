@@ -30,6 +30,11 @@ struct DeclaredOperation {
 /// Throws std::invalid_argument naming the operation and the problem.
 void add_operation(Router& router, sdk::RouteSpec route, sdk::Operation op, std::string owner);
 
+/// Check `completion` (both operations declared, `owner` declares the first,
+/// the poll is read-only, pointers well formed) and keep it in `router`.
+/// Throws std::invalid_argument naming the problem.
+void add_completion(Router& router, sdk::Completion completion, const std::string& owner);
+
 /// The tool description of an operation (see sdk::Operations::tools).
 boost::json::object tool_json(const RouteEntry& route);
 

@@ -20,6 +20,11 @@ json::array ToolRegistry::tools(const sdk::Principal& caller) const {
 }
 
 sdk::Response ToolRegistry::invoke(std::string_view id, const sdk::Principal& caller, const json::object& arguments) {
+  return invoke_tool(id, caller, arguments, {});
+}
+
+sdk::Response ToolRegistry::invoke_tool(std::string_view id, const sdk::Principal& caller,
+                                        const json::object& arguments, std::string_view tool) {
   const RouteEntry* route = router_.find_operation(id);
   if (!route || !is_tool(*route))
     return error_response(404, "NOT_FOUND", "no tool " + std::string(id));
@@ -30,7 +35,7 @@ sdk::Response ToolRegistry::invoke(std::string_view id, const sdk::Principal& ca
   } catch (const sdk::ApiError& e) {
     return error_response(e.status(), e.code(), e.message(), e.details());
   }
-  return dispatcher_->invoke(*route, std::move(req), caller);
+  return dispatcher_->invoke(*route, std::move(req), caller, tool);
 }
 
 void register_tools_route(Router& router, const ToolRegistry& tools) {

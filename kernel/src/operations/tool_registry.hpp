@@ -17,6 +17,9 @@ class ToolRegistry final : public sdk::Operations {
 
   boost::json::array tools(const sdk::Principal& caller) const override;
   sdk::Response invoke(std::string_view id, const sdk::Principal& caller, const boost::json::object& arguments) override;
+  sdk::Response invoke_tool(std::string_view id, const sdk::Principal& caller, const boost::json::object& arguments,
+                            std::string_view tool) override;
+  const sdk::Completion* completion(std::string_view id) const override { return router_.find_completion(id); }
 
  private:
   const Router& router_;

@@ -34,6 +34,11 @@ void PluginContext::add_operation(sdk::RouteSpec route, sdk::Operation operation
   kernel::add_operation(registry_.router, std::move(route), std::move(operation), name_);
 }
 
+void PluginContext::add_completion(sdk::Completion completion) {
+  require_open("add_completion");
+  kernel::add_completion(registry_.router, std::move(completion), name_);
+}
+
 void PluginContext::add_scope(std::string name, std::string description) {
   require_open("add_scope");
   static const std::regex valid("[a-z][a-z0-9_]*:[a-z][a-z0-9_]*");

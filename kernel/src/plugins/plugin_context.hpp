@@ -74,6 +74,7 @@ class PluginContext final : public sdk::Context {
   const std::string& data_dir() const override { return services_.data_dir; }
   void add_operation(sdk::RouteSpec route, sdk::Operation operation) override;
   sdk::Operations& operations() override;
+  void add_completion(sdk::Completion completion) override;
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -33,6 +33,10 @@ struct AuditQuery {
 struct AuditPage {
   std::vector<AuditRecord> records;  ///< newest first
   std::string next_cursor;           ///< empty on the last page
+  /// SDK 1.5: tools[i] is the tool name records[i] was called by (an MCP
+  /// tool call, Operations::invoke_tool), "" for an HTTP request. (A vector
+  /// beside records because AuditRecord is frozen.)
+  std::vector<std::string> tools;
 };
 
 class AuditLog {

@@ -103,6 +103,11 @@ class Context {
   virtual void add_operation(RouteSpec route, Operation operation) = 0;
   /// Every plugin's operations, as tools (complete from start()).
   virtual Operations& operations() = 0;
+
+  // --- SDK 1.5 ----------------------------------------------------------------
+  /// Declare how one of this plugin's operations finishes (setup only; see
+  /// Completion). Both operations must be declared by the end of setup.
+  virtual void add_completion(Completion completion) = 0;
 };
 
 }  // namespace v1

@@ -16,6 +16,7 @@
 
 #include "ambit/sdk/error.hpp"
 #include "ambit/sdk/principal.hpp"
+#include "ambit/sdk/stream.hpp"
 
 namespace ambit::sdk {
 inline namespace v1 {
@@ -95,6 +96,17 @@ class Request {
   /// trusted proxies X-Forwarded-For is never read. For per-address rate
   /// limits and audit. (SDK 1.2)
   std::string remote_address;
+
+  /// Set by the kernel on HTTP requests whose response may stream; null on
+  /// Operations::invoke. Use start_stream(). (SDK 1.5)
+  StreamStarter* streams = nullptr;
+  /// Send `head` now and stream the body (stream.hpp); the Response the
+  /// handler returns afterwards is ignored. 500 when this request cannot
+  /// stream (a tool call through Operations::invoke).
+  std::shared_ptr<ResponseStream> start_stream(const Response& head) const {
+    if (!streams) throw ApiError(500, "INTERNAL", "this request cannot stream its response");
+    return streams->start(head);
+  }
 };
 
 struct Response {

@@ -27,6 +27,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ambit/sdk/http.hpp"
@@ -80,6 +81,25 @@ struct Operation {
   boost::json::value examples{};
 };
 
+/// Work that goes on after an operation answers (SDK 1.5): a created
+/// project provisions, a set secret syncs. Declared next to the operation
+/// (Context::add_completion) so a client can wait for the end: the MCP
+/// server reports progress and answers when `poll` shows the work is done.
+///
+///   ctx.add_completion({.operation = "projects.create", .poll = "projects.get",
+///                       .arguments = {{"projectId", "/output/data/id"}},
+///                       .status = "/data/status", .pending = {"provisioning"}});
+struct Completion {
+  std::string operation{};  ///< the operation that starts the work
+  std::string poll{};       ///< a read-only operation that shows how far it is
+  /// poll's arguments: name -> JSON Pointer into {"input": the first call's
+  /// arguments, "output": its success body}. A pointer that finds nothing
+  /// leaves the argument out.
+  std::vector<std::pair<std::string, std::string>> arguments{};
+  std::string status{};                ///< JSON Pointer of the status in poll's success body
+  std::vector<std::string> pending{};  ///< the statuses that mean "still working"
+};
+
 /// The operations of the deployment, as tools: what the MCP server, the CLI
 /// and plugins use to act for a caller. Complete from start().
 class Operations {
@@ -98,6 +118,17 @@ class Operations {
   /// HTTP client would get (404 NOT_FOUND for an unknown id). Call it where
   /// blocking is allowed (a handler with may_block).
   virtual Response invoke(std::string_view id, const Principal& caller, const boost::json::object& arguments) = 0;
+
+  // --- SDK 1.5 ----------------------------------------------------------------
+  /// invoke, for a client that called the operation by the tool name `tool`
+  /// ("amba_secrets_set"): its audit row records the tool name. Called while
+  /// serving an HTTP request of the same caller (an MCP message), that
+  /// request writes no audit row of its own: the call is its row.
+  virtual Response invoke_tool(std::string_view id, const Principal& caller, const boost::json::object& arguments,
+                               std::string_view tool) = 0;
+  /// How operation `id` finishes after it answers, when a plugin declared it
+  /// (Context::add_completion); null otherwise.
+  virtual const Completion* completion(std::string_view id) const = 0;
 };
 
 /// A schema written as JSON text; throws std::invalid_argument at setup

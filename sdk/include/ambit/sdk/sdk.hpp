@@ -7,18 +7,19 @@
 //   or calls them): new members and virtual functions are appended at the
 //   end, never inserted, reordered or changed. Context, Request, HeaderView,
 //   Database, Keyring, Clock, Logger, JobQueue, Events, Identity, AuditLog,
-//   Operations, plus the value types the kernel hands out (Tenant, User,
+//   Operations, StreamStarter, ResponseStream, plus the value types the kernel hands out (Tenant, User,
 //   Member, SignIn, Job, JobInfo, EnqueueResult, AuditPage).
 // * Frozen (a plugin builds or implements them, so the kernel may receive
 //   one laid out by an older SDK): RouteSpec, Response, AuthResult,
 //   Principal, Authenticator, Plugin, Command, Migration, JobSpec,
-//   AuditRecord, AuditQuery, Operation, ErrorCase, the
+//   AuditRecord, AuditQuery, Operation, ErrorCase, Completion, the
 //   descriptor (which grows only through struct_size and its reserved
 //   slots). A later minor adds a new type or a new registration call next
 //   to them (as 1.4 added Operation and Context::add_operation instead of
 //   growing RouteSpec), never a member.
 // * Services one plugin offers another (CredentialIssuer, Projects,
-//   ProjectInfo, ProjectStep, SecretSink, SecretBundle, UsageRecorder) are
+//   ProjectInfo, ProjectStep, SecretSink, SecretBundle, UsageRecorder,
+//   TokenAudience) are
 //   found by name and version number: changing one is a new version.
 // * Header-only code (RouteGroup, CredentialKit, InvalidatingCache, paging,
 //   html, tokens) is compiled into the plugin: it may change freely as long
@@ -48,7 +49,9 @@
 #include "ambit/sdk/projects.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "ambit/sdk/secrets.hpp"
+#include "ambit/sdk/stream.hpp"
 #include "ambit/sdk/time.hpp"
+#include "ambit/sdk/token_audience.hpp"
 #include "ambit/sdk/tokens.hpp"
 #include "ambit/sdk/usage.hpp"
 #include "ambit/sdk/version.hpp"
