@@ -211,6 +211,13 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
           return sdk::Response::data(project_json(p));
         });
   }
+  // A created project provisions in the background: a client that wants to
+  // wait (an MCP call with a progress token) follows its status.
+  ctx.add_completion({.operation = "projects.create",
+                      .poll = "projects.get_provisioning_status",
+                      .arguments = {{"projectId", "/output/data/project/id"}},
+                      .status = "/data/status",
+                      .pending = {"provisioning"}});
 }
 
 }  // namespace projects

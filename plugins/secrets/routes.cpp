@@ -143,6 +143,13 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
         return sdk::Response::data({{"job_id", job_id}, {"function", function_json(function)}, {"sync_status", "pending"}},
                                    202);
       });
+  // A set secret reaches the runtime after the answer, once synced (a failed
+  // sync is retried, so it is still on its way).
+  ctx.add_completion({.operation = "secrets.set",
+                      .poll = "secrets.get",
+                      .arguments = {{"projectId", "/input/projectId"}, {"name", "/input/name"}, {"function", "/input/function"}},
+                      .status = "/data/sync_status",
+                      .pending = {"pending", "syncing", "sync_failed_retrying"}});
 }
 
 }  // namespace secrets
