@@ -185,7 +185,7 @@ sdk::Response Endpoint::call_tool(const sdk::Request& req, const Session& sessio
     return rpc_result(id, std::move(result));
   boost::system::error_code ec;
   json::value output = json::parse(answer.body, ec);
-  if (ec || !Progress::pending(*completion, output)) return rpc_result(id, std::move(result));
+  if (ec) return rpc_result(id, std::move(result));
 
   auto wait = std::make_shared<Wait>();
   wait->caller = caller;
@@ -196,7 +196,6 @@ sdk::Response Endpoint::call_tool(const sdk::Request& req, const Session& sessio
   wait->progress_token = *token;
   wait->session_hash = session.id_hash;
   wait->log_level = session.log_level;
-  wait->status = std::string(output.find_pointer(completion->status, ec)->as_string());
   wait->result = result;
   sdk::Response head;
   head.content_type = "text/event-stream";

@@ -66,11 +66,6 @@ void Progress::stop() {
   waits_.clear();
 }
 
-bool Progress::pending(const sdk::Completion& c, const json::value& first) {
-  std::string status = status_in(c, first);
-  return std::find(c.pending.begin(), c.pending.end(), status) != c.pending.end();
-}
-
 json::object Progress::poll_arguments(const sdk::Completion& c, const json::object& input, const json::value& output) {
   json::value doc = {{"input", input}, {"output", output}};
   json::object args;
@@ -84,9 +79,14 @@ bool Progress::begin(std::shared_ptr<Wait> w) {
   if (stopping_ || static_cast<int>(waits_.size()) >= config_.max_progress_calls) return false;
   auto now = std::chrono::steady_clock::now();
   w->deadline = now + config_.progress_timeout;
-  w->next_poll = now + config_.progress_interval;
-  notify(*w, w->completion->operation + ": " + w->status);
-  log(*w, "info", w->completion->operation + " answered; waiting while " + w->completion->poll + " reads " + w->status);
+  w->next_poll = now;  // the first poll tells whether there is anything to wait for
+  notify(*w, w->completion->operation + " answered; following " + w->completion->poll);
+  log(*w, "info", w->completion->operation + " answered; waiting while " + w->completion->poll + " reads one of: " +
+                      [&] {
+                        std::string list;
+                        for (auto& p : w->completion->pending) list += (list.empty() ? "" : ", ") + p;
+                        return list;
+                      }());
   // A client that goes away ends its wait at the next step.
   std::weak_ptr<Wait> weak = w;
   w->stream->on_end([this, weak] {

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -37,9 +38,9 @@ struct Wait {
   std::string session_hash;
   std::string log_level;      ///< the session's, for notifications/message
   boost::json::object result;  ///< the call's tools/call result, sent at the end
-  std::string status;          ///< the last status seen
+  std::string status;          ///< the last status the poll read
   std::chrono::steady_clock::time_point deadline, next_poll;
-  double progress = 0;
+  std::int64_t progress = 0;
   std::atomic<bool> cancelled{false};
 };
 
@@ -51,9 +52,6 @@ class Progress {
   void start();
   void stop();  ///< ends every waiting call's stream
 
-  /// Whether `call` (its output `first`) has work to wait for: its
-  /// completion's status in `first` is pending.
-  static bool pending(const sdk::Completion& completion, const boost::json::value& first);
   /// The poll's arguments from the call's input and output.
   static boost::json::object poll_arguments(const sdk::Completion& completion, const boost::json::object& input,
                                             const boost::json::value& output);

@@ -92,6 +92,44 @@ write_hello_config() {
 JSON
 }
 
+# write_hello_mcp_config <config file> <hello dir> <first-party plugin dir>:
+# the same data as write_hello_config, with API keys and the MCP server.
+write_hello_mcp_config() {
+  cat >"$1" <<JSON
+{
+  "server": {"listen": "127.0.0.1:0"},
+  "data_dir": "$work/data",
+  "plugin_dirs": ["$2", "$3"],
+  "plugins": [{"name": "hello", "config": {"greeting": "Howdy"}}, {"name": "auth-apikey"},
+              {"name": "mcp", "config": {"tool_prefix": "amba"}}]
+}
+JSON
+}
+
+# mcp_post <key> <session id> <JSON-RPC message>: the answer's body; fails unless 200.
+mcp_post() {
+  local body status
+  body=$(curl -s --max-time 10 -w '\n%{http_code}' -X POST "http://127.0.0.1:$port/mcp" -H "Authorization: Bearer $1" \
+    -H "Mcp-Session-Id: $2" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -d "$3") || fail "POST /mcp: curl failed"
+  status=${body##*$'\n'}
+  body=${body%$'\n'*}
+  [[ $status == 200 ]] || fail "POST /mcp $3: status $status, body: $body"
+  printf '%s' "$body"
+}
+
+# mcp_initialize <key>: opens an MCP session; prints its Mcp-Session-Id.
+mcp_initialize() {
+  local headers id
+  headers=$(curl -s --max-time 10 -D - -o /dev/null -X POST "http://127.0.0.1:$port/mcp" -H "Authorization: Bearer $1" \
+    -H 'Content-Type: application/json' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"sdk-test","version":"1"}}}') ||
+    fail "initialize: curl failed"
+  id=$(tr -d '\r' <<<"$headers" | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: //p')
+  [[ -n $id ]] || fail "initialize answered no Mcp-Session-Id: $headers"
+  printf '%s' "$id"
+}
+
 # start_server <ambit> <config file> <what>: starts `ambit serve`, logging to
 # $work/server.log, and waits (up to 60 s) for it to listen; sets port.
 start_server() {

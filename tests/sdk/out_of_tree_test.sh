@@ -20,3 +20,19 @@ start_server "$ambit" "$work/ambit.json" "the out-of-tree plugin"
 check_hello >/dev/null
 stop_server
 echo "out-of-tree plugin built against the installed SDK, loaded and served"
+
+# Its operation that needs a scope is an MCP tool, with no change to the
+# kernel or the mcp plugin: amba_greetings_visits, called with an API key.
+write_hello_mcp_config "$work/ambit-mcp.json" "$work/build/plugins" "$build_dir/plugins"
+key=$("$ambit" bootstrap --config "$work/ambit-mcp.json" --email owner@example.com --password 'a long enough password' |
+  sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')
+[[ -n $key ]] || fail "bootstrap printed no api_key"
+start_server "$ambit" "$work/ambit-mcp.json" "hello and the mcp plugin"
+session=$(mcp_initialize "$key")
+tools=$(mcp_post "$key" "$session" '{"jsonrpc":"2.0","id":2,"method":"tools/list"}')
+grep -q '"name":"amba_greetings_visits"' <<<"$tools" || fail "tools/list lacks amba_greetings_visits: $tools"
+call=$(mcp_post "$key" "$session" \
+  '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"amba_greetings_visits","arguments":{"name":"world"}}}')
+grep -q '"structuredContent":{"data":{"name":"world","visits":2}}' <<<"$call" || fail "unexpected tools/call answer: $call"
+stop_server
+echo "its operation is the MCP tool amba_greetings_visits"

@@ -14,4 +14,11 @@ std::int64_t Store::record_visit(const std::string& name, std::int64_t now_ms) {
   return visits;
 }
 
+std::int64_t Store::visits(const std::string& name) {
+  std::int64_t visits = 0;
+  auto db = ctx_.database().session();
+  *db << "SELECT visits FROM hello_visits WHERE name = :n", soci::use(name), soci::into(visits);
+  return visits;
+}
+
 }  // namespace hello

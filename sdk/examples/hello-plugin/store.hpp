@@ -13,6 +13,8 @@ class Store {
   explicit Store(ambit::sdk::Context& ctx) : ctx_(ctx) {}
   /// Count one more visit of `name` and return the new total.
   std::int64_t record_visit(const std::string& name, std::int64_t now_ms);
+  /// Visits of `name` so far (0 for a name never greeted).
+  std::int64_t visits(const std::string& name);
 
  private:
   ambit::sdk::Context& ctx_;
