@@ -28,14 +28,15 @@ sdk::Response ToolRegistry::invoke_tool(std::string_view id, const sdk::Principa
   const RouteEntry* route = router_.find_operation(id);
   if (!route || !is_tool(*route))
     return error_response(404, "NOT_FOUND", "no tool " + std::string(id));
-  if (!dispatcher_) return error_response(503, "UNAVAILABLE", "the server is not serving yet");
+  Dispatcher* dispatcher = dispatcher_.load();
+  if (!dispatcher) return error_response(503, "UNAVAILABLE", "the server is not serving");
   sdk::Request req;
   try {
     req = request_from_arguments(*route, arguments);
   } catch (const sdk::ApiError& e) {
     return error_response(e.status(), e.code(), e.message(), e.details());
   }
-  return dispatcher_->invoke(*route, std::move(req), caller, tool);
+  return dispatcher->invoke(*route, std::move(req), caller, tool);
 }
 
 void register_tools_route(Router& router, const ToolRegistry& tools) {

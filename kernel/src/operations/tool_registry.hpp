@@ -2,6 +2,8 @@
 // sdk::Operations: the deployment's operations as tools, listed for a caller
 // and invoked on its behalf through the dispatcher (the same path as HTTP).
 
+#include <atomic>
+
 #include "ambit/sdk/operation.hpp"
 #include "http/router.hpp"
 
@@ -13,7 +15,7 @@ class ToolRegistry final : public sdk::Operations {
  public:
   explicit ToolRegistry(const Router& router) : router_(router) {}
   /// Set once serving is wired up; invoke answers 503 before.
-  void attach(Dispatcher* dispatcher) { dispatcher_ = dispatcher; }
+  void attach(Dispatcher* dispatcher) { dispatcher_.store(dispatcher); }
 
   boost::json::array tools(const sdk::Principal& caller) const override;
   sdk::Response invoke(std::string_view id, const sdk::Principal& caller, const boost::json::object& arguments) override;
@@ -23,7 +25,7 @@ class ToolRegistry final : public sdk::Operations {
 
  private:
   const Router& router_;
-  Dispatcher* dispatcher_ = nullptr;
+  std::atomic<Dispatcher*> dispatcher_{nullptr};  ///< plugins' own threads may call invoke at any time
 };
 
 /// GET /v1/tools: the tools the caller's credential may call.
