@@ -10,7 +10,7 @@
 #   ambit_as_root CMD...          run CMD as root (sudo only when not root)
 #   ambit_install_deps [PKG...]   apt-get install what is missing (base + PKG)
 #   ambit_build PRESET            configure (first time) and build a preset
-#   ambit_npm_tools               npm ci in tests/openapi when needed (OpenAPI tools, /docs renderer)
+#   ambit_npm_tools               npm ci in tests/openapi and tests/mcp when needed (OpenAPI tools, /docs renderer, MCP clients)
 #   ambit_free_port               print a free TCP port on 127.0.0.1
 #   ambit_pg_start / ambit_pg_stop  throwaway PostgreSQL 15 on loopback
 
@@ -120,17 +120,29 @@ ambit_build() {
 }
 
 # The npm tools of tests/openapi (Redocly CLI, openapi-typescript, tsc, and
-# swagger-ui-dist, which the build copies for GET /docs), installed from its
-# package-lock.json when node_modules is missing or older than the lockfile.
-# No install scripts (tests/openapi/.npmrc). Needs npm.
+# swagger-ui-dist, which the build copies for GET /docs) and of tests/mcp (the
+# MCP TypeScript SDK, the MCP conformance suite and the Node 22 it runs on),
+# each installed from its package-lock.json when node_modules is missing or
+# older than the lockfile. No install scripts (each directory's .npmrc). One
+# npm ci at a time per directory (a lock on its package-lock.json: tests that
+# call this run in parallel). Needs npm.
+ambit_npm_fresh() {
+  [[ -f $1/node_modules/.package-lock.json && ! $1/package-lock.json -nt $1/node_modules/.package-lock.json ]]
+}
 ambit_npm_tools() {
-  local dir="${AMBIT_ROOT}/tests/openapi"
-  if [[ -f ${dir}/node_modules/.package-lock.json && ! ${dir}/package-lock.json -nt ${dir}/node_modules/.package-lock.json ]]; then
-    return 0
-  fi
-  command -v npm >/dev/null 2>&1 || { ambit_error "npm not found (apt-get install nodejs npm)"; return 1; }
-  ambit_log "installing the npm tools of tests/openapi (npm ci)"
-  (cd "${dir}" && npm ci --no-audit --no-fund --ignore-scripts)
+  local dir
+  for dir in "${AMBIT_ROOT}/tests/openapi" "${AMBIT_ROOT}/tests/mcp"; do
+    ambit_npm_fresh "${dir}" && continue
+    command -v npm >/dev/null 2>&1 || { ambit_error "npm not found (apt-get install nodejs npm)"; return 1; }
+    (
+      cd "${dir}" || exit 1
+      exec 8<package-lock.json
+      flock 8
+      ambit_npm_fresh "${dir}" && exit 0
+      ambit_log "installing the npm tools of ${dir#"${AMBIT_ROOT}/"} (npm ci)"
+      npm ci --no-audit --no-fund --ignore-scripts
+    ) || return 1
+  done
 }
 
 # Prints a TCP port that is free on 127.0.0.1 right now.
