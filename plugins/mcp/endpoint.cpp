@@ -42,7 +42,7 @@ Endpoint::Endpoint(sdk::Context& ctx, const Config& config, Sessions& sessions, 
 void Endpoint::start() { audiences_ = ctx_.service<sdk::TokenAudience>("token-audience", 1); }
 
 sdk::Response Endpoint::unauthorized(const std::string& error, const std::string& description) const {
-  std::string challenge = "Bearer resource_metadata=\"" + ctx_.public_url() + "/.well-known/oauth-protected-resource\"";
+  std::string challenge = "Bearer resource_metadata=\"" + metadata_url() + "\"";
   if (!error.empty()) challenge += ", error=\"" + error + "\", error_description=\"" + description + "\"";
   return rpc_error(401, nullptr, kInvalidRequest, description.empty() ? "a credential is required" : description,
                    {{"code", "unauthenticated"}})
@@ -173,8 +173,8 @@ sdk::Response Endpoint::call_tool(const sdk::Request& req, const Session& sessio
     return rpc_error(403, id, kInvalidRequest, "this tool needs the scope " + tool->scope,
                      {{"code", "forbidden"}, {"missing_scope", tool->scope}})
         .with_header("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + wanted +
-                                             "\", resource_metadata=\"" + ctx_.public_url() +
-                                             "/.well-known/oauth-protected-resource\", error_description=\"this tool "
+                                             "\", resource_metadata=\"" + metadata_url() +
+                                             "\", error_description=\"this tool "
                                              "needs the scope " + tool->scope + "\"");
   }
   json::object result = call_result(answer, tool->structured);

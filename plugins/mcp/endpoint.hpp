@@ -34,6 +34,9 @@ class Endpoint {
 
   /// "<public_url>/mcp": the resource OAuth tokens must be issued for.
   std::string resource() const { return ctx_.public_url() + "/mcp"; }
+  /// Where its RFC 9728 metadata is: the path-inserted form of resource()
+  /// (RFC 9728 section 3.1), as the kernel's own 401 at /mcp points to.
+  std::string metadata_url() const { return ctx_.public_url() + "/.well-known/oauth-protected-resource/mcp"; }
 
  private:
   /// 403 for a browser Origin not allowed, 401 without a credential fit

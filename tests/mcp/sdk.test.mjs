@@ -25,7 +25,7 @@ const ownerEmail = process.env.AMBIT_OWNER_EMAIL;
 const ownerPassword = process.env.AMBIT_OWNER_PASSWORD;
 assert.ok(base && ownerKey && ownerEmail && ownerPassword, 'AMBIT_URL, AMBIT_KEY, AMBIT_OWNER_EMAIL, AMBIT_OWNER_PASSWORD');
 const mcpUrl = `${base}/mcp`;
-const prmUrl = `${base}/.well-known/oauth-protected-resource`;
+const prmUrl = `${base}/.well-known/oauth-protected-resource/mcp`;
 const prefix = 'amba';
 const toolName = (operationId) => `${prefix}_${operationId.replaceAll('.', '_')}`;
 const SECRET_TOOLS = ['amba_secrets_delete', 'amba_secrets_get', 'amba_secrets_list', 'amba_secrets_set'];
@@ -806,7 +806,7 @@ test('HTTP: 401 with the RFC 9728 pointer; the protected resource and authorizat
   assert.match(challenge, /^Bearer /, challenge);
   assert.equal(wwwAuthenticateParams(challenge).resource_metadata, prmUrl, challenge);
 
-  for (const url of [prmUrl, `${prmUrl}/mcp`]) {
+  for (const url of [prmUrl, `${base}/.well-known/oauth-protected-resource`]) {
     const res = await fetch(url);
     const doc = await res.json();
     assert.equal(res.status, 200, `GET ${url}`);

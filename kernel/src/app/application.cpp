@@ -147,7 +147,8 @@ void Application::serve() {
   audit_->start();
   guard_database_calls(registry_.router, registry_.authenticators, *log_);  // 503 + Retry-After, never 500, on a lost connection
   dispatcher_ = std::make_unique<Dispatcher>(registry_.router, registry_.authenticators, *log_,
-                                             config_.worker_threads, config_.access_log, audit_.get());
+                                             config_.worker_threads, config_.access_log, audit_.get(),
+                                             config_.public_url);
   tools_.attach(dispatcher_.get());
   server_ = std::make_unique<HttpServer>(config_, *dispatcher_, *log_);
   std::uint16_t port = server_->listen();

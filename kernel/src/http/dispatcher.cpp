@@ -47,11 +47,6 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-sdk::Response unauthenticated(const std::string& reason, const std::string& message) {
-  return error_response(401, "unauthenticated", message, {{"reason", reason}})
-      .with_header("WWW-Authenticate", "Bearer");
-}
-
 sdk::Response api_error_response(const sdk::ApiError& e) {
   auto response = error_response(e.status(), e.code(), e.message(), e.details());
   // 429 and 503 say when to come back (details.retry_after, in seconds).
@@ -68,13 +63,31 @@ sdk::Response error_response(int status, const std::string& code, const std::str
 }
 
 Dispatcher::Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
-                       sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit)
+                       sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit,
+                       const std::string& public_url)
     : router_(router),
       authenticators_(authenticators),
       log_(log),
       access_log_(access_log),
       audit_(audit),
-      workers_(static_cast<std::size_t>(worker_threads)) {}
+      public_url_(public_url),
+      workers_(static_cast<std::size_t>(worker_threads)) {
+  constexpr std::string_view kWellKnown = "/.well-known/oauth-protected-resource";
+  for (auto& route : router_.routes())
+    if (route->spec.method == "GET" && route->spec.path.size() > kWellKnown.size() &&
+        route->spec.path.compare(0, kWellKnown.size(), kWellKnown) == 0 && route->spec.path[kWellKnown.size()] == '/')
+      protected_resources_.insert(route->spec.path.substr(kWellKnown.size()));
+}
+
+sdk::Response Dispatcher::unauthenticated(const sdk::Request& req, const std::string& reason,
+                                          const std::string& message) const {
+  std::string challenge = "Bearer";
+  if (protected_resources_.contains(req.path)) {
+    if (reason != "missing") challenge += " error=\"invalid_token\",";
+    challenge += " resource_metadata=\"" + public_url_ + "/.well-known/oauth-protected-resource" + req.path + "\"";
+  }
+  return error_response(401, "unauthenticated", message, {{"reason", reason}}).with_header("WWW-Authenticate", challenge);
+}
 
 Dispatcher::~Dispatcher() { join_workers(); }
 
@@ -141,7 +154,7 @@ Dispatcher::AuthStep Dispatcher::authenticate(Pending& p, const RouteEntry& rout
   if (auto auth = p.request.header("Authorization")) {
     present = true;
     if (!iequals_prefix(*auth, "Bearer ") || auth->size() <= 7) {
-      denial = unauthenticated("malformed", "Authorization must be \"Bearer <credential>\"");
+      denial = unauthenticated(p.request, "malformed", "Authorization must be \"Bearer <credential>\"");
       return AuthStep::denied;
     }
     token = auth->substr(7);
@@ -152,7 +165,7 @@ Dispatcher::AuthStep Dispatcher::authenticate(Pending& p, const RouteEntry& rout
   }
   if (!present || token.empty()) {
     if (mode == sdk::AuthMode::optional) return AuthStep::ok;
-    denial = unauthenticated("missing", "a credential is required (Authorization: Bearer ... or X-API-Key)");
+    denial = unauthenticated(p.request, "missing", "a credential is required (Authorization: Bearer ... or X-API-Key)");
     return AuthStep::denied;
   }
   for (auto& a : authenticators_) {
@@ -166,7 +179,7 @@ Dispatcher::AuthStep Dispatcher::authenticate(Pending& p, const RouteEntry& rout
     }
     if (!result->principal) {
       std::string reason = result->reason.empty() ? "unknown" : result->reason;
-      denial = unauthenticated(reason, "the credential is " + reason);
+      denial = unauthenticated(p.request, reason, "the credential is " + reason);
       return AuthStep::denied;
     }
     p.principal = std::move(*result->principal);
@@ -174,7 +187,7 @@ Dispatcher::AuthStep Dispatcher::authenticate(Pending& p, const RouteEntry& rout
     p.request.principal = &p.principal;
     return AuthStep::ok;
   }
-  denial = unauthenticated("unknown", "the credential is not recognized");
+  denial = unauthenticated(p.request, "unknown", "the credential is not recognized");
   return AuthStep::denied;
 }
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,11 @@ sdk::Response error_response(int status, const std::string& code, const std::str
 class Dispatcher {
  public:
   /// `audit` (nullable) receives one record per request with an audited principal.
+  /// `public_url` (read on each 401) builds the RFC 9728 pointer of a
+  /// protected resource (see authenticate).
   Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
-             sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit);
+             sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit,
+             const std::string& public_url = {});
   ~Dispatcher();
 
   /// Calls `reply` exactly once, on an I/O thread or a worker thread.
@@ -75,12 +79,18 @@ class Dispatcher {
               std::string_view tool = {});
   enum class AuthStep { ok, denied, would_block };
   AuthStep authenticate(Pending& p, const RouteEntry& route, bool inline_only, sdk::Response& denial);
+  /// The 401 of the authentication chain. For a path whose RFC 9728
+  /// metadata is served (GET /.well-known/oauth-protected-resource<path>),
+  /// WWW-Authenticate points to it, as the MCP authorization spec requires.
+  sdk::Response unauthenticated(const sdk::Request& req, const std::string& reason, const std::string& message) const;
 
   const Router& router_;
   const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators_;
   sdk::Logger& log_;
   bool access_log_;
   AuditLog* audit_;
+  const std::string& public_url_;
+  std::set<std::string, std::less<>> protected_resources_;  ///< paths with RFC 9728 metadata routes
   boost::asio::thread_pool workers_;
   std::atomic<int> busy_{0};
   RouteMetrics unmatched_;
