@@ -10,7 +10,7 @@
 #   ambit_as_root CMD...          run CMD as root (sudo only when not root)
 #   ambit_install_deps [PKG...]   apt-get install what is missing (base + PKG)
 #   ambit_build PRESET            configure (first time) and build a preset
-#   ambit_npm_tools               npm ci in tests/openapi and tests/mcp when needed (OpenAPI tools, /docs renderer, MCP clients)
+#   ambit_npm_tools [DIR...]      npm ci in tests/DIR (default: openapi and mcp) when needed (OpenAPI tools, /docs renderer, MCP clients)
 #   ambit_free_port               print a free TCP port on 127.0.0.1
 #   ambit_pg_start / ambit_pg_stop  throwaway PostgreSQL 15 on loopback
 
@@ -125,13 +125,17 @@ ambit_build() {
 # each installed from its package-lock.json when node_modules is missing or
 # older than the lockfile. No install scripts (each directory's .npmrc). One
 # npm ci at a time per directory (a lock on its package-lock.json: tests that
-# call this run in parallel). Needs npm.
+# call this run in parallel). Needs npm. Arguments name the directories
+# under tests/ (scripts/run needs only openapi).
 ambit_npm_fresh() {
   [[ -f $1/node_modules/.package-lock.json && ! $1/package-lock.json -nt $1/node_modules/.package-lock.json ]]
 }
 ambit_npm_tools() {
-  local dir
-  for dir in "${AMBIT_ROOT}/tests/openapi" "${AMBIT_ROOT}/tests/mcp"; do
+  local name dir
+  local -a names=("$@")
+  ((${#names[@]})) || names=(openapi mcp)
+  for name in "${names[@]}"; do
+    dir="${AMBIT_ROOT}/tests/${name}"
     ambit_npm_fresh "${dir}" && continue
     command -v npm >/dev/null 2>&1 || { ambit_error "npm not found (apt-get install nodejs npm)"; return 1; }
     (
