@@ -8,7 +8,7 @@ namespace sdk = ambit::sdk;
 namespace oauth {
 
 TokenAuthenticator::TokenAuthenticator(sdk::Context& ctx, Store& store, std::size_t max_entries)
-    : ctx_(ctx), store_(store), kit_(ctx, kPurpose, max_entries, 30000, kRecheckMs) {}
+    : ctx_(ctx), store_(store), kit_(ctx, kPurpose, max_entries, 30000, kRecheckMs), audiences_(max_entries) {}
 
 bool TokenAuthenticator::claims(std::string_view token) const { return token.substr(0, kAccessPrefix.size()) == kAccessPrefix; }
 
@@ -19,7 +19,7 @@ sdk::AuthResult TokenAuthenticator::decide(const TokenKit::Entry& e, std::int64_
   sdk::Principal p;
   p.tenant_id = t.tenant_id;
   p.user_id = t.user_id;
-  p.credential_type = "oauth";
+  p.credential_type = kCredentialType;
   p.credential_id = t.grant_id;
   p.role = e.role;
   p.scopes = e.scopes;
@@ -30,6 +30,20 @@ std::optional<sdk::AuthResult> TokenAuthenticator::authenticate_cached(std::stri
   if (!has_secret_shape(token, kAccessPrefix)) return sdk::AuthResult::rejected("malformed");
   std::int64_t now = ctx_.clock().now_ms();
   return kit_.cached(token, now, [&](const TokenKit::Entry& e) { return std::optional(decide(e, now)); });
+}
+
+std::string TokenAuthenticator::audience(const std::string& grant_id) {
+  if (auto known = audiences_.find(grant_id)) return *known;
+  // Not verified by this process lately (or the cache was emptied): one read.
+  auto grant = store_.find_grant(*ctx_.database().session(), grant_id);
+  if (!grant) return {};  // revoked since the request was authenticated
+  audiences_.remember(grant->id, grant->client_id, grant->resource);
+  return grant->resource;
+}
+
+std::optional<std::string> TokenAudienceService::audience(const sdk::Principal& caller) {
+  if (caller.credential_type != kCredentialType) return std::nullopt;
+  return tokens_->audience(caller.credential_id);
 }
 
 sdk::AuthResult TokenAuthenticator::authenticate(std::string_view token) {
@@ -45,18 +59,25 @@ sdk::AuthResult TokenAuthenticator::authenticate(std::string_view token) {
       [&](TokenKit::Entry& e) {
         const TokenRecord& t = e.record;
         sdk::stand(ctx_.identity(), e, t.tenant_id, t.user_id, t.grant_created_at, split_scope(t.scope));
+        audiences_.remember(t.grant_id, t.client_id, t.resource);  // the token-audience service reads it from here
       },
       [&](const TokenKit::Entry& e) { return decide(e, now); });
 }
 
 void TokenAuthenticator::forget(std::string_view payload) {
   auto colon = payload.find(':');
-  if (colon == std::string_view::npos) return kit_.clear();
+  if (colon == std::string_view::npos) return clear();
   std::string_view kind = payload.substr(0, colon), id = payload.substr(colon + 1);
   if (kind == "token") return kit_.forget_hash(std::string(id));
-  if (kind == "grant") return kit_.forget_if([&](const TokenRecord& t) { return t.grant_id == id; });
-  if (kind == "client") return kit_.forget_if([&](const TokenRecord& t) { return t.client_id == id; });
-  kit_.clear();
+  if (kind == "grant") {
+    audiences_.forget_grant(std::string(id));
+    return kit_.forget_if([&](const TokenRecord& t) { return t.grant_id == id; });
+  }
+  if (kind == "client") {
+    audiences_.forget_client(std::string(id));
+    return kit_.forget_if([&](const TokenRecord& t) { return t.client_id == id; });
+  }
+  clear();
 }
 
 void TokenAuthenticator::forget_member(std::string_view tenant_id, std::string_view user_id) {

@@ -14,6 +14,8 @@
 #include "ambit/sdk/auth.hpp"
 #include "ambit/sdk/context.hpp"
 #include "ambit/sdk/credential_kit.hpp"
+#include "ambit/sdk/token_audience.hpp"
+#include "audience_cache.hpp"
 #include "store.hpp"
 
 namespace oauth {
@@ -21,6 +23,9 @@ namespace oauth {
 /// Topic of every change that ends tokens; payload "grant:<id>",
 /// "client:<id>" or "token:<hash>".
 inline constexpr const char* kChangedTopic = "auth-oauth.changed";
+
+/// The credential type of the principals of access tokens.
+inline constexpr const char* kCredentialType = "oauth";
 
 /// The longest a cached token is trusted without reading the database again.
 inline constexpr std::int64_t kRecheckMs = 60000;
@@ -38,7 +43,15 @@ class TokenAuthenticator final : public ambit::sdk::Authenticator {
   /// An event payload from kChangedTopic.
   void forget(std::string_view payload);
   void forget_member(std::string_view tenant_id, std::string_view user_id);
-  void clear() { kit_.clear(); }
+  void clear() {
+    kit_.clear();
+    audiences_.clear();
+  }
+
+  /// The audience of the grant a principal of this authenticator acts
+  /// through ("" for none): from memory when this process verified one of
+  /// its tokens, else from the database (and then remembered).
+  std::string audience(const std::string& grant_id);
 
  private:
   ambit::sdk::AuthResult decide(const TokenKit::Entry& entry, std::int64_t now_ms) const;
@@ -46,6 +59,18 @@ class TokenAuthenticator final : public ambit::sdk::Authenticator {
   ambit::sdk::Context& ctx_;
   Store& store_;
   TokenKit kit_;
+  AudienceCache audiences_;
+};
+
+/// Service "token-audience" version 1: the resource an access token was
+/// issued for, by the principal the authenticator resolved it to.
+class TokenAudienceService final : public ambit::sdk::TokenAudience {
+ public:
+  explicit TokenAudienceService(std::shared_ptr<TokenAuthenticator> tokens) : tokens_(std::move(tokens)) {}
+  std::optional<std::string> audience(const ambit::sdk::Principal& caller) override;
+
+ private:
+  std::shared_ptr<TokenAuthenticator> tokens_;
 };
 
 }  // namespace oauth

@@ -30,7 +30,9 @@ boost::json::value config_schema() {
         "failures_per_address": {"type": "integer", "minimum": 1, "description": "deprecated, ignored"},
         "failure_window_s": {"type": "integer", "minimum": 1, "description": "deprecated, ignored"}
       }},
-    "cache_max_entries": {"type": "integer", "minimum": 100, "default": 100000}
+    "cache_max_entries": {"type": "integer", "minimum": 100, "default": 100000},
+    "refresh_reuse_grace_seconds": {"type": "integer", "minimum": 0, "maximum": 300, "default": 10,
+                                    "description": "a rotated refresh token presented once more within this many seconds of its rotation refreshes again (app processes sharing one token, refreshing at once); a second reuse, or one after the window, revokes the grant. 0: every reuse revokes the grant"}
   }})json");
 }
 
@@ -51,6 +53,7 @@ Config parse_config(const boost::json::object& s) {
   c.idle_client_ttl = std::chrono::hours(24 * reg.at("idle_client_days").as_int64());
   c.reap_interval = seconds(reg.at("reap_interval_s"));
   c.cache_max_entries = static_cast<std::size_t>(s.at("cache_max_entries").as_int64());
+  c.refresh_reuse_grace = seconds(s.at("refresh_reuse_grace_seconds"));
   return c;
 }
 

@@ -19,6 +19,9 @@ struct Config {
   std::chrono::hours idle_client_ttl{24 * 30};    ///< unused clients are reaped; 0 = never
   std::chrono::seconds reap_interval{3600};
   std::size_t cache_max_entries = 100000;
+  /// A rotated refresh token presented once more within this time still
+  /// refreshes (several processes of one app sharing a token); 0 = never.
+  std::chrono::seconds refresh_reuse_grace{10};
 };
 
 boost::json::value config_schema();

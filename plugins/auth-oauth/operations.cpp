@@ -61,7 +61,9 @@ json::value authorization_request() {
       "state": {"type": "string", "description": "returned unchanged with the answer"},
       "code_challenge": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
                          "description": "BASE64URL(SHA-256(code_verifier)), without padding"},
-      "code_challenge_method": {"type": "string", "const": "S256", "description": "plain is refused"}}})json");
+      "code_challenge_method": {"type": "string", "const": "S256", "description": "plain is refused"},
+      "resource": {"type": "string", "format": "uri",
+                   "description": "RFC 8707: the resource of this server the tokens are for (server.public_url or a path below it, without a query or fragment), once; anything else is invalid_target"}}})json");
 }
 
 json::value html() { return sdk::schema(R"json({"type": "string", "description": "an HTML page"})json"); }
@@ -197,14 +199,17 @@ sdk::Operation oauth_tokens_issue() {
       "redirect_uri": {"type": "string", "description": "authorization_code: the authorization request's redirect_uri, unchanged"},
       "code_verifier": {"type": "string", "minLength": 43, "maxLength": 128, "description": "authorization_code: the PKCE verifier"},
       "refresh_token": {"type": "string", "description": "refresh_token: the grant's latest refresh token (amb_ort_...)"},
-      "scope": {"type": "string", "description": "refresh_token: narrow the new tokens to these scopes (space-separated)"}}})json"),
+      "scope": {"type": "string", "description": "refresh_token: narrow the new tokens to these scopes (space-separated)"},
+      "resource": {"type": "string", "format": "uri",
+                   "description": "RFC 8707, once: the resource authorized (authorization_code: or, when the authorization named none, a resource of this server the grant is bound to from then on); refresh_token: the grant's"}}})json"),
                    client_authentication());
   return protocol({
       .id = "oauth_tokens.issue",
       .title = "Exchange a code or a refresh token for tokens",
       .description = "The token endpoint (RFC 6749): grant_type authorization_code with the PKCE code_verifier, or "
-                     "refresh_token (rotated on every use; a reused one revokes the whole grant). Errors are RFC 6749 "
-                     "5.2 bodies; answers carry Cache-Control: no-store.",
+                     "refresh_token (rotated on every use; a rotated one may be presented once more within "
+                     "refresh_reuse_grace_seconds, any other reuse revokes the whole grant), each with an optional "
+                     "RFC 8707 resource. Errors are RFC 6749 5.2 bodies; answers carry Cache-Control: no-store.",
       .body = std::move(body),
       .output = sdk::schema(R"json({"type": "object", "required": ["access_token", "token_type", "expires_in", "scope"],
           "properties": {
@@ -219,7 +224,8 @@ sdk::Operation oauth_tokens_issue() {
                  {400, "unauthorized_client", "the client did not register this grant type"},
                  {400, "invalid_grant", "the code or refresh token is unknown, expired, revoked, another client's or used "
                                         "before; redirect_uri or code_verifier does not match; the user left the tenant"},
-                 {400, "invalid_scope", "a refresh asks for a scope the refresh token does not hold"}},
+                 {400, "invalid_scope", "a refresh asks for a scope the refresh token does not hold"},
+                 {400, "invalid_target", "resource named twice, not a resource of this server, or not the one authorized"}},
       .body_media_type = kForm,
       .examples = sdk::schema(R"json({
           "body": {"grant_type": "authorization_code", "code": "<code>",
@@ -265,7 +271,8 @@ sdk::Operation oauth_tokens_introspect() {
                        "token_type": {"type": "string", "enum": ["Bearer", "refresh_token"]},
                        "iat": {"type": "integer", "description": "issued, seconds since the epoch"},
                        "exp": {"type": "integer", "description": "access tokens only: expiry, seconds since the epoch"},
-                       "iss": {"type": "string"}}})json"),
+                       "iss": {"type": "string"},
+                       "aud": {"type": "string", "description": "the resource (RFC 8707) the token was issued for; absent for none"}}})json"),
                    .errors = {{400, "invalid_request", "a malformed form"},
                               {401, "invalid_client", "client authentication failed, or a public client"}},
                    .read_only = true,

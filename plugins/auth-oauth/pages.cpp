@@ -65,6 +65,9 @@ sdk::Response consent_page(const PageClient& client, const std::vector<std::stri
           escape(client.redirect_host) + "</strong>.</p>";
   body += "<form method=\"post\" action=\"/oauth/authorize\">" + hidden_inputs(hidden) +
           "<input type=\"hidden\" name=\"step\" value=\"consent\">";
+  if (!client.resource.empty())
+    body += "<p>" + escape(client.name) + " wants access to <strong id=\"resource\">" + escape(client.resource) +
+            "</strong>.</p>";
   if (workspaces.size() == 1) {
     body += "<p>Workspace: <strong>" + escape(workspaces[0].second) + "</strong></p>"
             "<input type=\"hidden\" name=\"tenant_id\" value=\"" + escape(workspaces[0].first) + "\">";

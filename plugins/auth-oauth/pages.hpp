@@ -16,6 +16,7 @@ struct PageClient {
   std::string name;
   std::string redirect_host;
   std::string redirect_origin;  ///< allowed as a form-action: the approval redirects there
+  std::string resource;         ///< RFC 8707: what the tokens will be for; "" for none named
 };
 
 /// Email and password. `hidden` carries the authorization request and the CSRF token.

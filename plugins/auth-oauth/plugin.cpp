@@ -1,8 +1,9 @@
 // auth-oauth: an OAuth 2.1 authorization server (seed: authentication.txt)
 // — dynamic registration, the authorization endpoint with its sign-in and
 // consent pages, PKCE-bound codes, rotating refresh tokens, revocation and
-// introspection, access tokens as credentials for every route, and the
-// operator's purge command.
+// introspection, access tokens as credentials for every route (bound to a
+// resource of this server with RFC 8707, told by the token-audience
+// service), and the operator's purge command.
 // Registration only; the work lives in the other files of this folder.
 #include "ambit/sdk/embedded_migrations.hpp"
 #include "ambit/sdk/plugin.hpp"
@@ -30,6 +31,10 @@ class OAuthPlugin final : public sdk::Plugin {
     ctx.add_scope("oauth_clients:read", "list the tenant's OAuth clients and grants");
     ctx.add_scope("oauth_clients:manage", "revoke the tenant's OAuth clients and grants");
     ctx.add_authenticator(tokens_);
+    // RFC 8707: which resource an access token was issued for (the MCP server refuses the others').
+    // Passed as the interface: consumers cast the service back to sdk::TokenAudience.
+    ctx.provide_service("token-audience", 1,
+                        std::shared_ptr<sdk::TokenAudience>(std::make_shared<TokenAudienceService>(tokens_)));
     ctx.add_job_handler(kReapJob, [this](const sdk::Job& job, soci::session& tx) { reaper_->run(job, tx); });
     Deps deps{ctx, config_, store_, *tokens_, *limits_};
     register_discovery_routes(deps);

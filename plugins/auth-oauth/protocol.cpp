@@ -8,7 +8,17 @@ namespace sdk = ambit::sdk;
 
 namespace oauth {
 
-std::optional<Form> parse_form(std::string_view body) {
+namespace {
+
+/// Adds a parameter; false when it repeats one that may not repeat.
+bool add_param(Form& form, std::string key, std::string value, bool resource_may_repeat) {
+  if (key == "resource" && ++form.resources > 1) return resource_may_repeat;
+  return form.emplace(std::move(key), std::move(value)).second;
+}
+
+}  // namespace
+
+std::optional<Form> parse_form(std::string_view body, bool resource_may_repeat) {
   Form form;
   if (body.empty()) return form;
   // Form encoding writes a space as '+' (a literal '+' arrives as %2B).
@@ -20,7 +30,8 @@ std::optional<Form> parse_form(std::string_view body) {
     for (auto p : *encoded) {
       std::string key = p.key.decode();
       if (key.empty()) continue;
-      if (!form.emplace(std::move(key), p.has_value ? p.value.decode() : std::string()).second) return std::nullopt;
+      if (!add_param(form, std::move(key), p.has_value ? p.value.decode() : std::string(), resource_may_repeat))
+        return std::nullopt;
     }
   } catch (const std::exception&) {
     return std::nullopt;
@@ -28,10 +39,10 @@ std::optional<Form> parse_form(std::string_view body) {
   return form;
 }
 
-std::optional<Form> query_form(const sdk::Request& req) {
+std::optional<Form> query_form(const sdk::Request& req, bool resource_may_repeat) {
   Form form;
   for (auto& [k, v] : req.query_params)
-    if (!form.emplace(k, v).second) return std::nullopt;
+    if (!add_param(form, k, v, resource_may_repeat)) return std::nullopt;
   return form;
 }
 

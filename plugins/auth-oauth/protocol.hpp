@@ -11,13 +11,21 @@
 
 namespace oauth {
 
-using Form = std::map<std::string, std::string>;
+/// A request's parameters, by name.
+struct Form : std::map<std::string, std::string> {
+  /// How many times `resource` appeared. RFC 8707 lets a client name
+  /// several resources; ambit takes one, and answers invalid_target itself
+  /// when a parser that lets `resource` repeat (below) found more.
+  int resources = 0;
+};
 
 /// The decoded parameters; nullopt when malformed or a parameter repeats
-/// (RFC 6749 3.1: parameters must not be included more than once).
-std::optional<Form> parse_form(std::string_view body);
+/// (RFC 6749 3.1: parameters must not be included more than once), except
+/// `resource` when `resource_may_repeat` (its first value is kept and
+/// Form::resources counts them).
+std::optional<Form> parse_form(std::string_view body, bool resource_may_repeat = false);
 /// The same rules for a request's query string parameters.
-std::optional<Form> query_form(const ambit::sdk::Request& req);
+std::optional<Form> query_form(const ambit::sdk::Request& req, bool resource_may_repeat = false);
 std::string form_value(const Form& form, const std::string& name);
 
 /// {"error": code, "error_description": description} with Cache-Control: no-store.

@@ -15,6 +15,7 @@
 #include "pages.hpp"
 #include "protocol.hpp"
 #include "registration.hpp"
+#include "resource.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -23,14 +24,15 @@ namespace oauth {
 namespace {
 
 constexpr const char* kCsrfCookie = "ambit_oauth_csrf";
-const char* const kRequestFields[] = {"response_type", "client_id", "redirect_uri", "scope",
-                                      "state", "code_challenge", "code_challenge_method"};
+const char* const kRequestFields[] = {"response_type", "client_id",      "redirect_uri",          "scope",
+                                      "state",         "code_challenge", "code_challenge_method", "resource"};
 
 /// An authorization request, checked.
 struct Checked {
   std::optional<ClientRecord> client;  ///< null: error page
   std::string redirect_uri;            ///< valid whenever `client` is set
   std::vector<std::string> scopes;
+  std::string resource;                ///< RFC 8707, canonical; "" when the request named none
   std::string error, description;      ///< set: redirect back with the error
   std::string page_error;              ///< set: error page
 };
@@ -75,6 +77,16 @@ Checked check_request(const Deps& d, const Form& f) {
   if (c.scopes.empty()) {
     c.error = "invalid_scope";
     c.description = "scope is required";
+    return c;
+  }
+  if (f.resources > 0) {  // RFC 8707 2: a resource of this server, or invalid_target
+    auto canonical = f.resources == 1 ? canonical_resource(form_value(f, "resource"), d.ctx.public_url()) : std::nullopt;
+    if (!canonical) {
+      c.error = "invalid_target";
+      c.description = f.resources > 1 ? "name one resource only" : resource_rule(d.ctx.public_url());
+      return c;
+    }
+    c.resource = *canonical;
   }
   return c;
 }
@@ -83,7 +95,7 @@ PageClient page_client(const Checked& c) {
   auto u = boost::urls::parse_absolute_uri(c.redirect_uri);
   std::string host(u->encoded_host());
   std::string origin = std::string(u->scheme()) + "://" + std::string(u->encoded_host_and_port());
-  return {c.client->name, host, origin};
+  return {c.client->name, host, origin, c.resource};
 }
 
 sdk::Response back_to_client(const Deps& d, const Checked& c, const Form& f,
@@ -137,6 +149,8 @@ std::string login_ticket(const Deps& d, const std::string& user_id, std::int64_t
   std::string payload = user_id + "." + std::to_string(expires);
   std::string bound = "login\n" + payload + "\n" + form_value(f, "client_id") + "\n" + form_value(f, "redirect_uri") +
                       "\n" + form_value(f, "code_challenge") + "\n" + form_value(f, "scope") + "\n" + csrf;
+  // After the CSRF token (base62, no newline), so that a request without one binds what it did before.
+  if (f.resources > 0) bound += "\n" + form_value(f, "resource");
   return payload + "." + d.ctx.keyring().mac(kPurpose, bound);
 }
 
@@ -206,7 +220,8 @@ sdk::Response decide(const Deps& d, const Checked& c, const Form& f, const std::
   if (elsewhere || d.ctx.identity().standing_role(tenant_id, user_id, now).empty())
     return error_page(403, "Not a member", "You are not a member of that workspace.");
   std::string code = new_secret(d.ctx.keyring(), kCodePrefix);
-  GrantRecord grant{new_id(d.ctx.keyring(), "ogr_"), c.client->id, tenant_id, user_id, join_scope(c.scopes), now};
+  GrantRecord grant{new_id(d.ctx.keyring(), "ogr_"), c.client->id, tenant_id, user_id, join_scope(c.scopes), now,
+                    c.resource};
   CodeRecord record{grant.id, c.client->id, c.redirect_uri, form_value(f, "code_challenge"),
                     now + std::chrono::duration_cast<std::chrono::milliseconds>(d.config.code_ttl).count(), {}};
   d.ctx.database().transaction([&](soci::session& tx) {
@@ -226,7 +241,7 @@ void register_authorize_routes(const Deps& d) {
   show.path = "/authorize";
   show.auth = sdk::AuthMode::none;
   show.handler = [d](const sdk::Request& req) {
-    auto f = query_form(req);
+    auto f = query_form(req, true);
     if (!f) return error_page(400, "Invalid request", "A parameter is repeated.");
     Checked c = check_request(d, *f);
     if (!c.client) return error_page(400, "Invalid request", c.page_error);
@@ -247,7 +262,7 @@ void register_authorize_routes(const Deps& d) {
   submit.path = "/authorize";
   submit.auth = sdk::AuthMode::none;
   submit.handler = [d](const sdk::Request& req) {
-    auto f = parse_form(req.body);
+    auto f = parse_form(req.body, true);
     if (!f) return error_page(400, "Invalid request", "The form is malformed.");
     // Double-submit: the form's token must equal the cookie set with the page.
     std::string csrf = csrf_cookie(req);

@@ -1,5 +1,6 @@
 // POST /oauth/token (authorization_code with PKCE, refresh_token with
-// rotation and reuse detection), POST /oauth/revoke (RFC 7009) and
+// rotation, a short grace for one reuse and reuse detection, both with the
+// RFC 8707 resource parameter), POST /oauth/revoke (RFC 7009) and
 // POST /oauth/introspect (RFC 7662, confidential clients). Errors are RFC
 // 6749 5.2 bodies; every answer is Cache-Control: no-store.
 #include <boost/algorithm/string/predicate.hpp>
@@ -9,6 +10,7 @@
 #include "credentials.hpp"
 #include "operations.hpp"
 #include "protocol.hpp"
+#include "resource.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -68,7 +70,6 @@ bool grant_type_allowed(const ClientRecord& c, const std::string& type) {
   return std::find(c.grant_types.begin(), c.grant_types.end(), type) != c.grant_types.end();
 }
 
-/// A new access and refresh token in `grant`, in the caller's transaction.
 /// A new access token, and a refresh token when the client registered for
 /// them, in `grant`, in the caller's transaction.
 json::object issue_tokens(const Deps& d, soci::session& tx, const std::string& grant_id, const ClientRecord& client,
@@ -111,10 +112,28 @@ struct Outcome {
   std::string error, description;
 };
 
+/// The resource a token request names (RFC 8707), canonical; "" when it
+/// names none. Or the invalid_target to answer: several resources, or one
+/// that is not this server's.
+struct NamedResource {
+  std::string resource;
+  std::optional<Outcome> error;
+};
+
+NamedResource named_resource(const Deps& d, const Form& f) {
+  if (f.resources == 0) return {};
+  if (f.resources > 1) return {{}, Outcome{{}, "invalid_target", "name one resource only"}};
+  auto canonical = canonical_resource(form_value(f, "resource"), d.ctx.public_url());
+  if (!canonical) return {{}, Outcome{{}, "invalid_target", resource_rule(d.ctx.public_url())}};
+  return {*canonical, std::nullopt};
+}
+
 Outcome exchange_code(const Deps& d, const ClientRecord& client, const Form& f) {
   std::string code = form_value(f, "code"), verifier = form_value(f, "code_verifier");
   if (code.empty() || verifier.empty() || !f.count("redirect_uri"))
     return {{}, "invalid_request", "code, redirect_uri and code_verifier are required"};
+  auto named = named_resource(d, f);  // refused before the code is touched
+  if (named.error) return *named.error;
   Outcome out;
   d.ctx.database().transaction([&](soci::session& tx) {
     out = {};
@@ -135,6 +154,12 @@ Outcome exchange_code(const Deps& d, const ClientRecord& client, const Form& f) 
       return void(out = {{}, "invalid_grant", "code_verifier does not match the code_challenge"});
     auto grant = d.store.find_grant(tx, record->grant_id);
     if (!grant) return void(out = {{}, "invalid_grant", "the authorization was revoked"});
+    if (!named.resource.empty()) {
+      // The resource authorized, or, when the authorization named none, this one from now on.
+      if (grant->resource.empty()) d.store.bind_resource(tx, grant->id, named.resource);
+      else if (grant->resource != named.resource)
+        return void(out = {{}, "invalid_target", "resource differs from the one authorized"});
+    }
     out.tokens = issue_tokens(d, tx, grant->id, client, grant->scope);
   });
   return out;
@@ -143,6 +168,8 @@ Outcome exchange_code(const Deps& d, const ClientRecord& client, const Form& f) 
 Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
   std::string token = form_value(f, "refresh_token");
   if (token.empty()) return {{}, "invalid_request", "refresh_token is required"};
+  auto named = named_resource(d, f);
+  if (named.error) return *named.error;
   // Membership is read before the transaction (it borrows a pooled session).
   std::string hash = secret_hash(d.ctx.keyring(), token);
   if (auto before = d.store.find_token(*d.ctx.database().session(), hash);
@@ -161,7 +188,13 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
       revoke_grant(d.ctx, d.store, tx, record->grant_id);
       out = {{}, "invalid_grant", "the refresh token was used before; the authorization is revoked"};
     };
-    if (record->used_at) return replayed();
+    // Processes of one app sharing a refresh token may refresh at once: a
+    // rotated token may come back once within the grace. A second reuse, or
+    // one after the grace, is a copy elsewhere.
+    std::int64_t now = d.ctx.clock().now_ms();
+    std::int64_t grace_ms = std::chrono::duration_cast<std::chrono::milliseconds>(d.config.refresh_reuse_grace).count();
+    bool in_grace = grace_ms > 0 && record->used_at && !record->reused_at && *record->used_at >= now - grace_ms;
+    if (record->used_at && !in_grace) return replayed();
     std::string scope = record->scope;
     if (f.count("scope")) {  // narrowing only; a bad scope leaves the token usable
       auto granted = split_scope(record->scope), asked = split_scope(form_value(f, "scope"));
@@ -170,7 +203,16 @@ Outcome refresh(const Deps& d, const ClientRecord& client, const Form& f) {
           return void(out = {{}, "invalid_scope", "scope exceeds what was granted: " + s});
       scope = join_scope(asked);
     }
-    if (!d.store.use_token(tx, hash, d.ctx.clock().now_ms())) return replayed();  // a concurrent refresh won
+    // The grant's resource only (its tokens keep their audience); a wrong one leaves the token usable.
+    if (!named.resource.empty() && named.resource != record->resource)
+      return void(out = {{}, "invalid_target", "resource differs from the one authorized"});
+    // Conditional UPDATEs: of concurrent refreshes with one token, one rotates
+    // it, one more may take its grace, and any other finds both taken.
+    if (!d.store.use_token(tx, hash, now)) {
+      if (grace_ms <= 0 || !d.store.reuse_token(tx, hash, now, now - grace_ms)) return replayed();
+      d.ctx.logger().info("rotated refresh token reused within its grace",
+                          {{"grant_id", record->grant_id}, {"client_id", client.id}});
+    }
     out.tokens = issue_tokens(d, tx, record->grant_id, client, scope);
   });
   return out;
@@ -190,7 +232,7 @@ void register_token_routes(const Deps& d) {
   };
 
   api.operation(operations::oauth_tokens_issue(), spec("/token", [d](const sdk::Request& req) {
-                 auto f = parse_form(req.body);
+                 auto f = parse_form(req.body, true);  // a repeated resource is invalid_target
                  if (!f) return oauth_error(400, "invalid_request", "the body must be a form without repeated parameters");
                  auto caller = authenticate_client(d, req, *f);
                  if (caller.error) return std::move(*caller.error);
@@ -251,6 +293,7 @@ void register_token_routes(const Deps& d) {
                                 {"iat", record->created_at / 1000},
                                 {"iss", d.ctx.public_url()}};
                  if (record->expires_at) o["exp"] = *record->expires_at / 1000;
+                 if (!record->resource.empty()) o["aud"] = record->resource;  // RFC 7662 2.2, RFC 8707
                  return no_store_json(o);
                }),
           "INTROSPECT_FAILED");

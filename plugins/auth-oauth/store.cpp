@@ -58,9 +58,12 @@ ClientRecord client_from(const soci::row& r) {
   return c;
 }
 
+constexpr const char* kGrantColumns = "id, client_id, tenant_id, user_id, scope, created_at, resource";
+
 GrantRecord grant_from(const soci::row& r) {
   return {r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
-          r.get<std::string>(4), r.get<long long>(5)};
+          r.get<std::string>(4), r.get<long long>(5),
+          r.get_indicator(6) == soci::i_null ? std::string() : r.get<std::string>(6)};
 }
 
 }  // namespace
@@ -162,16 +165,15 @@ void Store::prune(soci::session& tx, std::int64_t now, std::int64_t used_before)
 // --- grants ------------------------------------------------------------------------
 
 void Store::insert_grant(soci::session& tx, const GrantRecord& g) {
-  tx << "INSERT INTO auth_oauth_grants (id, client_id, tenant_id, user_id, scope, created_at)"
-        " VALUES (:i, :c, :t, :u, :s, :a)",
+  soci::indicator resource_ind = g.resource.empty() ? soci::i_null : soci::i_ok;
+  tx << "INSERT INTO auth_oauth_grants (" << kGrantColumns << ") VALUES (:i, :c, :t, :u, :s, :a, :r)",
       soci::use(g.id), soci::use(g.client_id), soci::use(g.tenant_id), soci::use(g.user_id), soci::use(g.scope),
-      soci::use(g.created_at);
+      soci::use(g.created_at), soci::use(g.resource, resource_ind);
 }
 
 std::optional<GrantRecord> Store::find_grant(soci::session& s, const std::string& id) {
   soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT id, client_id, tenant_id, user_id, scope, created_at FROM auth_oauth_grants WHERE id = :i",
-       soci::use(id));
+      (s.prepare << "SELECT " << kGrantColumns << " FROM auth_oauth_grants WHERE id = :i", soci::use(id));
   for (auto& r : rows) return grant_from(r);
   return std::nullopt;
 }
@@ -181,7 +183,7 @@ std::vector<GrantRecord> Store::tenant_grants(soci::session& s, const std::strin
   std::vector<GrantRecord> out;
   ambit::sdk::TimeIdAfter k(after);
   soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT id, client_id, tenant_id, user_id, scope, created_at FROM auth_oauth_grants"
+      (s.prepare << "SELECT " << kGrantColumns << " FROM auth_oauth_grants"
                     " WHERE tenant_id = :t AND " << k.sql() << " ORDER BY created_at, id LIMIT :n",
        soci::use(tenant_id), soci::use(k.first), soci::use(k.at), soci::use(k.at), soci::use(k.id), soci::use(fetch));
   for (auto& r : rows) out.push_back(grant_from(r));
@@ -190,6 +192,20 @@ std::vector<GrantRecord> Store::tenant_grants(soci::session& s, const std::strin
 
 void Store::delete_grant(soci::session& tx, const std::string& id) {
   tx << "DELETE FROM auth_oauth_grants WHERE id = :i", soci::use(id);
+}
+
+bool Store::bind_resource(soci::session& tx, const std::string& grant_id, const std::string& resource) {
+  soci::statement st = (tx.prepare << "UPDATE auth_oauth_grants SET resource = :r WHERE id = :i AND resource IS NULL",
+                        soci::use(resource), soci::use(grant_id));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+std::optional<std::string> Store::grant_resource(soci::session& s, const std::string& grant_id) {
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT resource FROM auth_oauth_grants WHERE id = :i", soci::use(grant_id));
+  for (auto& r : rows) return r.get_indicator(0) == soci::i_null ? std::string() : r.get<std::string>(0);
+  return std::nullopt;
 }
 
 // --- codes and tokens ------------------------------------------------------------------
@@ -231,8 +247,8 @@ void Store::insert_token(soci::session& tx, const std::string& hash, const Token
 std::optional<TokenRecord> Store::find_token(soci::session& s, const std::string& hash) {
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT t.kind, t.grant_id, t.client_id, t.scope, t.created_at, t.expires_at, t.used_at,"
-                    " g.tenant_id, g.user_id, g.created_at FROM auth_oauth_tokens t JOIN auth_oauth_grants g ON g.id = t.grant_id"
-                    " WHERE t.token_hash = :h",
+                    " g.tenant_id, g.user_id, g.created_at, t.reused_at, g.resource"
+                    " FROM auth_oauth_tokens t JOIN auth_oauth_grants g ON g.id = t.grant_id WHERE t.token_hash = :h",
        soci::use(hash));
   for (auto& r : rows) {
     TokenRecord t;
@@ -246,6 +262,8 @@ std::optional<TokenRecord> Store::find_token(soci::session& s, const std::string
     t.tenant_id = r.get<std::string>(7);
     t.user_id = r.get<std::string>(8);
     t.grant_created_at = r.get<long long>(9);
+    t.reused_at = optional_ms(r, 10);
+    if (r.get_indicator(11) != soci::i_null) t.resource = r.get<std::string>(11);
     return t;
   }
   return std::nullopt;
@@ -254,6 +272,16 @@ std::optional<TokenRecord> Store::find_token(soci::session& s, const std::string
 bool Store::use_token(soci::session& tx, const std::string& hash, std::int64_t now) {
   soci::statement st = (tx.prepare << "UPDATE auth_oauth_tokens SET used_at = :n WHERE token_hash = :h AND used_at IS NULL",
                         soci::use(now), soci::use(hash));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+bool Store::reuse_token(soci::session& tx, const std::string& hash, std::int64_t now, std::int64_t used_since) {
+  // Conditional, like use_token: of two processes reusing the token at once,
+  // PostgreSQL lets the second UPDATE see the first one's reused_at.
+  soci::statement st = (tx.prepare << "UPDATE auth_oauth_tokens SET reused_at = :n WHERE token_hash = :h"
+                                      " AND kind = 'refresh' AND used_at IS NOT NULL AND used_at >= :s AND reused_at IS NULL",
+                        soci::use(now), soci::use(hash), soci::use(used_since));
   st.execute(true);
   return st.get_affected_rows() == 1;
 }

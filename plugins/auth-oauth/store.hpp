@@ -40,6 +40,7 @@ struct ClientFilter {
 struct GrantRecord {
   std::string id, client_id, tenant_id, user_id, scope;
   std::int64_t created_at = 0;
+  std::string resource;  ///< RFC 8707, canonical; "" for none in particular
 };
 
 struct CodeRecord {
@@ -54,9 +55,11 @@ struct TokenRecord {
   std::int64_t created_at = 0;
   std::optional<std::int64_t> expires_at;
   std::optional<std::int64_t> used_at;
+  std::optional<std::int64_t> reused_at;  ///< refresh tokens: the one reuse its grace allowed
   // From the grant:
   std::string tenant_id, user_id;
   std::int64_t grant_created_at = 0;
+  std::string resource;  ///< the grant's (the token's audience); "" for none
 };
 
 class Store {
@@ -94,6 +97,11 @@ class Store {
                                          const std::optional<ambit::sdk::TimeIdKey>& after, int fetch);
   /// The grant with its codes and tokens.
   void delete_grant(soci::session& tx, const std::string& id);
+  /// Binds a grant issued for no resource to `resource` (at its code
+  /// exchange); false when it had one already.
+  bool bind_resource(soci::session& tx, const std::string& grant_id, const std::string& resource);
+  /// The grant's resource ("" for none), nullopt when there is no such grant.
+  std::optional<std::string> grant_resource(soci::session& s, const std::string& grant_id);
 
   // --- codes and tokens ------------------------------------------------------------
   void insert_code(soci::session& tx, const std::string& hash, const CodeRecord& c);
@@ -104,6 +112,9 @@ class Store {
   std::optional<TokenRecord> find_token(soci::session& s, const std::string& hash);
   /// true when this call marked the refresh token used (false: used before).
   bool use_token(soci::session& tx, const std::string& hash, std::int64_t now);
+  /// true when this call took the one reuse a refresh token used at or after
+  /// `used_since` is allowed (false: not used, used earlier, or reused before).
+  bool reuse_token(soci::session& tx, const std::string& hash, std::int64_t now, std::int64_t used_since);
   void delete_token(soci::session& tx, const std::string& hash);
 };
 

@@ -1,9 +1,10 @@
 // The OAuth 2.1 server through the real binary, on SQLite and PostgreSQL:
 // registration rules, the whole authorization code flow with PKCE submitted
 // as a browser would (cookie, CSRF token, sign-in, consent), the token
-// endpoint's rules (single-use codes, rotating refresh tokens and reuse
-// detection), revocation, introspection, client deletion, and access tokens
-// as credentials with the role's scopes.
+// endpoint's rules (single-use codes, rotating refresh tokens, the reuse
+// grace and reuse detection), RFC 8707 resource indicators and the
+// token-audience service, revocation, introspection, client deletion, and
+// access tokens as credentials with the role's scopes.
 #include <gtest/gtest.h>
 #include <botan/base64.h>
 #include <botan/hash.h>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "e2e_util.hpp"
 #include "pkce.hpp"
@@ -75,8 +77,10 @@ class OAuth : public ::testing::TestWithParam<Backend> {
     server = std::make_unique<ServerProcess>(config_file);
   }
   json::object deployment(json::object oauth_config = {}) {
+    // oauth-audience-probe (tests/audience_probe): asks the token-audience service about the caller.
     auto cfg = e2e_config(dir, db->url(),
-                          {json::object{{"name", "auth-apikey"}}, json::object{{"name", "auth-oauth"}, {"config", oauth_config}}},
+                          {json::object{{"name", "auth-apikey"}}, json::object{{"name", "auth-oauth"}, {"config", oauth_config}},
+                           json::object{{"name", "oauth-audience-probe"}}},
                           {}, {{"poll_interval_ms", 50}});
     cfg["testing"] = {{"clock_offset_file", clock_file()}};
     return cfg;
@@ -92,6 +96,8 @@ class OAuth : public ::testing::TestWithParam<Backend> {
     server = std::make_unique<ServerProcess>(config_file);
   }
   std::uint16_t port() const { return server->port(); }
+  /// server.public_url: the issuer, and the base of this server's resources (RFC 8707).
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port()); }
 
   json::object register_client(json::object metadata, const std::string& credential = {}) {
     Headers h;
@@ -117,8 +123,11 @@ class OAuth : public ::testing::TestWithParam<Backend> {
   /// The browser: GET the page, sign in, approve (or deny); returns the final redirect.
   HttpResult browser_flow(const std::string& client_id, const std::string& email = "owner@example.com",
                           const std::string& decision = "approve", const std::string& scope = "keys:read members:read",
-                          const std::string& tenant = {}) {
-    auto page = http(port(), "GET", "/oauth/authorize?" + form(authorize_params(client_id, scope)));
+                          const std::string& tenant = {},
+                          const std::vector<std::pair<std::string, std::string>>& extra_params = {}) {
+    auto params = authorize_params(client_id, scope);
+    params.insert(params.end(), extra_params.begin(), extra_params.end());
+    auto page = http(port(), "GET", "/oauth/authorize?" + form(params));
     EXPECT_EQ(page.status, 200) << page.body;
     std::string cookie = page.header("set-cookie");
     cookie = cookie.substr(0, cookie.find(';'));
@@ -128,6 +137,7 @@ class OAuth : public ::testing::TestWithParam<Backend> {
     auto consent = http(port(), "POST", "/oauth/authorize",
                         {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}}, form(fields));
     EXPECT_EQ(consent.status, 200) << consent.body;
+    last_consent_page = consent.body;
     auto submit = hidden_fields(consent.body);
     if (!tenant.empty()) submit.emplace_back("tenant_id", tenant);
     submit.emplace_back("decision", decision);
@@ -183,11 +193,32 @@ class OAuth : public ::testing::TestWithParam<Backend> {
     return out;
   }
 
+  /// What the token-audience service says of the caller: the resource, "" (none), or null (not an OAuth credential).
+  json::value audience_of(const std::string& credential, std::uint16_t on_port = 0) {
+    auto r = http(on_port ? on_port : port(), "GET", "/testing/token-audience", bearer(credential));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().at("data").at("audience") : json::value("<failed>");
+  }
+  /// An approval with `resource` (when not empty) on the authorization request, exchanged with `token_resource`
+  /// (when not empty) on the token request.
+  HttpResult tokens_for(const std::string& client_id, const std::string& resource, const std::string& token_resource = {}) {
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (!resource.empty()) extra.emplace_back("resource", resource);
+    auto done = browser_flow(client_id, "owner@example.com", "approve", "keys:read members:read", {}, extra);
+    EXPECT_EQ(done.status, 302) << done.body;
+    std::vector<std::pair<std::string, std::string>> fields{
+        {"grant_type", "authorization_code"}, {"code", location_params(done.header("location"))["code"]},
+        {"redirect_uri", kRedirect}, {"client_id", client_id}, {"code_verifier", kVerifier}};
+    if (!token_resource.empty()) fields.emplace_back("resource", token_resource);
+    return token(fields);
+  }
+
   TempDir dir;
   std::unique_ptr<TestDatabase> db;
   std::string config_file;
   TenantOwner owner;
   std::unique_ptr<ServerProcess> server;
+  std::string last_consent_page;
 };
 
 TEST_P(OAuth, MetadataAdvertisesS256AndTheEndpoints) {
@@ -603,8 +634,10 @@ TEST_P(OAuth, RefreshTokensRotateAndAReusedOneRevokesTheGrant) {
                          {"client_id", client_id}, {"scope", "keys:read"}});
   ASSERT_EQ(narrowed.status, 200) << narrowed.body;
   EXPECT_EQ(str(narrowed.json().at("scope")), "keys:read");
-  // The old refresh token comes back: the whole grant ends.
+  // The old refresh token comes back after its reuse grace (10 s by default): the whole grant ends.
+  set_clock_offset(11000);
   auto replay = refresh(str(first.at("refresh_token")));
+  set_clock_offset(0);
   EXPECT_EQ(replay.status, 400);
   EXPECT_EQ(str(replay.json().at("error")), "invalid_grant");
   EXPECT_EQ(me(access2), 401);
@@ -868,6 +901,249 @@ TEST_P(OAuth, OperatorsPurgeClientsFromTheCommandLine) {
   EXPECT_EQ(purged(purge({"--idle-days", "2"})).at("purged"), 0);
 }
 
+// RFC 8707: a client names the resource (the MCP server at <public_url>/mcp)
+// its tokens are for; the token-audience service tells that resource of the
+// principal each token resolves to.
+TEST_P(OAuth, AResourceIndicatorBindsTheTokensToThatResource) {
+  std::string client_id = str(public_client().at("client_id"));
+  const std::string mcp = base() + "/mcp";
+
+  // Named on both requests: the consent page says which, and the service tells it of the token's principal.
+  auto t = tokens_for(client_id, mcp, mcp);
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_NE(last_consent_page.find("wants access to <strong id=\"resource\">" + mcp + "</strong>"), std::string::npos)
+      << last_consent_page;
+  std::string access = str(t.json().at("access_token"));
+  EXPECT_EQ(audience_of(access), json::value(mcp));
+  EXPECT_EQ(audience_of(access), json::value(mcp));  // the cached principal: from memory
+  EXPECT_EQ(me(access), 200);                        // still a credential on every route
+
+  // Named nowhere: issued for no resource in particular. An API key is not this service's credential type.
+  auto plain = tokens_for(client_id, "");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(audience_of(str(plain.json().at("access_token"))), json::value(""));
+  EXPECT_EQ(last_consent_page.find("wants access to"), std::string::npos);
+  EXPECT_TRUE(audience_of(owner.key).is_null());
+
+  // Named on the authorization request only: the token request may leave it out.
+  auto authorized_only = tokens_for(client_id, mcp);
+  ASSERT_EQ(authorized_only.status, 200) << authorized_only.body;
+  EXPECT_EQ(audience_of(str(authorized_only.json().at("access_token"))), json::value(mcp));
+  // Named on the token request only: checked the same way, then bound. A trailing slash names the same resource.
+  auto token_only = tokens_for(client_id, "", mcp + "/");
+  ASSERT_EQ(token_only.status, 200) << token_only.body;
+  EXPECT_EQ(audience_of(str(token_only.json().at("access_token"))), json::value(mcp));
+  // The server itself, as a URL parser writes its bare origin.
+  auto root = tokens_for(client_id, base() + "/", base());
+  ASSERT_EQ(root.status, 200) << root.body;
+  EXPECT_EQ(audience_of(str(root.json().at("access_token"))), json::value(base()));
+
+  // A refresh keeps the grant's audience; naming another resource is refused and leaves the token usable.
+  auto refresh = [&](const std::string& rt, const std::string& resource) {
+    std::vector<std::pair<std::string, std::string>> f{{"grant_type", "refresh_token"}, {"refresh_token", rt}, {"client_id", client_id}};
+    if (!resource.empty()) f.emplace_back("resource", resource);
+    return token(f);
+  };
+  std::string rt = str(t.json().at("refresh_token"));
+  for (const std::string& other : {base() + "/other", base(), std::string("https://evil.example/mcp")}) {
+    auto refused = refresh(rt, other);
+    EXPECT_EQ(refused.status, 400) << other;
+    EXPECT_EQ(str(refused.json().at("error")), "invalid_target") << other;
+    EXPECT_FALSE(refused.json().as_object().contains("access_token"));
+  }
+  auto same = refresh(rt, mcp + "/");
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(audience_of(str(same.json().at("access_token"))), json::value(mcp));
+  auto unnamed = refresh(str(same.json().at("refresh_token")), "");
+  ASSERT_EQ(unnamed.status, 200) << unnamed.body;
+  EXPECT_EQ(audience_of(str(unnamed.json().at("access_token"))), json::value(mcp));
+  // A grant issued for no resource cannot take one at a refresh.
+  auto late = refresh(str(plain.json().at("refresh_token")), mcp);
+  EXPECT_EQ(str(late.json().at("error")), "invalid_target");
+
+  // Introspection tells the audience (RFC 7662 aud) to a confidential client.
+  auto c = register_client({{"client_name", "Server app"}, {"redirect_uris", json::array{kRedirect}},
+                            {"token_endpoint_auth_method", "client_secret_post"}, {"scope", "keys:read"}});
+  std::string id = str(c.at("client_id")), secret = str(c.at("client_secret"));
+  auto done = browser_flow(id, "owner@example.com", "approve", "keys:read", {}, {{"resource", mcp}});
+  auto ct = token({{"grant_type", "authorization_code"}, {"code", location_params(done.header("location"))["code"]},
+                   {"redirect_uri", kRedirect}, {"client_id", id}, {"client_secret", secret}, {"code_verifier", kVerifier}});
+  ASSERT_EQ(ct.status, 200) << ct.body;
+  for (const char* kind : {"access_token", "refresh_token"}) {
+    auto info = http(port(), "POST", "/oauth/introspect", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                     form({{"token", str(ct.json().at(kind))}, {"client_id", id}, {"client_secret", secret}}));
+    ASSERT_EQ(info.status, 200) << info.body;
+    EXPECT_TRUE(info.json().at("active").as_bool()) << kind;
+    EXPECT_EQ(str(info.json().at("aud")), mcp) << kind;
+  }
+}
+
+TEST_P(OAuth, AResourceOfAnotherServerOrNotTheOneAuthorizedIsInvalidTarget) {
+  std::string client_id = str(public_client().at("client_id"));
+  const std::string mcp = base() + "/mcp";
+  auto authorize = [&](const std::vector<std::pair<std::string, std::string>>& extra) {
+    auto params = authorize_params(client_id);
+    params.insert(params.end(), extra.begin(), extra.end());
+    return http(port(), "GET", "/oauth/authorize?" + form(params));
+  };
+  const std::vector<std::vector<std::pair<std::string, std::string>>> refused = {
+      {{"resource", "https://evil.example/mcp"}},
+      {{"resource", mcp + "#fragment"}},
+      {{"resource", mcp + "?x=1"}},
+      {{"resource", "/mcp"}},
+      {{"resource", ""}},
+      {{"resource", "http://localhost:" + std::to_string(port()) + "/mcp"}},
+      {{"resource", base() + "/mcp/../admin"}},
+      {{"resource", mcp}, {"resource", base()}},  // one resource only
+  };
+
+  // A client nobody authorized yet: the error page, never a redirect.
+  auto page = authorize(refused[0]);
+  EXPECT_EQ(page.status, 400);
+  EXPECT_NE(page.body.find("resource must be an absolute URI of this server"), std::string::npos) << page.body;
+  EXPECT_TRUE(page.header("location").empty());
+
+  // Once some user approved the client, the errors go back to it: invalid_target (RFC 8707 2).
+  ASSERT_EQ(tokens_for(client_id, "").status, 200);
+  for (auto& extra : refused) {
+    auto r = authorize(extra);
+    ASSERT_EQ(r.status, 302) << extra.front().second << r.body;
+    auto p = location_params(r.header("location"));
+    EXPECT_EQ(p["error"], "invalid_target") << extra.front().second;
+    EXPECT_EQ(p["state"], "st&te 42");
+    EXPECT_EQ(p["iss"], base());
+  }
+  EXPECT_EQ(authorize({{"state", "again"}}).status, 400);  // any other repeated parameter: the error page, as before
+
+  // The sign-in is bound to the resource it was for: a consent form whose resource was swapped is refused.
+  auto page2 = authorize({{"resource", mcp}});
+  ASSERT_EQ(page2.status, 200) << page2.body;
+  std::string cookie = page2.header("set-cookie").substr(0, page2.header("set-cookie").find(';'));
+  auto sign_in = hidden_fields(page2.body);
+  sign_in.emplace_back("email", "owner@example.com");
+  sign_in.emplace_back("password", kPassword);
+  const Headers form_cookie{{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}};
+  auto consent = http(port(), "POST", "/oauth/authorize", form_cookie, form(sign_in));
+  ASSERT_EQ(consent.status, 200) << consent.body;
+  auto swapped = hidden_fields(consent.body);
+  for (auto& [k, v] : swapped)
+    if (k == "resource") v = base();
+  swapped.emplace_back("decision", "approve");
+  auto refused_consent = http(port(), "POST", "/oauth/authorize", form_cookie, form(swapped));
+  EXPECT_EQ(refused_consent.status, 400);
+  EXPECT_NE(refused_consent.body.find("Your sign-in expired"), std::string::npos);
+
+  // A token request naming another resource than the one authorized: invalid_target, no token, and the
+  // code is spent like any failed exchange.
+  auto done = browser_flow(client_id, "owner@example.com", "approve", "keys:read members:read", {}, {{"resource", mcp}});
+  std::string code = location_params(done.header("location"))["code"];
+  std::vector<std::pair<std::string, std::string>> exchange_fields{{"grant_type", "authorization_code"}, {"code", code},
+                                                                   {"redirect_uri", kRedirect}, {"client_id", client_id},
+                                                                   {"code_verifier", kVerifier}};
+  auto with_resource = [&](std::vector<std::pair<std::string, std::string>> fields, const std::vector<std::string>& resources) {
+    for (auto& r : resources) fields.emplace_back("resource", r);
+    return token(fields);
+  };
+  auto wrong = with_resource(exchange_fields, {base() + "/other"});
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(str(wrong.json().at("error")), "invalid_target");
+  EXPECT_FALSE(wrong.json().as_object().contains("access_token"));
+  auto retry = with_resource(exchange_fields, {mcp});
+  EXPECT_EQ(str(retry.json().at("error")), "invalid_grant");
+
+  // A resource that is not this server's, or several, is refused before the code is looked at: the code still works.
+  done = browser_flow(client_id, "owner@example.com", "approve", "keys:read members:read", {}, {{"resource", mcp}});
+  exchange_fields[1].second = location_params(done.header("location"))["code"];
+  for (const std::vector<std::string>& resources : std::vector<std::vector<std::string>>{
+           {"https://evil.example/mcp"}, {mcp + "#x"}, {""}, {mcp, mcp}}) {
+    auto r = with_resource(exchange_fields, resources);
+    EXPECT_EQ(r.status, 400) << resources.front();
+    EXPECT_EQ(str(r.json().at("error")), "invalid_target") << resources.front();
+  }
+  auto ok = with_resource(exchange_fields, {mcp});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(audience_of(str(ok.json().at("access_token"))), json::value(mcp));
+
+  // Authorized without a resource: the token request cannot bind another server's.
+  auto unbound = tokens_for(client_id, "", "https://evil.example/mcp");
+  EXPECT_EQ(str(unbound.json().at("error")), "invalid_target");
+}
+
+// Several processes of one app share a refresh token and refresh at once:
+// the rotated token works once more within refresh_reuse_grace_seconds.
+TEST_P(OAuth, ARotatedRefreshTokenWorksOnceMoreWithinTheGraceAndItsNextReuseRevokesTheGrant) {
+  std::string client_id = str(public_client().at("client_id"));
+  const std::string mcp = base() + "/mcp";
+  auto refresh = [&](const std::string& rt, std::vector<std::pair<std::string, std::string>> extra = {}) {
+    extra.insert(extra.begin(), {{"grant_type", "refresh_token"}, {"refresh_token", rt}, {"client_id", client_id}});
+    return token(extra);
+  };
+  auto credential_id = [&](const std::string& access) {
+    return str(http(port(), "GET", "/v1/me", bearer(access)).json().at("data").at("credential").at("id"));
+  };
+  auto t = tokens_for(client_id, mcp);
+  ASSERT_EQ(t.status, 200) << t.body;
+  std::string r1 = str(t.json().at("refresh_token"));
+  auto second = refresh(r1);
+  ASSERT_EQ(second.status, 200) << second.body;
+  std::string r2 = str(second.json().at("refresh_token")), a2 = str(second.json().at("access_token"));
+
+  // Within the grace: a wrong resource or scope is answered without spending it...
+  EXPECT_EQ(str(refresh(r1, {{"resource", base() + "/other"}}).json().at("error")), "invalid_target");
+  EXPECT_EQ(str(refresh(r1, {{"scope", "keys:manage"}}).json().at("error")), "invalid_scope");
+  // ...and the one reuse gets fresh tokens of the same grant, scopes and audience.
+  auto again = refresh(r1);
+  ASSERT_EQ(again.status, 200) << again.body;
+  std::string r3 = str(again.json().at("refresh_token")), a3 = str(again.json().at("access_token"));
+  EXPECT_NE(r3, r2);
+  EXPECT_NE(a3, a2);
+  EXPECT_EQ(str(again.json().at("scope")), "keys:read members:read");
+  EXPECT_EQ(audience_of(a3), json::value(mcp));
+  EXPECT_EQ(credential_id(a3), credential_id(a2));
+  EXPECT_EQ(me(a2), 200);
+
+  // R1 once more: a copy is loose. The grant ends, R2, R3 and their access tokens with it.
+  auto theft = refresh(r1);
+  EXPECT_EQ(theft.status, 400);
+  EXPECT_EQ(str(theft.json().at("error")), "invalid_grant");
+  EXPECT_EQ(me(a2), 401);
+  EXPECT_EQ(me(a3), 401);
+  EXPECT_EQ(str(refresh(r2).json().at("error")), "invalid_grant");
+  EXPECT_EQ(str(refresh(r3).json().at("error")), "invalid_grant");
+
+  // Past the grace, the first reuse is theft already.
+  t = tokens_for(client_id, mcp);
+  ASSERT_EQ(t.status, 200) << t.body;
+  r1 = str(t.json().at("refresh_token"));
+  second = refresh(r1);
+  ASSERT_EQ(second.status, 200) << second.body;
+  set_clock_offset(11000);
+  auto late = refresh(r1);
+  set_clock_offset(0);
+  EXPECT_EQ(late.status, 400);
+  EXPECT_EQ(str(late.json().at("error")), "invalid_grant");
+  EXPECT_EQ(me(str(second.json().at("access_token"))), 401);
+  EXPECT_EQ(str(refresh(str(second.json().at("refresh_token"))).json().at("error")), "invalid_grant");
+}
+
+TEST_P(OAuth, WithoutAReuseGraceTheFirstReuseOfARefreshTokenRevokesTheGrant) {
+  restart({{"refresh_reuse_grace_seconds", 0}});
+  std::string client_id = str(public_client().at("client_id"));
+  auto refresh = [&](const std::string& rt) {
+    return token({{"grant_type", "refresh_token"}, {"refresh_token", rt}, {"client_id", client_id}});
+  };
+  auto t = tokens_for(client_id, "");
+  ASSERT_EQ(t.status, 200) << t.body;
+  std::string r1 = str(t.json().at("refresh_token"));
+  auto second = refresh(r1);
+  ASSERT_EQ(second.status, 200) << second.body;
+  auto reuse = refresh(r1);
+  EXPECT_EQ(reuse.status, 400);
+  EXPECT_EQ(str(reuse.json().at("error")), "invalid_grant");
+  EXPECT_EQ(me(str(second.json().at("access_token"))), 401);
+  EXPECT_EQ(str(refresh(str(second.json().at("refresh_token"))).json().at("error")), "invalid_grant");
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, OAuth, ::testing::ValuesIn(test_backends()), backend_param_name);
 
 // Several processes on one PostgreSQL: a revocation reaches the other within a second.
@@ -936,6 +1212,43 @@ TEST_P(OAuthOnPostgres, ARevokedClientStopsWorkingOnOtherProcessesWithinASecond)
   ASSERT_EQ(http(other.port(), "GET", "/v1/me", bearer(access)).status, 200);  // cached there
   ASSERT_EQ(http(port(), "DELETE", "/v1/oauth_clients/" + id, bearer(owner.key)).status, 200);
   EXPECT_TRUE(eventually([&] { return http(other.port(), "GET", "/v1/me", bearer(access)).status == 401; }, 1s));
+}
+
+// Two processes of one app refresh with the same token at once, each through
+// another server process: both get tokens (one rotation, one grace); a third
+// use revokes the grant. The conditional UPDATEs decide, not the timing.
+TEST_P(OAuthOnPostgres, TwoProcessesRefreshingWithOneTokenAtOnceBothGetTokensAndAThirdUseRevokesTheGrant) {
+  ServerProcess other(write_config(dir, deployment(), "other.json"));
+  std::string client_id = str(public_client().at("client_id"));
+  const std::string mcp = base() + "/mcp";
+  const Headers form_header{{"Content-Type", "application/x-www-form-urlencoded"}};
+  for (int round = 0; round < 3; ++round) {
+    auto t = tokens_for(client_id, mcp);
+    ASSERT_EQ(t.status, 200) << t.body;
+    std::string body = form({{"grant_type", "refresh_token"}, {"refresh_token", str(t.json().at("refresh_token"))},
+                             {"client_id", client_id}});
+    HttpResult a, b;
+    std::thread ta([&] { a = http(port(), "POST", "/oauth/token", form_header, body); });
+    std::thread tb([&] { b = http(other.port(), "POST", "/oauth/token", form_header, body); });
+    ta.join();
+    tb.join();
+    ASSERT_EQ(a.status, 200) << a.body;
+    ASSERT_EQ(b.status, 200) << b.body;
+    EXPECT_NE(a.json().at("refresh_token"), b.json().at("refresh_token"));
+    // The other process never saw this grant: it reads the audience once, with the token.
+    EXPECT_EQ(audience_of(str(b.json().at("access_token")), other.port()), json::value(mcp));
+    EXPECT_EQ(audience_of(str(a.json().at("access_token"))), json::value(mcp));
+
+    auto third = http(other.port(), "POST", "/oauth/token", form_header, body);
+    EXPECT_EQ(third.status, 400);
+    EXPECT_EQ(str(third.json().at("error")), "invalid_grant");
+    for (auto* r : {&a, &b}) {
+      auto again = token({{"grant_type", "refresh_token"}, {"refresh_token", str(r->json().at("refresh_token"))},
+                          {"client_id", client_id}});
+      EXPECT_EQ(str(again.json().at("error")), "invalid_grant");
+      EXPECT_TRUE(eventually([&] { return me(str(r->json().at("access_token"))) == 401; }, 1s));
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, OAuthOnPostgres, ::testing::Values(Backend::postgresql), backend_param_name);
