@@ -11,8 +11,10 @@
 
 #include <iterator>
 #include <optional>
+#include <utility>
 
 #include "http/request_framing.hpp"
+#include "http/response_stream.hpp"
 #include "util/ids.hpp"
 
 namespace ambit::kernel {
@@ -32,6 +34,15 @@ constexpr std::size_t kReadChunk = 64 << 10;
 constexpr std::size_t kChunkMetadataLimit = 4 << 10;
 /// An idle connection keeps a read buffer up to this size for its next request.
 constexpr std::size_t kIdleBufferKeep = 16 << 10;
+/// The most bytes a streamed response may have written but not yet sent
+/// (the client not reading): past it the stream ends and the connection closes.
+constexpr std::size_t kStreamQueueLimit = 1 << 20;
+
+/// Fields that frame a message: the kernel sets them for a streamed body.
+bool framing_field(std::string_view name) {
+  return beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding") ||
+         beast::iequals(name, "Connection");
+}
 
 class BeastHeaders final : public sdk::HeaderView {
  public:
@@ -77,6 +88,7 @@ class Session : public std::enable_shared_from_this<Session> {
     header,    ///< some of the request line and headers arrived
     body,      ///< headers complete, the body arriving
     handling,  ///< handed to the dispatcher
+    streaming, ///< a streamed response's head sent, its body being written (stream.hpp)
     writing,   ///< the response being written
     closed,
   };
@@ -104,9 +116,23 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   /// Shutdown: close the connection unless a request's headers have arrived.
-  void close_unless_started() {
+  /// An open stream is ended now (its last chunk written, then the connection
+  /// closes): its handler may never end it, and clients should reconnect.
+  void drain() {
     net::post(socket_.get_executor(), [self = shared_from_this()] {
-      if (self->phase_ == Phase::idle || self->phase_ == Phase::header) self->close();
+      if (self->phase_ == Phase::idle || self->phase_ == Phase::header) return self->close();
+      if (self->stream_ && !self->stream_ended_) {
+        self->stream_->close();
+        self->flush_stream();
+      }
+    });
+  }
+
+  /// The drain is over: a stream still open (its last chunk stuck) is cut,
+  /// so that its on_end runs on this thread before the I/O threads stop.
+  void drop_stream() {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      if (self->stream_ && !self->stream_ended_) self->close();
     });
   }
 
@@ -137,6 +163,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ~Session() {
+    if (stream_) stream_->end();
     server_.buffer_budget().recharge(charged_, 0);
     if (started_) server_.session_closed(this);
   }
@@ -283,14 +310,159 @@ class Session : public std::enable_shared_from_this<Session> {
     in.body = std::move(req.body());
     in.headers = &*headers_;
     in.remote_address = remote_address_;
+    in.streams = &streams_;
+    stream_started_ = false;
+    replied_ = stream_ended_ = false;
     // dispatch: inline when the handler ran on this connection's I/O thread,
     // posted back to it when a worker ran it.
     server_.dispatcher().dispatch(std::move(in), [self = shared_from_this()](sdk::Response r) {
-      net::dispatch(self->socket_.get_executor(), [self, r = std::move(r)]() mutable {
-        self->server_.in_flight_counter()--;
-        self->write(std::move(r));
-      });
+      net::dispatch(self->socket_.get_executor(),
+                    [self, r = std::move(r)]() mutable { self->on_reply(std::move(r)); });
     });
+  }
+
+  /// The handler returned. Once it started a stream, the stream is the
+  /// answer: `r` only went to the metrics, the audit log and the access log.
+  void on_reply(sdk::Response r) {
+    server_.in_flight_counter()--;
+    // Also settles a race with a late start(): from here on it throws.
+    if (!stream_started_.exchange(true)) return write(std::move(r));
+    replied_ = true;
+    next_after_stream();
+  }
+
+  // Streamed responses (sdk/stream.hpp). The handler's thread frames bytes
+  // into a StreamChannel and wakes this thread, which sends them in order,
+  // one socket write at a time, each under the write deadline.
+
+  /// The request's sdk::StreamStarter (InboundRequest::streams).
+  class Streams final : public sdk::StreamStarter {
+   public:
+    explicit Streams(Session& session) : session_(session) {}
+    std::shared_ptr<sdk::ResponseStream> start(const sdk::Response& head) override {
+      return session_.start_stream(head);
+    }
+
+   private:
+    Session& session_;
+  };
+
+  /// On the handler's thread: the head goes to this connection's thread.
+  std::shared_ptr<sdk::ResponseStream> start_stream(const sdk::Response& head) {
+    if (head.status < 200 || head.status == 204 || head.status == 304)
+      throw std::invalid_argument("a streamed response needs a status that has a body");
+    if (stream_started_.exchange(true))
+      throw std::logic_error("start_stream: this request's response was already started or sent");
+    auto executor = socket_.get_executor();
+    // Weak: a handler keeping its stream must not keep the connection.
+    auto wake = [executor, weak = weak_from_this()] {
+      net::post(executor, [weak] {
+        if (auto self = weak.lock()) self->flush_stream();
+      });
+    };
+    auto channel = std::make_shared<StreamChannel>(version_ != 10, kStreamQueueLimit, std::move(wake));
+    sdk::Response bare;  // the body is not sent
+    bare.status = head.status;
+    bare.content_type = head.content_type;
+    bare.headers = head.headers;
+    net::post(executor, [self = shared_from_this(), pending = UnsentHead{channel}, bare = std::move(bare)]() mutable {
+      self->begin_stream(std::exchange(pending.channel, nullptr), bare);
+    });
+    return std::make_shared<StreamHandle>(std::move(channel));
+  }
+
+  /// A stream whose head is on its way to the I/O thread. Dropped unsent
+  /// (the thread stopped first), it ends the stream: on_end runs and writes
+  /// fail instead of waking a connection that is gone.
+  struct UnsentHead {
+    std::shared_ptr<StreamChannel> channel;
+    explicit UnsentHead(std::shared_ptr<StreamChannel> c) : channel(std::move(c)) {}
+    UnsentHead(UnsentHead&& other) noexcept : channel(std::exchange(other.channel, nullptr)) {}
+    UnsentHead& operator=(UnsentHead&&) = delete;
+    ~UnsentHead() {
+      if (channel) channel->end();
+    }
+  };
+
+  /// Sends the head at once; the body follows as the handler writes it.
+  void begin_stream(const std::shared_ptr<StreamChannel>& channel, const sdk::Response& head) {
+    if (phase_ != Phase::handling) return channel->end();  // the connection closed meanwhile
+    stream_ = channel;
+    phase_ = Phase::streaming;
+    stream_keep_ = keep_alive_ && version_ != 10 && !server_.draining();
+    serialize_stream_head(head, stream_keep_);
+    hold_while_streaming();
+    flush_stream();
+  }
+
+  /// While a stream is open nothing else may be pending on the connection
+  /// (the handler may have returned). A wait that never fires holds the
+  /// session as a pending read or write would, and unlike a reference from
+  /// the stream it makes no cycle: a session dropped with its io_context is
+  /// freed (and its stream ended).
+  void hold_while_streaming() {
+    if (!stream_hold_) stream_hold_.emplace(socket_.get_executor());
+    stream_hold_->expires_at(net::steady_timer::time_point::max());
+    stream_hold_->async_wait([self = shared_from_this()](beast::error_code) {});
+  }
+
+  /// Sends what the handler wrote since the last write. Runs when the
+  /// handler wakes this thread and after each write.
+  void flush_stream() {
+    if (!stream_ || stream_ended_) return;
+    if (stream_->overflowed()) {
+      server_.log().info("stream dropped: the client reads too slowly", {{"unwritten_bytes", stream_->unwritten()}});
+      return close();  // also when a write is stuck: it may never complete
+    }
+    if (stream_writing_) return;  // its completion comes back here
+    auto taken = stream_->take(out_);
+    stream_taken_ = taken.bytes;
+    if (!out_.empty()) return write_stream();
+    if (taken.closing) return finish_stream();
+    expires_never();  // the handler is quiet: no deadline meanwhile
+  }
+
+  void write_stream() {
+    stream_writing_ = true;
+    // Per write, so that a client that stops reading is dropped by the sweeper.
+    expires_after(server_.limits().body_timeout);
+    net::async_write(socket_, net::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_stream_written(ec);
+    });
+  }
+
+  void on_stream_written(beast::error_code ec) {
+    stream_writing_ = false;
+    out_.clear();
+    if (out_.capacity() > kIdleBufferKeep) std::string().swap(out_);  // an idle stream holds no burst
+    if (ec || phase_ == Phase::closed) return close();  // the client is gone: the stream ends
+    stream_->written(stream_taken_);
+    flush_stream();
+  }
+
+  /// The whole body is on the wire (its last chunk, on HTTP/1.1).
+  void finish_stream() {
+    end_stream();
+    if (!stream_keep_ || server_.draining()) close();  // HTTP/1.0: the close ends the body
+    next_after_stream();
+  }
+
+  /// The stream is over (complete, or the connection closing): its on_end
+  /// runs and the session stops holding itself open for it.
+  void end_stream() {
+    if (!stream_ || stream_ended_) return;
+    stream_ended_ = true;
+    if (stream_hold_) stream_hold_->cancel();
+    stream_->end();
+  }
+
+  /// The request is done once its stream ended and its handler returned (the
+  /// handler may read the headers until then): on to the next request.
+  void next_after_stream() {
+    if (!stream_ended_ || !replied_) return;
+    stream_.reset();
+    headers_.reset();
+    if (phase_ != Phase::closed) start_request();
   }
 
   void write(sdk::Response r) {
@@ -309,31 +481,58 @@ class Session : public std::enable_shared_from_this<Session> {
   /// The response as one buffer, written with one send: cheaper than Beast's
   /// serializer on the hot path. `out_` keeps its capacity between requests.
   void serialize(const sdk::Response& r, bool keep) {
-    const unsigned version = version_ ? version_ : 11;
+    start_head(r);
+    for (auto& [k, v] : r.headers) add_header(k, v);
+    // No body, and no Content-Length, for 1xx, 204 and 304 (RFC 9110 8.6).
+    bool bodyless = r.status < 200 || r.status == 204 || r.status == 304;
+    if (!bodyless) add_header("Content-Length", std::to_string(r.body.size()));
+    if (!keep && version() != 10) add_header("Connection", "close");
+    if (keep && version() == 10) add_header("Connection", "keep-alive");
+    out_ += "\r\n";
+    if (!bodyless) out_ += r.body;
+  }
+
+  /// A streamed response's head: chunked on HTTP/1.1; on HTTP/1.0 the body
+  /// ends with the connection. Caches and proxies (nginx) are asked not to
+  /// hold the events back, unless the handler says otherwise.
+  void serialize_stream_head(const sdk::Response& head, bool keep) {
+    start_head(head);
+    bool cache_control = false;
+    bool accel_buffering = false;
+    for (auto& [k, v] : head.headers) {
+      if (framing_field(k)) continue;
+      cache_control = cache_control || beast::iequals(k, "Cache-Control");
+      accel_buffering = accel_buffering || beast::iequals(k, "X-Accel-Buffering");
+      add_header(k, v);
+    }
+    if (!cache_control) add_header("Cache-Control", "no-cache");
+    if (!accel_buffering) add_header("X-Accel-Buffering", "no");
+    if (version() != 10) add_header("Transfer-Encoding", "chunked");
+    if (!keep) add_header("Connection", "close");
+    out_ += "\r\n";
+  }
+
+  unsigned version() const { return version_ ? version_ : 11; }
+
+  /// The status line, Server and Content-Type.
+  void start_head(const sdk::Response& r) {
     out_.clear();
-    out_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out_ += version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     out_ += std::to_string(r.status);
     out_ += ' ';
     out_ += http::obsolete_reason(static_cast<http::status>(r.status));
     out_ += "\r\nServer: ambit\r\n";
-    auto header = [this](std::string_view name, std::string_view value) {
-      // A control character from a handler (CR or LF would split the response)
-      // or a name that is not a token makes the header invalid: drop it.
-      if (!valid_field_name(name) || !valid_field_value(value)) return;
-      out_ += name;
-      out_ += ": ";
-      out_ += value;
-      out_ += "\r\n";
-    };
-    if (!r.content_type.empty()) header("Content-Type", r.content_type);
-    for (auto& [k, v] : r.headers) header(k, v);
-    // No body, and no Content-Length, for 1xx, 204 and 304 (RFC 9110 8.6).
-    bool bodyless = r.status < 200 || r.status == 204 || r.status == 304;
-    if (!bodyless) header("Content-Length", std::to_string(r.body.size()));
-    if (!keep && version != 10) header("Connection", "close");
-    if (keep && version == 10) header("Connection", "keep-alive");
+    if (!r.content_type.empty()) add_header("Content-Type", r.content_type);
+  }
+
+  void add_header(std::string_view name, std::string_view value) {
+    // A control character from a handler (CR or LF would split the response)
+    // or a name that is not a token makes the header invalid: drop it.
+    if (!valid_field_name(name) || !valid_field_value(value)) return;
+    out_ += name;
+    out_ += ": ";
+    out_ += value;
     out_ += "\r\n";
-    if (!bodyless) out_ += r.body;
   }
 
   void close() {
@@ -343,6 +542,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     socket_.close(ec);  // pending operations complete with operation_aborted
+    end_stream();       // the client is gone, or the server cut the connection
   }
 
   void expires_after(std::chrono::milliseconds timeout) {
@@ -373,6 +573,16 @@ class Session : public std::enable_shared_from_this<Session> {
   bool peer_trusted_ = false;   ///< a server.trusted_proxies entry: X-Forwarded-For is read
   std::string remote_address_;  ///< this request's client address (client_address())
   unsigned version_ = 11;
+  // The current request's streamed response, once its handler starts one.
+  Streams streams_{*this};
+  std::atomic<bool> stream_started_{false};  ///< start() called, or the reply came first
+  std::shared_ptr<StreamChannel> stream_;
+  std::optional<net::steady_timer> stream_hold_;  ///< see hold_while_streaming
+  std::size_t stream_taken_ = 0;  ///< the channel's bytes in the write in flight
+  bool stream_keep_ = false;      ///< the connection serves another request after it
+  bool stream_writing_ = false;
+  bool stream_ended_ = false;
+  bool replied_ = false;  ///< the handler returned (its Response not sent)
 };
 
 bool BufferBudget::recharge(std::size_t& charged, std::size_t now) {
@@ -559,7 +769,10 @@ void HttpServer::run() {
 
 void HttpServer::stop_all() {
   if (sweep_timer_) sweep_timer_->cancel();
-  for (auto& ioc : iocs_) ioc->stop();
+  for (auto& s : live_sessions()) s->drop_stream();
+  // Posted after drop_stream: a stream's on_end (plugin code) runs before
+  // run() returns and the plugins stop.
+  for (auto& ioc : iocs_) net::post(*ioc, [&context = *ioc] { context.stop(); });
 }
 
 void HttpServer::handle_signals() {
@@ -595,7 +808,7 @@ std::vector<std::shared_ptr<Session>> HttpServer::live_sessions() {
 }
 
 void HttpServer::drain_step() {
-  for (auto& s : live_sessions()) s->close_unless_started();
+  for (auto& s : live_sessions()) s->drain();
   bool done = in_flight_.load() == 0 && connections_.load() == 0;
   if (done || std::chrono::steady_clock::now() >= drain_deadline_) {
     if (!done)

@@ -13,9 +13,19 @@
 // `max_connections` an idle keep-alive connection is closed to make room,
 // else the new one is refused (503).
 //
+// Streamed responses (sdk/stream.hpp): a handler may send the head at once
+// and write the body over time, from any thread. The head goes out with
+// chunked framing (HTTP/1.0: no framing, Connection: close); each socket
+// write takes every chunk written since the last, under the write deadline;
+// the reply the handler returns is then not sent. While a stream is open the
+// connection has no read or idle deadline; a client that does not read is
+// bounded by the bytes a stream may queue (then dropped). See
+// response_stream.hpp.
+//
 // Shutdown: stop accepting, close idle connections and those still sending
 // headers, let requests whose headers arrived finish (the rest of the body
 // is read; answered with Connection: close) until `drain_timeout` ends.
+// Open streams are ended at once (their last chunk written, then closed).
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -117,6 +127,7 @@ class HttpServer {
   /// The open sessions, copied under the lock. Use them outside it: dropping
   /// the last reference runs ~Session, which takes the lock.
   std::vector<std::shared_ptr<Session>> live_sessions();
+  /// Cut the streams still open, then stop the I/O threads.
   void stop_all();
 
   const KernelConfig& config_;

@@ -13,6 +13,12 @@
 // What the handler returns after starting a stream is not sent; its status
 // goes to the request's metrics, audit row and access log line, recorded
 // when the handler returns (so return the head).
+//
+// The stream may outlive the handler (hand it to another thread); dropping
+// its last reference closes it. The kernel holds at most 1 MiB written but
+// not yet sent per stream: past it (a client that stopped reading) the stream
+// ends, so pace the writes. A client that left is noticed at a write, and a
+// server shutdown ends every open stream (on_end runs).
 
 #include <functional>
 #include <memory>
