@@ -257,12 +257,18 @@ TEST_P(Mcp, MessagesAfterInitializeFollowTheTransportRules) {
 }
 
 TEST_P(Mcp, WithoutACredentialTheAnswerPointsAtTheResourceMetadata) {
+  // The path-inserted URL of RFC 9728 section 3.1 (docs/mcp.md); the same document is at the bare path.
+  const std::string pointer = "resource_metadata=\"" + base() + "/.well-known/oauth-protected-resource/mcp\"";
   auto anonymous = client("");
   auto r = anonymous.initialize();
   EXPECT_EQ(r.status, 401) << r.body;
-  EXPECT_EQ(r.header("www-authenticate"),
-            "Bearer resource_metadata=\"" + base() + "/.well-known/oauth-protected-resource\"");
+  EXPECT_EQ(r.header("www-authenticate"), "Bearer " + pointer);
   EXPECT_EQ(anonymous.end().status, 401);
+  auto forged = client("ak_live_0000000000000000000000000000000000");
+  auto refused = forged.initialize();
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_NE(refused.header("www-authenticate").find(pointer), std::string::npos) << refused.header("www-authenticate");
+  EXPECT_NE(refused.header("www-authenticate").find("error=\"invalid_token\""), std::string::npos);
   for (const char* path : {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"}) {
     auto doc = http(server->port(), "GET", path);
     ASSERT_EQ(doc.status, 200) << path << ": " << doc.body;
