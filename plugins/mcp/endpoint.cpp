@@ -95,15 +95,17 @@ sdk::Response Endpoint::post(const sdk::Request& req) {
   auto session_id = req.header("Mcp-Session-Id");
   if (!session_id)
     return rpc_error(400, id ? *id : json::value(nullptr), kInvalidRequest, "Mcp-Session-Id is required after initialize");
-  auto session = sessions_.find(std::string(*session_id), req.caller());
+  auto session = sessions_.find(std::string(*session_id), req.caller(), req);
   if (!session)
     return rpc_error(404, id ? *id : json::value(nullptr), kInvalidRequest,
                      "no such session: it ended or expired; initialize a new one");
 
   if (!id) {  // a notification: nothing to answer
     if (method == "notifications/cancelled")
-      if (auto* request_id = params.if_contains("requestId"); request_id && valid_id(*request_id))
+      if (auto* request_id = params.if_contains("requestId"); request_id && valid_id(*request_id)) {
+        req.will_block();
         progress_.cancel(session->id_hash, *request_id);
+      }
     return sdk::Response::empty(202);
   }
   if (method == "ping") return rpc_result(*id, json::object{});
@@ -124,6 +126,7 @@ sdk::Response Endpoint::post(const sdk::Request& req) {
     if (!level || !level->is_string() ||
         std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return level->as_string() == l; }))
       return rpc_error(200, *id, kInvalidParams, "level must be one of debug, info, notice, warning, error, critical, alert, emergency");
+    req.will_block();
     sessions_.set_log_level(*session, std::string(level->as_string()));
     return rpc_result(*id, json::object{});
   }
@@ -138,6 +141,7 @@ sdk::Response Endpoint::initialize(const sdk::Request& req, const json::value& i
   std::string client_name;
   if (auto* name = object_or_empty(params, "clientInfo").if_contains("name"); name && name->is_string())
     client_name = std::string(name->as_string().subview(0, std::min<std::size_t>(name->as_string().size(), 128)));
+  req.will_block();
   std::string session_id = sessions_.open(req.caller(), version, client_name);
   json::object result{
       {"protocolVersion", version},
@@ -211,7 +215,7 @@ sdk::Response Endpoint::end_session(const sdk::Request& req) {
   if (auto refusal = refuse(req)) return *refusal;
   auto session_id = req.header("Mcp-Session-Id");
   if (!session_id) return rpc_error(400, nullptr, kInvalidRequest, "Mcp-Session-Id is required");
-  auto session = sessions_.find(std::string(*session_id), req.caller());
+  auto session = sessions_.find(std::string(*session_id), req.caller(), req);
   if (!session) return rpc_error(404, nullptr, kInvalidRequest, "no such session");
   ctx_.database().transaction([&](soci::session& tx) {
     sessions_.end(tx, *session);

@@ -25,21 +25,26 @@ class McpPlugin final : public sdk::Plugin {
     progress_->subscribe();
 
     auto route = [&](std::string method, std::string path, sdk::AuthMode auth,
-                     sdk::Response (Endpoint::*handle)(const sdk::Request&)) {
+                     sdk::Response (Endpoint::*handle)(const sdk::Request&), bool may_block = true) {
       sdk::RouteSpec r;
       r.method = std::move(method);
       r.path = std::move(path);
       r.auth = auth;  // optional: the endpoint answers 401 itself, with the MCP pointer to its metadata
+      r.may_block = may_block;
       r.tags = {"mcp"};
       r.handler = [this, handle](const sdk::Request& req) { return ((*endpoint_).*handle)(req); };
       return r;
     };
-    ctx.add_operation(route("POST", "/mcp", sdk::AuthMode::optional, &Endpoint::post), operations::message());
+    // A message starts on the I/O thread (sessions and tools are cached): a
+    // read-only tool call on a hot path costs no thread hop. Whatever needs
+    // the database calls will_block() first and the kernel moves it to a worker.
+    ctx.add_operation(route("POST", "/mcp", sdk::AuthMode::optional, &Endpoint::post, false), operations::message());
     ctx.add_operation(route("DELETE", "/mcp", sdk::AuthMode::optional, &Endpoint::end_session), operations::end_session());
-    ctx.add_operation(route("GET", "/.well-known/oauth-protected-resource", sdk::AuthMode::none, &Endpoint::resource_metadata),
+    ctx.add_operation(route("GET", "/.well-known/oauth-protected-resource", sdk::AuthMode::none, &Endpoint::resource_metadata,
+                            false),
                       operations::resource_metadata(false));
     ctx.add_operation(route("GET", "/.well-known/oauth-protected-resource/mcp", sdk::AuthMode::none,
-                            &Endpoint::resource_metadata),
+                            &Endpoint::resource_metadata, false),
                       operations::resource_metadata(true));
   }
 

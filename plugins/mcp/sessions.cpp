@@ -66,7 +66,7 @@ std::optional<Session> Sessions::load(const std::string& id_hash) {
   return s;
 }
 
-std::optional<Session> Sessions::find(const std::string& id, const sdk::Principal& caller) {
+std::optional<Session> Sessions::find(const std::string& id, const sdk::Principal& caller, const sdk::Request& req) {
   if (id.rfind(kIdPrefix, 0) != 0 || id.size() > 64 || !sdk::is_base62(std::string_view(id).substr(6))) return std::nullopt;
   std::string id_hash = hash(id);
   std::optional<Session> s;
@@ -77,9 +77,13 @@ std::optional<Session> Sessions::find(const std::string& id, const sdk::Principa
   const std::int64_t now = now_ms();
   // A cached copy may predate another process's use of the session: an
   // apparently idle one is read again before it is ended.
-  if (!s || now - s->last_seen_at > config_.session_idle.count()) s = load(id_hash);
+  if (!s || now - s->last_seen_at > config_.session_idle.count()) {
+    req.will_block();
+    s = load(id_hash);
+  }
   if (!s || s->credential_id != caller.credential_id || s->tenant_id != caller.tenant_id) return std::nullopt;
   if (now - s->last_seen_at > config_.session_idle.count()) {
+    req.will_block();
     ctx_.database().transaction([&](soci::session& tx) {
       tx << "DELETE FROM mcp_sessions WHERE id_hash = :h", soci::use(id_hash);
       ctx_.events().publish(tx, kSessionTopic, id_hash);
@@ -87,6 +91,7 @@ std::optional<Session> Sessions::find(const std::string& id, const sdk::Principa
     return std::nullopt;
   }
   if (now - s->last_seen_at > kTouchEveryMs) {
+    req.will_block();
     auto db = ctx_.database().session();
     *db << "UPDATE mcp_sessions SET last_seen_at = :t WHERE id_hash = :h", soci::use(now), soci::use(id_hash);
     s->last_seen_at = now;

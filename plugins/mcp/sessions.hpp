@@ -42,8 +42,9 @@ class Sessions {
   /// A new session for `caller`; returns its id (shown to the client once).
   std::string open(const sdk::Principal& caller, const std::string& protocol_version, const std::string& client_name);
   /// The session `id` of `caller`, unless unknown, another credential's or
-  /// idle too long. Marks it used.
-  std::optional<Session> find(const std::string& id, const sdk::Principal& caller);
+  /// idle too long. Marks it used. From the cache on `req`'s I/O thread;
+  /// calls req.will_block() before it reads or writes the database.
+  std::optional<Session> find(const std::string& id, const sdk::Principal& caller, const sdk::Request& req);
   void set_log_level(const Session& s, const std::string& level);
   /// Ends the session (DELETE /mcp) on every process once `tx` commits.
   void end(soci::session& tx, const Session& s);

@@ -29,6 +29,7 @@ namespace {
 struct Serving {
   const sdk::Principal* principal;
   bool* audit_delegated;
+  bool inline_only;  ///< on an I/O thread: a tool call that would block hands the request over too
 };
 thread_local Serving* t_serving = nullptr;
 
@@ -223,7 +224,8 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
 
 sdk::Response Dispatcher::serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal,
                                 bool inline_only, bool& audit_delegated) {
-  Serving serving{principal, &audit_delegated};
+  audit_delegated = false;  // a request run again on a worker starts over
+  Serving serving{principal, &audit_delegated, inline_only};
   Serving* outer = std::exchange(t_serving, &serving);
   struct Restore {
     Serving* outer;
@@ -255,13 +257,18 @@ sdk::Response Dispatcher::serve(const RouteEntry& route, sdk::Request& req, cons
 sdk::Response Dispatcher::invoke(const RouteEntry& route, sdk::Request req, sdk::Principal caller,
                                  std::string_view tool) {
   auto started = std::chrono::steady_clock::now();
+  // Called by a handler on an I/O thread: the operation runs there too, and
+  // whatever would block (a blocking route, a cache miss) hands the whole
+  // request over to a worker, as for the handler's own will_block().
+  const bool inline_only = t_serving && t_serving->inline_only;
+  if (inline_only && route.spec.may_block) throw sdk::WouldBlock();
   if (!tool.empty() && t_serving && t_serving->principal &&
       t_serving->principal->credential_id == caller.credential_id && t_serving->principal->tenant_id == caller.tenant_id)
     *t_serving->audit_delegated = true;
   req.request_id = new_request_id();
   req.principal = &caller;
   bool nested_delegated = false;
-  sdk::Response response = serve(route, req, &caller, false, nested_delegated);
+  sdk::Response response = serve(route, req, &caller, inline_only, nested_delegated);
   record(req, &caller, response, *route.metrics, route.spec.path, started, !nested_delegated, tool);
   return response;
 }

@@ -115,8 +115,10 @@ class Operations {
   /// Call operation `id` as `caller` with `arguments` shaped as its
   /// input_schema. It runs what an HTTP request runs: scope check,
   /// validation, handler, audit row and metrics, and returns the response an
-  /// HTTP client would get (404 NOT_FOUND for an unknown id). Call it where
-  /// blocking is allowed (a handler with may_block).
+  /// HTTP client would get (404 NOT_FOUND for an unknown id). From a
+  /// handler registered with may_block = false it runs on the I/O thread and
+  /// throws WouldBlock when the operation would block (let it pass: the
+  /// kernel runs your handler again on a worker, as for will_block()).
   virtual Response invoke(std::string_view id, const Principal& caller, const boost::json::object& arguments) = 0;
 
   // --- SDK 1.5 ----------------------------------------------------------------
