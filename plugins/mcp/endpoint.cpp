@@ -17,6 +17,18 @@ sdk::Response rpc_result(const json::value& id, json::value result) {
   return sdk::Response::json(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
 }
 
+/// The same, with the result already serialized.
+sdk::Response rpc_result_text(const json::value& id, std::string_view result) {
+  sdk::Response r;
+  r.body.reserve(result.size() + 48);
+  r.body += R"({"jsonrpc":"2.0","id":)";
+  r.body += json::serialize(id);
+  r.body += R"(,"result":)";
+  r.body += result;
+  r.body += '}';
+  return r;
+}
+
 sdk::Response rpc_error(int http_status, const json::value& id, int code, const std::string& message,
                         json::object data = {}) {
   json::object error{{"code", code}, {"message", message}};
@@ -181,12 +193,11 @@ sdk::Response Endpoint::call_tool(const sdk::Request& req, const Session& sessio
                                              "\", error_description=\"this tool "
                                              "needs the scope " + tool->scope + "\"");
   }
-  json::object result = call_result(answer, tool->structured);
-
   const sdk::Completion* completion = ctx_.operations().completion(tool->id);
   const json::value* token = object_or_empty(params, "_meta").if_contains("progressToken");
   if (!completion || !token || !valid_id(*token) || answer.status < 200 || answer.status >= 300)
-    return rpc_result(id, std::move(result));
+    return rpc_result_text(id, call_result_text(answer, tool->structured));
+  json::object result = call_result(answer, tool->structured);
   boost::system::error_code ec;
   json::value output = json::parse(answer.body, ec);
   if (ec) return rpc_result(id, std::move(result));

@@ -122,4 +122,20 @@ json::object call_result(const sdk::Response& answer, bool structured) {
   return result;
 }
 
+std::string call_result_text(const sdk::Response& answer, bool structured) {
+  bool ok = answer.status >= 200 && answer.status < 300;
+  // The kernel's JSON bodies come from a serializer: an object starts with '{'.
+  if (!ok || !structured || answer.content_type.rfind("application/json", 0) != 0 || answer.body.empty() ||
+      answer.body.front() != '{')
+    return json::serialize(call_result(answer, structured));
+  std::string out;
+  out.reserve(answer.body.size() * 2 + 64);
+  out += R"({"content":[{"type":"text","text":)";
+  out += json::serialize(json::string_view(answer.body));
+  out += R"(}],"structuredContent":)";
+  out += answer.body;
+  out += '}';
+  return out;
+}
+
 }  // namespace mcp

@@ -44,5 +44,9 @@ class ToolCatalog {
 /// (the success body) and the same as text; an error answer is isError with
 /// its code, message and details (missing_scope) as text.
 boost::json::object call_result(const sdk::Response& answer, bool structured);
+/// call_result serialized. A success's JSON body is spliced in as it is
+/// (once as structuredContent, once escaped as text), not parsed again: the
+/// hot path of a tool call.
+std::string call_result_text(const sdk::Response& answer, bool structured);
 
 }  // namespace mcp
