@@ -35,8 +35,9 @@ std::string Sessions::open(const sdk::Principal& caller, const std::string& prot
   ctx_.database().transaction([&](soci::session& tx) {
     // Serialize the count-then-insert of one credential across processes.
     ctx_.database().lock_in_transaction(tx, "mcp-sessions:" + caller.credential_id);
-    tx << "DELETE FROM mcp_sessions WHERE credential_id = :c AND last_seen_at < :t", soci::use(caller.credential_id),
-        soci::use(idle_before);
+    // Every credential's idle sessions go here (by the last_seen_at index),
+    // also those of a credential that never comes back.
+    tx << "DELETE FROM mcp_sessions WHERE last_seen_at < :t", soci::use(idle_before);
     std::vector<std::string> oldest(static_cast<std::size_t>(config_.max_sessions_per_credential) + 1);
     tx << "SELECT id_hash FROM mcp_sessions WHERE credential_id = :c ORDER BY last_seen_at DESC, id_hash",
         soci::use(caller.credential_id), soci::into(oldest);

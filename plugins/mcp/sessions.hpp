@@ -6,8 +6,10 @@
 // credential presenting its id finds nothing.
 //
 // Bounds: at most max_sessions_per_credential per credential (opening one
-// more ends the least recently used), an idle session ends after
-// session_idle, and the cache holds at most kMaxCached entries.
+// more ends the least recently used; use is written back at most once a
+// minute), an idle session ends after session_idle (its row goes when it is
+// next presented or when any session opens), and the cache holds at most
+// kMaxCached entries.
 
 #include <chrono>
 #include <cstdint>
