@@ -206,11 +206,11 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
     if (auto s = req.query("status")) q.status = std::stoi(*s);  // an integer: the operation's schema
     // The shared limit rule; the cursor stays the audit log's own (it validates it).
     q.limit = sdk::parse_page_limit(req.query("limit"), {.default_limit = 50, .max_limit = 500});
-    auto page = ctx.audit().query(q);
+    auto [page, tools] = ctx.audit().query_with_tools(q);
     json::array rows;
     for (std::size_t i = 0; i < page.records.size(); ++i) {
       auto& r = page.records[i];
-      const std::string& tool = page.tools[i];
+      const std::string& tool = tools[i];
       rows.push_back({{"id", r.id},
                       {"at", sdk::format_time(r.at)},
                       {"tenant_id", r.tenant_id},

@@ -16,6 +16,10 @@ sdk::AuthResult TokenAuthenticator::decide(const TokenKit::Entry& e, std::int64_
   const TokenRecord& t = e.record;
   if (t.expires_at && *t.expires_at <= now_ms) return sdk::AuthResult::rejected("expired");
   if (e.role.empty()) return sdk::AuthResult::rejected("revoked");  // the membership the grant was made in ended
+  // The audience cache is emptied when full; a token served from the token
+  // cache puts its grant back, so the token-audience service answers from
+  // memory (it is called on the I/O thread).
+  if (!audiences_.find(t.grant_id)) audiences_.remember(t.grant_id, t.client_id, t.resource);
   sdk::Principal p;
   p.tenant_id = t.tenant_id;
   p.user_id = t.user_id;

@@ -59,7 +59,7 @@ class TokenAuthenticator final : public ambit::sdk::Authenticator {
   ambit::sdk::Context& ctx_;
   Store& store_;
   TokenKit kit_;
-  AudienceCache audiences_;
+  mutable AudienceCache audiences_;  ///< refilled by decide() too: the service never reads on a hot path
 };
 
 /// Service "token-audience" version 1: the resource an access token was

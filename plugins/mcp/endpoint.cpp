@@ -214,6 +214,7 @@ sdk::Response Endpoint::call_tool(const sdk::Request& req, const Session& sessio
   wait->result = result;
   sdk::Response head;
   head.content_type = "text/event-stream";
+  head.with_header("X-Request-Id", req.request_id);  // the head goes out before the kernel would add it
   wait->stream = req.start_stream(head);
   if (!progress_.begin(wait)) {  // too many calls wait already: answer now
     wait->stream->write(sse_event({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}));

@@ -62,8 +62,12 @@ void Progress::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (auto& w : waits_) w->stream->close();
-  waits_.clear();
+  std::vector<std::shared_ptr<Wait>> ending;
+  {
+    std::lock_guard lock(mu_);  // the event thread may still deliver a cancel
+    ending.swap(waits_);
+  }
+  for (auto& w : ending) w->stream->close();
 }
 
 json::object Progress::poll_arguments(const sdk::Completion& c, const json::object& input, const json::value& output) {

@@ -1,5 +1,7 @@
 #include "sessions.hpp"
 
+#include <algorithm>
+
 #include "ambit/sdk/tokens.hpp"
 
 namespace mcp {
@@ -91,7 +93,8 @@ std::optional<Session> Sessions::find(const std::string& id, const sdk::Principa
     });
     return std::nullopt;
   }
-  if (now - s->last_seen_at > kTouchEveryMs) {
+  // Written back often enough that a session in use never looks idle.
+  if (now - s->last_seen_at > std::min<std::int64_t>(kTouchEveryMs, config_.session_idle.count() / 4)) {
     req.will_block();
     auto db = ctx_.database().session();
     *db << "UPDATE mcp_sessions SET last_seen_at = :t WHERE id_hash = :h", soci::use(now), soci::use(id_hash);

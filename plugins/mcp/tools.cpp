@@ -124,9 +124,14 @@ json::object call_result(const sdk::Response& answer, bool structured) {
 
 std::string call_result_text(const sdk::Response& answer, bool structured) {
   bool ok = answer.status >= 200 && answer.status < 300;
-  // The kernel's JSON bodies come from a serializer: an object starts with '{'.
-  if (!ok || !structured || answer.content_type.rfind("application/json", 0) != 0 || answer.body.empty() ||
-      answer.body.front() != '{')
+  if (!ok || !structured || answer.content_type.rfind("application/json", 0) != 0)
+    return json::serialize(call_result(answer, structured));
+  // A plugin's body is spliced only once it parses as one JSON object, so it
+  // cannot break or add to the envelope. (Parsed into a stack buffer: cheap.)
+  unsigned char buffer[8192];
+  json::monotonic_resource scratch(buffer);
+  boost::system::error_code ec;
+  if (auto parsed = json::parse(answer.body, ec, &scratch); ec || !parsed.is_object())
     return json::serialize(call_result(answer, structured));
   std::string out;
   out.reserve(answer.body.size() * 2 + 64);

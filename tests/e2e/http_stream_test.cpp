@@ -253,7 +253,7 @@ class HttpStream : public ::testing::Test {
 
   void start() {
     dispatcher_ = std::make_unique<kernel::Dispatcher>(router_, authenticators_, log_, config_.worker_threads,
-                                                       false, nullptr);
+                                                       false, nullptr, config_.public_url);
     server_ = std::make_unique<kernel::HttpServer>(config_, *dispatcher_, log_);
     port_ = server_->listen();
     auto stopped = std::make_shared<std::promise<void>>();

@@ -144,7 +144,7 @@ void AuditLog::flush() {
   }
 }
 
-sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
+sdk::AuditToolPage AuditLog::query_with_tools(const sdk::AuditQuery& q) {
   // Ids sort by time (util/ids.hpp), so "newest first" is id order and the
   // cursor is simply the last id seen.
   const std::string& cursor_id = q.cursor;
@@ -165,7 +165,8 @@ sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
        soci::use(q.tenant_id), soci::use(since), soci::use(until), soci::use(q.credential_id),
        soci::use(q.credential_id), soci::use(q.user_id), soci::use(q.user_id), soci::use(status), soci::use(status),
        soci::use(cursor_id), soci::use(cursor_id));
-  sdk::AuditPage page;
+  sdk::AuditToolPage out;
+  sdk::AuditPage& page = out.page;
   for (auto& row : rows) {
     sdk::AuditRecord r;
     r.id = row.get<std::string>(0);
@@ -180,15 +181,15 @@ sdk::AuditPage AuditLog::query(const sdk::AuditQuery& q) {
     r.request_id = row.get<std::string>(9);
     r.legacy_mode = row.get<int>(10) != 0;
     page.records.push_back(std::move(r));
-    page.tools.push_back(row.get_indicator(11) == soci::i_null ? "" : row.get<std::string>(11));
+    out.tools.push_back(row.get_indicator(11) == soci::i_null ? "" : row.get<std::string>(11));
   }
   if (static_cast<int>(page.records.size()) > limit) {
     page.records.pop_back();
-    page.tools.pop_back();
+    out.tools.pop_back();
     auto& last = page.records.back();
     page.next_cursor = last.id;
   }
-  return page;
+  return out;
 }
 
 }  // namespace ambit::kernel

@@ -27,7 +27,8 @@ class AuditLog final : public sdk::AuditLog {
   void start();
   void stop();   ///< flush and join
   void flush();  ///< write what is queued now
-  sdk::AuditPage query(const sdk::AuditQuery& q) override;
+  sdk::AuditPage query(const sdk::AuditQuery& q) override { return query_with_tools(q).page; }
+  sdk::AuditToolPage query_with_tools(const sdk::AuditQuery& q) override;
 
   std::uint64_t dropped() const { return dropped_.load(); }
   std::uint64_t written() const { return written_.load(); }

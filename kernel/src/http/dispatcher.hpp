@@ -40,11 +40,11 @@ sdk::Response error_response(int status, const std::string& code, const std::str
 class Dispatcher {
  public:
   /// `audit` (nullable) receives one record per request with an audited principal.
-  /// `public_url` (read on each 401) builds the RFC 9728 pointer of a
-  /// protected resource (see authenticate).
+  /// `public_url` (kept by reference: it is known once the server listens)
+  /// builds the RFC 9728 pointer of a protected resource (see unauthenticated).
   Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
              sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit,
-             const std::string& public_url = {});
+             const std::string& public_url);
   ~Dispatcher();
 
   /// Calls `reply` exactly once, on an I/O thread or a worker thread.

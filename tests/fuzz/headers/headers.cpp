@@ -46,6 +46,7 @@ struct Fixture {
   ambit::kernel::Router router;
   std::shared_ptr<RecordingAuthenticator> auth = std::make_shared<RecordingAuthenticator>();
   std::vector<std::shared_ptr<sdk::Authenticator>> authenticators{auth};
+  std::string public_url = "http://127.0.0.1";
   std::unique_ptr<ambit::kernel::Dispatcher> dispatcher;
   Fixture() {
     sdk::RouteSpec r;
@@ -54,7 +55,7 @@ struct Fixture {
     r.may_block = false;
     r.handler = [](const sdk::Request&) { return sdk::Response::data(boost::json::object{}); };
     router.add(std::move(r), "fuzz");
-    dispatcher = std::make_unique<ambit::kernel::Dispatcher>(router, authenticators, log, 1, false, nullptr);
+    dispatcher = std::make_unique<ambit::kernel::Dispatcher>(router, authenticators, log, 1, false, nullptr, public_url);
   }
 };
 

@@ -90,6 +90,7 @@ struct Fixture {
   kernel::KernelConfig config;
   kernel::Router router;
   std::vector<std::shared_ptr<sdk::Authenticator>> authenticators{std::make_shared<FakeAuthenticator>()};
+  std::string public_url = "http://127.0.0.1";
   std::unique_ptr<kernel::Dispatcher> dispatcher;
   std::unique_ptr<kernel::HttpServer> server;
   net::io_context ioc{1};
@@ -117,7 +118,7 @@ struct Fixture {
     route(router, "POST", "/oauth/token", AuthMode::none);
     route(router, "GET", "/management/v1/clients/:clientId", AuthMode::optional);
     route(router, "POST", "/management/v1/clients/:clientId/keys", AuthMode::none);
-    dispatcher = std::make_unique<kernel::Dispatcher>(router, authenticators, log, 1, false, nullptr);
+    dispatcher = std::make_unique<kernel::Dispatcher>(router, authenticators, log, 1, false, nullptr, public_url);
     server = std::make_unique<kernel::HttpServer>(config, *dispatcher, log);
   }
 };

@@ -30,12 +30,17 @@ struct AuditQuery {
   int limit = 50;
 };
 
+/// Returned by value: frozen (a plugin built on an older SDK lays it out).
 struct AuditPage {
   std::vector<AuditRecord> records;  ///< newest first
   std::string next_cursor;           ///< empty on the last page
-  /// SDK 1.5: tools[i] is the tool name records[i] was called by (an MCP
-  /// tool call, Operations::invoke_tool), "" for an HTTP request. (A vector
-  /// beside records because AuditRecord is frozen.)
+};
+
+/// A page with the tool name of each row (SDK 1.5).
+struct AuditToolPage {
+  AuditPage page;
+  /// tools[i]: the tool name page.records[i] was called by (an MCP tool
+  /// call, Operations::invoke_tool), "" for an HTTP request.
   std::vector<std::string> tools;
 };
 
@@ -44,6 +49,8 @@ class AuditLog {
   virtual ~AuditLog() = default;
   /// Throws ApiError 400 INVALID_INPUT on a malformed cursor.
   virtual AuditPage query(const AuditQuery& q) = 0;
+  /// query, with each row's tool name. (SDK 1.5)
+  virtual AuditToolPage query_with_tools(const AuditQuery& q) = 0;
 };
 
 }  // namespace v1

@@ -106,7 +106,8 @@ class Context {
 
   // --- SDK 1.5 ----------------------------------------------------------------
   /// Declare how one of this plugin's operations finishes (setup only; see
-  /// Completion). Both operations must be declared by the end of setup.
+  /// Completion). Both operations must be declared already (the poll may be
+  /// another plugin's, set up earlier: name it in your dependencies).
   virtual void add_completion(Completion completion) = 0;
 };
 

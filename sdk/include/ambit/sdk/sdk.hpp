@@ -7,16 +7,18 @@
 //   or calls them): new members and virtual functions are appended at the
 //   end, never inserted, reordered or changed. Context, Request, HeaderView,
 //   Database, Keyring, Clock, Logger, JobQueue, Events, Identity, AuditLog,
-//   Operations, StreamStarter, ResponseStream, plus the value types the kernel hands out (Tenant, User,
-//   Member, SignIn, Job, JobInfo, EnqueueResult, AuditPage).
+//   Operations, StreamStarter, ResponseStream.
 // * Frozen (a plugin builds or implements them, so the kernel may receive
 //   one laid out by an older SDK): RouteSpec, Response, AuthResult,
 //   Principal, Authenticator, Plugin, Command, Migration, JobSpec,
 //   AuditRecord, AuditQuery, Operation, ErrorCase, Completion, the
 //   descriptor (which grows only through struct_size and its reserved
-//   slots). A later minor adds a new type or a new registration call next
-//   to them (as 1.4 added Operation and Context::add_operation instead of
-//   growing RouteSpec), never a member.
+//   slots). Also frozen: the value types the kernel returns by value, whose
+//   storage the calling plugin lays out (Tenant, User, Member, SignIn, Job,
+//   JobInfo, EnqueueResult, AuditPage). A later minor adds a new type or a
+//   new call next to them (as 1.4 added Operation and Context::add_operation
+//   instead of growing RouteSpec, and 1.5 AuditToolPage and
+//   AuditLog::query_with_tools instead of growing AuditPage), never a member.
 // * Services one plugin offers another (CredentialIssuer, Projects,
 //   ProjectInfo, ProjectStep, SecretSink, SecretBundle, UsageRecorder,
 //   TokenAudience) are
