@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "log_levels.hpp"
+
 namespace json = boost::json;
 
 namespace mcp {
@@ -44,7 +46,6 @@ const json::object& object_or_empty(const json::object& o, std::string_view key)
 
 bool valid_id(const json::value& id) { return id.is_string() || id.is_int64() || id.is_uint64(); }
 
-constexpr const char* kLevels[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
 
 }  // namespace
 
@@ -135,8 +136,7 @@ sdk::Response Endpoint::post(const sdk::Request& req) {
   if (method == "tools/call") return call_tool(req, *session, *id, params);
   if (method == "logging/setLevel") {
     auto* level = params.if_contains("level");
-    if (!level || !level->is_string() ||
-        std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return level->as_string() == l; }))
+    if (!level || !level->is_string() || log_severity(level->as_string()) < 0)
       return rpc_error(200, *id, kInvalidParams, "level must be one of debug, info, notice, warning, error, critical, alert, emergency");
     req.will_block();
     sessions_.set_log_level(*session, std::string(level->as_string()));
@@ -214,7 +214,6 @@ sdk::Response Endpoint::call_tool(const sdk::Request& req, const Session& sessio
   wait->result = result;
   sdk::Response head;
   head.content_type = "text/event-stream";
-  head.with_header("X-Request-Id", req.request_id);  // the head goes out before the kernel would add it
   wait->stream = req.start_stream(head);
   if (!progress_.begin(wait)) {  // too many calls wait already: answer now
     wait->stream->write(sse_event({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}));

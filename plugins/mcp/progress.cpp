@@ -2,19 +2,12 @@
 
 #include <algorithm>
 
+#include "log_levels.hpp"
+
 namespace json = boost::json;
 
 namespace mcp {
 namespace {
-
-// RFC 5424 severities as MCP names them, least severe first.
-constexpr const char* kLevels[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
-
-int severity(std::string_view level) {
-  for (int i = 0; i < 8; ++i)
-    if (level == kLevels[i]) return i;
-  return 1;
-}
 
 const json::value* at_pointer(const json::value& doc, std::string_view pointer) {
   boost::system::error_code ec;
@@ -172,7 +165,7 @@ void Progress::notify(Wait& w, const std::string& message) {
 }
 
 void Progress::log(Wait& w, const std::string& level, const std::string& message) {
-  if (severity(level) < severity(w.log_level)) return;
+  if (log_severity(level) < log_severity(w.log_level)) return;  // a session's level is always a known one
   w.stream->write(sse_event({{"jsonrpc", "2.0"},
                              {"method", "notifications/message"},
                              {"params", {{"level", level}, {"logger", "ambit"}, {"data", message}}}}));

@@ -318,6 +318,7 @@ TEST_F(HttpStream, EventsArriveAsTheyAreWrittenAndTheConnectionThenServesTheNext
   EXPECT_EQ(field(head, "content-type"), "text/event-stream");
   EXPECT_EQ(field(head, "cache-control"), "no-cache");
   EXPECT_EQ(field(head, "x-accel-buffering"), "no");
+  EXPECT_EQ(field(head, "x-request-id").value_or("").size(), 32u);  // the dispatcher's id, on the head itself
   EXPECT_EQ(field(head, "content-length"), std::nullopt);
   EXPECT_EQ(field(head, "connection"), std::nullopt);  // kept alive
   EXPECT_EQ(client.chunk(), event(1));

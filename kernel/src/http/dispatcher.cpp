@@ -12,7 +12,20 @@
 
 namespace ambit::kernel {
 
+/// The connection's stream starter, adding the request id to the head: a
+/// streamed head goes out before record() would add it to the answer.
+struct RequestIdStarter final : sdk::StreamStarter {
+  sdk::StreamStarter* connection = nullptr;
+  const std::string* request_id = nullptr;
+  std::shared_ptr<sdk::ResponseStream> start(const sdk::Response& head) override {
+    sdk::Response tagged = head;
+    tagged.headers.emplace_back("X-Request-Id", *request_id);
+    return connection->start(tagged);
+  }
+};
+
 struct Dispatcher::Pending {
+  RequestIdStarter streams;
   sdk::Request request;
   sdk::Principal principal;
   const RouteEntry* route = nullptr;
@@ -103,9 +116,13 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
   req.body = std::move(in.body);
   req.headers = in.headers;
   req.remote_address = std::move(in.remote_address);
-  req.streams = in.streams;
   auto given_id = req.header("X-Request-Id");
   req.request_id = given_id && valid_request_id(*given_id) ? std::string(*given_id) : new_request_id();
+  if (in.streams) {
+    p->streams.connection = in.streams;
+    p->streams.request_id = &req.request_id;
+    req.streams = &p->streams;
+  }
 
   auto url = boost::urls::parse_origin_form(req.target);
   if (!url) {
