@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
   users->require_subcommand(1);
   auto* reset = with_config(users->add_subcommand("reset-password", "print a single-use password reset link for a user"));
   reset->add_option("email", opts.email, "the user's email")->required();
+  auto* audit = app.add_subcommand("audit", "manage the audit log");
+  audit->require_subcommand(1);
+  auto* prune = with_config(audit->add_subcommand("prune", "delete the audit rows past audit.retention_days now"));
+  prune->add_flag("--dry-run", opts.dry_run, "only print what would be deleted");
   auto* command = with_config(app.add_subcommand("command", "run an operator command a plugin offers: command NAME [ARGS...]"));
   command->add_flag("--list", opts.list, "list the commands of the loaded plugins");
   command->add_option("name", opts.command, "the command, e.g. auth-oauth.purge-clients");
@@ -46,6 +50,7 @@ int main(int argc, char** argv) {
   if (rotate->parsed()) return run_keyring_rotate(opts);
   if (bootstrap->parsed()) return run_bootstrap(opts);
   if (reset->parsed()) return run_reset_password(opts);
+  if (prune->parsed()) return run_audit_prune(opts);
   if (command->parsed()) {
     opts.command_args = command->remaining();
     return run_plugin_command(opts);

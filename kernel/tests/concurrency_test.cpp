@@ -52,7 +52,9 @@ class AuditQueueConcurrency : public DbTest {};
 // once, none lost, none twice.
 TEST_P(AuditQueueConcurrency, EveryRowRecordedFromManyThreadsIsWrittenOnce) {
   migrate_kernel();
-  kernel::AuditLog audit(*db, log, std::chrono::milliseconds(5));
+  kernel::AuditConfig config;
+  config.flush_interval = std::chrono::milliseconds(5);
+  kernel::AuditLog audit(*db, log, config);
   audit.start();
   constexpr int kThreads = 4, kRows = 500;
   std::vector<std::thread> threads;

@@ -206,25 +206,10 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
     if (auto s = req.query("status")) q.status = std::stoi(*s);  // an integer: the operation's schema
     // The shared limit rule; the cursor stays the audit log's own (it validates it).
     q.limit = sdk::parse_page_limit(req.query("limit"), {.default_limit = 50, .max_limit = 500});
-    auto [page, tools] = ctx.audit().query_with_tools(q);
-    json::array rows;
-    for (std::size_t i = 0; i < page.records.size(); ++i) {
-      auto& r = page.records[i];
-      const std::string& tool = tools[i];
-      rows.push_back({{"id", r.id},
-                      {"at", sdk::format_time(r.at)},
-                      {"tenant_id", r.tenant_id},
-                      {"user_id", r.user_id.empty() ? json::value(nullptr) : json::value(r.user_id)},
-                      {"credential_type", r.credential_type},
-                      {"credential_id", r.credential_id},
-                      {"method", r.method},
-                      {"route", r.route},
-                      {"status", r.status},
-                      {"tool", tool.empty() ? json::value(nullptr) : json::value(tool)},
-                      {"request_id", r.request_id},
-                      {"legacy_mode", r.legacy_mode}});
-    }
-    return sdk::paged_data(std::move(rows),
+    json::object more;
+    if (auto route = req.query("route")) more["route"] = *route;
+    auto page = ctx.audit().list(q, more);
+    return sdk::paged_data(std::move(page.rows),
                            page.next_cursor.empty() ? std::nullopt : std::optional<std::string>(page.next_cursor));
   });
 }

@@ -99,6 +99,8 @@ std::unique_ptr<soci::session> open_session(Backend backend, const std::string& 
 
 void TestDatabase::exec(const std::string& sql) const { *open_session(backend_, url_, pg_name_) << sql; }
 
+std::unique_ptr<soci::session> TestDatabase::session() const { return open_session(backend_, url_, pg_name_); }
+
 std::map<std::string, long long> TestDatabase::row_counts() const {
   auto s = open_session(backend_, url_, pg_name_);
   std::vector<std::string> tables(1000);

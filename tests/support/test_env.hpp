@@ -14,11 +14,16 @@
 #include <functional>
 #include <optional>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "ambit/sdk/version.hpp"
+
+namespace soci {
+class session;
+}
 
 namespace ambit::test {
 
@@ -70,6 +75,8 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   /// Run one SQL statement directly (test set-up such as back-filled data).
   void exec(const std::string& sql) const;
+  /// A connection of the test's own (holding a lock across requests).
+  std::unique_ptr<soci::session> session() const;
   /// Rows in each table (name -> count): to show a request stored nothing.
   std::map<std::string, long long> row_counts() const;
   Backend backend() const { return backend_; }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "ambit/sdk/embedded_migrations.hpp"
+#include "audit/file_sink.hpp"
 #include "db/migrator.hpp"
 #include "keyring/master_key.hpp"
 #include "identity/identity_routes.hpp"
@@ -44,6 +45,7 @@ Application::Application(KernelConfig config, std::shared_ptr<JsonLogger> log)
 
 Application::~Application() {
   if (audit_) audit_->stop();
+  if (audit_retention_) audit_retention_->stop();
   if (jobs_) jobs_->stop();
   if (events_) events_->stop();
 }
@@ -75,12 +77,17 @@ void Application::open_database(Mode mode, std::vector<std::string>& problems) {
   events_ = std::make_unique<EventBus>(target, *log_, db_.get());
   jobs_ = std::make_unique<JobQueue>(*db_, *events_, clock_, *log_, config_.jobs);
   identity_ = std::make_unique<IdentityStore>(*db_, *events_, clock_, config_.identity);
-  audit_ = std::make_unique<AuditLog>(*db_, *log_);
+  audit_ = std::make_unique<AuditLog>(*db_, *log_, config_.audit);
+  for (auto& file : config_.audit.file_sinks)
+    audit_->add_sink("file:" + file.path.string(),
+                     std::make_shared<FileSink>(FileSinkOptions{file.path, file.max_bytes, file.max_files}));
+  audit_retention_ = std::make_unique<AuditRetention>(*db_, *log_, clock_, config_.audit);
   services_.database = db_.get();
   services_.events = events_.get();
   services_.jobs = jobs_.get();
   services_.identity = identity_.get();
   services_.audit = audit_.get();
+  services_.audit_writer = audit_.get();
 
   try {
     std::vector<MasterKey> masters;
@@ -154,6 +161,7 @@ void Application::serve() {
   std::uint16_t port = server_->listen();
   if (config_.public_url.empty()) config_.public_url = default_public_url(config_.listen_host, port);
   server_->handle_signals();
+  audit_retention_->schedule(*jobs_);
   jobs_->start();
   ready_ = true;
   log_->info("listening", {{"address", config_.listen_host}, {"port", port}, {"public_url", config_.public_url},
@@ -164,6 +172,7 @@ void Application::serve() {
   dispatcher_->join_workers();
   tools_.attach(nullptr);
   audit_->stop();  // every queued audit row is written before exit
+  audit_retention_->stop();
   jobs_->stop();
   host_.stop(*log_);
   events_->stop();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audit/audit_log.hpp"
+#include "audit/audit_retention.hpp"
 #include "config/kernel_config.hpp"
 #include "identity/identity_store.hpp"
 #include "identity/invitations.hpp"
@@ -59,6 +60,7 @@ class Application {
   const PluginHost& host() const { return host_; }
   SociDatabase* database() { return db_.get(); }
   Keyring* keyring() { return keyring_.get(); }
+  AuditRetention* audit_retention() { return audit_retention_.get(); }
   Registry& registry() { return registry_; }
 
  private:
@@ -77,6 +79,7 @@ class Application {
   std::unique_ptr<Keyring> keyring_;
   std::unique_ptr<IdentityStore> identity_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<AuditRetention> audit_retention_;
   std::unique_ptr<Invitations> invitations_;
   KernelServices services_;
   Registry registry_;

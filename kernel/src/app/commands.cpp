@@ -130,6 +130,26 @@ int run_reset_password(const CommandOptions& opts) {
   return 0;
 }
 
+int run_audit_prune(const CommandOptions& opts) {
+  auto app = prepared(opts, Mode::migrate, "error");
+  if (!app) return 1;
+  try {
+    app->migrate();
+    auto& retention = *app->audit_retention();
+    auto plan = retention.plan();
+    if (!opts.dry_run) {
+      // Step by step, each in a short transaction: safe beside a running server.
+      plan["removed"] = retention.prune_all();
+    }
+    plan["dry_run"] = opts.dry_run;
+    std::cout << boost::json::serialize(plan) << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 int run_plugin_command(const CommandOptions& opts) {
   auto app = prepared(opts, Mode::migrate, "error");
   if (!app) return 1;

@@ -14,6 +14,7 @@ struct CommandOptions {
   std::string command;                     ///< command: a plugin command's name
   std::vector<std::string> command_args;   ///< command: what follows the name
   bool list = false;                       ///< command --list
+  bool dry_run = false;                    ///< audit prune --dry-run
 };
 
 int run_serve(const CommandOptions& opts);
@@ -23,6 +24,7 @@ int run_plugins(const CommandOptions& opts);
 int run_keyring_rotate(const CommandOptions& opts);
 int run_bootstrap(const CommandOptions& opts);
 int run_reset_password(const CommandOptions& opts);
+int run_audit_prune(const CommandOptions& opts);
 int run_plugin_command(const CommandOptions& opts);
 
 }  // namespace ambit::kernel

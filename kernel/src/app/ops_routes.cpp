@@ -145,7 +145,29 @@ std::string Application::render_metrics() const {
   }
   if (audit_) {
     counter("ambit_audit_rows_written_total", "Audit rows written by this process.", audit_->written());
-    counter("ambit_audit_rows_dropped_total", "Audit rows dropped because the queue was full.", audit_->dropped());
+    counter("ambit_audit_rows_dropped_total", "Audit rows dropped because the queue was full (audit.on_overflow drop).",
+            audit_->dropped());
+    counter("ambit_audit_requests_rejected_total",
+            "Requests answered 503 because the audit queue had no room (audit.on_overflow block or fail).",
+            audit_->rejected());
+    counter("ambit_audit_write_failures_total", "Audit batch writes that failed (retried).", audit_->flush_failures());
+    gauge("ambit_audit_queued_rows", "Audit rows recorded and not yet committed.", static_cast<long long>(audit_->queued()));
+    out += "# HELP ambit_audit_write_seconds_total Time spent writing audit batches.\n"
+           "# TYPE ambit_audit_write_seconds_total counter\nambit_audit_write_seconds_total " +
+           std::to_string(audit_->write_seconds()) + "\n";
+    auto sinks = audit_->sink_stats();
+    auto per_sink = [&](const char* name, const char* help, auto value) {
+      if (sinks.empty()) return;
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n";
+      for (auto& sink : sinks)
+        out += std::string(name) + "{sink=\"" + prometheus_label(sink.name) + "\"} " + std::to_string(value(sink)) + "\n";
+    };
+    per_sink("ambit_audit_sink_rows_delivered_total", "Audit rows a sink accepted.",
+             [](const AuditSinkStats& s) { return s.delivered; });
+    per_sink("ambit_audit_sink_failures_total", "Sink writes that failed (retried after a backoff).",
+             [](const AuditSinkStats& s) { return s.failures; });
+    per_sink("ambit_audit_sink_rows_dropped_total", "Rows a sink lost because its backlog was full (the database has them).",
+             [](const AuditSinkStats& s) { return s.dropped; });
   }
   gauge("ambit_plugins_loaded", "Plugins loaded.", static_cast<long long>(host_.plugins().size()));
   return out;

@@ -82,6 +82,25 @@ json::value make_schema() {
             "description": "failures older than this are forgotten"}
         }}
     }},
+    "audit": {"type": "object", "description": "the audit log; see docs/operator.md, Audit log", "properties": {
+      "mode": {"type": "string", "enum": ["async", "strict"], "default": "async",
+        "description": "strict: a request is answered only once its audit row is committed, 503 when it cannot be"},
+      "on_overflow": {"type": "string", "enum": ["block", "fail", "drop"], "default": "block",
+        "description": "when max_queued_rows rows wait: block waits up to overflow_timeout_ms then answers 503, fail answers 503, drop serves and drops the row"},
+      "overflow_timeout_ms": {"type": "integer", "minimum": 0, "default": 2000},
+      "max_queued_rows": {"type": "integer", "minimum": 1, "default": 100000},
+      "flush_interval_ms": {"type": "integer", "minimum": 1, "maximum": 60000, "default": 200},
+      "retention_days": {"type": "integer", "minimum": 0, "default": 90, "description": "0 keeps every row"},
+      "prune_interval_minutes": {"type": "integer", "minimum": 1, "default": 60},
+      "sinks": {"type": "array", "default": [], "description": "copies of every committed row", "items": {
+        "type": "object", "required": ["type", "path"], "additionalProperties": false, "properties": {
+          "type": {"type": "string", "enum": ["file"], "description": "file: JSON lines, rotated by size"},
+          "path": {"type": "string", "minLength": 1, "description": "relative to data_dir"},
+          "max_bytes": {"type": "integer", "minimum": 1024, "default": 104857600},
+          "max_files": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 5,
+            "description": "the live file and its rotated copies path.1 ... path.<max_files-1>"}
+        }}}
+    }},
     "testing": {"type": "object", "description": "test-only switches; never in production", "properties": {
       "clock_offset_file": {"type": "string", "default": "", "description": "shift the clock by the milliseconds in this file"}
     }},
@@ -222,6 +241,27 @@ ConfigResult load_config_text(const std::string& text, const std::filesystem::pa
   c.jobs.poll_interval = ms(jobs.at("poll_interval_ms"));
   c.jobs.lease = ms(jobs.at("lease_ms"));
   c.jobs.backoff_base = ms(jobs.at("backoff_base_ms"));
+
+  const auto& audit = root.at("audit").as_object();
+  auto string_of = [](const json::value& x) { return std::string(x.as_string()); };
+  c.audit.mode = string_of(audit.at("mode")) == "strict" ? AuditConfig::Mode::strict : AuditConfig::Mode::async;
+  auto overflow = string_of(audit.at("on_overflow"));
+  c.audit.on_overflow = overflow == "fail"   ? AuditConfig::Overflow::fail
+                        : overflow == "drop" ? AuditConfig::Overflow::drop
+                                             : AuditConfig::Overflow::block;
+  c.audit.overflow_timeout = ms(audit.at("overflow_timeout_ms"));
+  c.audit.max_queued_rows = static_cast<std::size_t>(audit.at("max_queued_rows").as_int64());
+  c.audit.flush_interval = ms(audit.at("flush_interval_ms"));
+  c.audit.retention_days = static_cast<int>(audit.at("retention_days").as_int64());
+  c.audit.prune_interval = std::chrono::minutes(audit.at("prune_interval_minutes").as_int64());
+  for (auto& sink : audit.at("sinks").as_array()) {
+    const auto& o = sink.as_object();
+    std::filesystem::path path = string_of(o.at("path"));
+    AuditConfig::FileSink sink_file{.path = path.is_absolute() ? path : c.data_dir / path};
+    if (auto* x = o.if_contains("max_bytes")) sink_file.max_bytes = static_cast<std::uint64_t>(x->as_int64());
+    if (auto* x = o.if_contains("max_files")) sink_file.max_files = static_cast<int>(x->as_int64());
+    c.audit.file_sinks.push_back(std::move(sink_file));
+  }
 
   c.clock_offset_file = std::string(root.at("testing").as_object().at("clock_offset_file").as_string());
   const auto& identity = root.at("identity").as_object();

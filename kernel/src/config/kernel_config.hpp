@@ -45,6 +45,25 @@ struct IdentityConfig {
   std::chrono::seconds failure_window{900};
 };
 
+/// audit.*: the audit log's queue, overflow policy, retention and sinks.
+struct AuditConfig {
+  enum class Mode { async, strict };
+  enum class Overflow { block, fail, drop };
+  struct FileSink {
+    std::filesystem::path path;  ///< resolved: relative to data_dir
+    std::uint64_t max_bytes = 100ull << 20;
+    int max_files = 5;
+  };
+  Mode mode = Mode::async;
+  Overflow on_overflow = Overflow::block;
+  std::chrono::milliseconds overflow_timeout{2000};
+  std::size_t max_queued_rows = 100000;
+  std::chrono::milliseconds flush_interval{200};
+  int retention_days = 90;  ///< 0: keep every row
+  std::chrono::minutes prune_interval{60};
+  std::vector<FileSink> file_sinks;
+};
+
 struct KernelConfig {
   std::filesystem::path file;
   std::string listen_host = "127.0.0.1";
@@ -72,6 +91,7 @@ struct KernelConfig {
   JobsConfig jobs;
   boost::json::object role_patterns;  ///< identity.roles: role -> scope patterns
   IdentityConfig identity;
+  AuditConfig audit;
   std::string clock_offset_file;  ///< testing.clock_offset_file (tests only)
   std::vector<std::filesystem::path> plugin_dirs;  ///< config's, then the built-in dir
   std::vector<PluginEntry> plugins;

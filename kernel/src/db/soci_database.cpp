@@ -40,12 +40,6 @@ void note_connection_lost() {
   if (current_activity) current_activity->connection_lost = true;
 }
 
-// SOCI's backend classes carry no exported type info: tell them apart by name.
-PGconn* pg_connection(soci::session& s) {
-  if (!s.get_backend() || s.get_backend_name() != "postgresql") return nullptr;
-  return static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
-}
-
 // Server messages on a pool connection (a NOTICE, the FATAL sent before the
 // server closes it) would go to stderr as raw text, amid the JSON log.
 void ignore_notice(void*, const char*) {}
@@ -274,6 +268,12 @@ bool is_connection_error(const std::exception& e) {
     return contains(what, "Cannot establish connection") || contains(what, "Session is not connected");
   }
   return false;
+}
+
+// SOCI's backend classes carry no exported type info: tell them apart by name.
+PGconn* pg_connection(soci::session& s) {
+  if (!s.get_backend() || s.get_backend_name() != "postgresql") return nullptr;
+  return static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
 }
 
 }  // namespace ambit::kernel

@@ -24,6 +24,8 @@
 #include "ambit/sdk/logger.hpp"
 #include "db/database_url.hpp"
 
+struct pg_conn;  // libpq's PGconn
+
 namespace ambit::kernel {
 
 class Router;
@@ -112,6 +114,9 @@ bool connection_alive(soci::session& s);
 /// `connect_string` with the kernel's defaults for a PostgreSQL connection
 /// (connect_timeout, TCP keepalives) where the operator did not set them.
 std::string with_connection_defaults(const std::string& connect_string);
+
+/// libpq's connection under a SOCI session (COPY, LISTEN); null on SQLite.
+pg_conn* pg_connection(soci::session& s);
 
 /// One connection outside the pool (migrations, the event listener, the job heartbeat).
 std::unique_ptr<soci::session> open_session(const DatabaseTarget& target);

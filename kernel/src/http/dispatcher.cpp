@@ -30,6 +30,7 @@ struct Dispatcher::Pending {
   sdk::Principal principal;
   const RouteEntry* route = nullptr;
   bool audit_delegated = false;
+  bool audit_rejected = false;  ///< answered 503: the audit log had no room
   Reply reply;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
@@ -40,11 +41,14 @@ namespace {
 /// call the handler makes for the same credential can stand for it in the
 /// audit log (Dispatcher::invoke).
 struct Serving {
+  const sdk::Request* request;
   const sdk::Principal* principal;
   bool* audit_delegated;
   bool inline_only;  ///< on an I/O thread: a tool call that would block hands the request over too
 };
 thread_local Serving* t_serving = nullptr;
+
+const std::string kUnmatched = "(unmatched)";  ///< the route label of a request no route matched
 
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -59,6 +63,14 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
     if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
       return false;
   return true;
+}
+
+bool audited(const sdk::Principal* principal) {
+  return principal && principal->audited && !principal->tenant_id.empty();
+}
+
+sdk::Response audit_unavailable(const std::string& message) {
+  return error_response(503, "AUDIT_UNAVAILABLE", message, {{"retry_after", 1}}).with_header("Retry-After", "1");
 }
 
 sdk::Response api_error_response(const sdk::ApiError& e) {
@@ -126,7 +138,7 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
 
   auto url = boost::urls::parse_origin_form(req.target);
   if (!url) {
-    finish(*p, error_response(400, "BAD_REQUEST", "malformed request target"), unmatched_, "(unmatched)");
+    finish(*p, error_response(400, "BAD_REQUEST", "malformed request target"), nullptr);
     return;
   }
   std::vector<std::string> segments;
@@ -137,19 +149,19 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
     for (auto seg : url->segments()) segments.emplace_back(seg);
     for (auto param : url->params()) req.query_params.emplace_back(param.key, param.value);
   } catch (const std::exception&) {
-    finish(*p, error_response(400, "BAD_REQUEST", "malformed request target"), unmatched_, "(unmatched)");
+    finish(*p, error_response(400, "BAD_REQUEST", "malformed request target"), nullptr);
     return;
   }
   auto match = router_.match(req.method, segments);
   if (match.outcome == Router::Outcome::not_found) {
-    finish(*p, error_response(404, "NOT_FOUND", "no route for " + req.path), unmatched_, "(unmatched)");
+    finish(*p, error_response(404, "NOT_FOUND", "no route for " + req.path), nullptr);
     return;
   }
   if (match.outcome == Router::Outcome::method_not_allowed) {
     auto r = error_response(405, "METHOD_NOT_ALLOWED", "method " + req.method + " is not allowed here",
                             {{"allow", match.allow}});
     r.headers.emplace_back("Allow", match.allow);
-    finish(*p, std::move(r), unmatched_, "(unmatched)");
+    finish(*p, std::move(r), nullptr);
     return;
   }
   p->route = match.route;
@@ -219,8 +231,19 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
     if (step == AuthStep::would_block) {
       hand_over = true;
     } else if (step == AuthStep::ok) {
-      response = serve(route, p->request, p->request.principal ? &p->principal : nullptr, inline_only,
-                       p->audit_delegated);
+      switch (admit(*p, inline_only)) {
+        case Admission::admitted:
+          response = serve(route, p->request, p->request.principal ? &p->principal : nullptr, inline_only,
+                           p->audit_delegated);
+          break;
+        case Admission::hand_over:
+          hand_over = true;
+          break;
+        case Admission::rejected:
+          p->audit_rejected = true;
+          response = audit_unavailable("the audit log cannot take more rows now (audit.on_overflow); retry later");
+          break;
+      }
     }  // else: response holds the 401
   } catch (const sdk::WouldBlock&) {  // the handler met a cache miss: run it again where it may block
     hand_over = true;
@@ -236,13 +259,29 @@ void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
     boost::asio::post(workers_, [this, p]() mutable { run(std::move(p), false); });
     return;
   }
-  finish(*p, std::move(response), *route.metrics, route.spec.path);
+  finish(*p, std::move(response), &route);
+}
+
+Dispatcher::Admission Dispatcher::admit(const Pending& p, bool inline_only) {
+  if (!audit_ || !audited(p.request.principal) || audit_->has_room()) return Admission::admitted;
+  switch (audit_->on_overflow()) {
+    case AuditConfig::Overflow::drop:
+      return Admission::admitted;
+    case AuditConfig::Overflow::block:
+      if (inline_only) return Admission::hand_over;  // wait on a worker, never on an I/O thread
+      if (audit_->wait_for_room()) return Admission::admitted;
+      break;
+    case AuditConfig::Overflow::fail:
+      break;
+  }
+  audit_->note_rejected();
+  return Admission::rejected;
 }
 
 sdk::Response Dispatcher::serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal,
                                 bool inline_only, bool& audit_delegated) {
   audit_delegated = false;  // a request run again on a worker starts over
-  Serving serving{principal, &audit_delegated, inline_only};
+  Serving serving{&req, principal, &audit_delegated, inline_only};
   Serving* outer = std::exchange(t_serving, &serving);
   struct Restore {
     Serving* outer;
@@ -284,25 +323,60 @@ sdk::Response Dispatcher::invoke(const RouteEntry& route, sdk::Request req, sdk:
     *t_serving->audit_delegated = true;
   req.request_id = new_request_id();
   req.principal = &caller;
+  if (req.remote_address.empty() && t_serving) req.remote_address = t_serving->request->remote_address;
   bool nested_delegated = false;
   sdk::Response response = serve(route, req, &caller, inline_only, nested_delegated);
-  record(req, &caller, response, *route.metrics, route.spec.path, started, !nested_delegated, tool);
+  record(req, &caller, response, &route, started, !nested_delegated, tool);
   return response;
 }
 
-void Dispatcher::finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route) {
-  record(p.request, p.request.principal ? &p.principal : nullptr, response, metrics, route, p.started,
-         !p.audit_delegated);
-  p.reply(std::move(response));
+void Dispatcher::finish(Pending& p, sdk::Response response, const RouteEntry* route) {
+  sdk::Principal* principal = p.request.principal ? &p.principal : nullptr;
+  const bool write_row = !p.audit_delegated && !p.audit_rejected;
+  if (!audit_ || !audit_->strict() || p.audit_rejected || !audited(principal)) {
+    record(p.request, principal, response, route, p.started, write_row);
+    p.reply(std::move(response));
+    return;
+  }
+  // audit.mode strict: the answer waits for the commit of the request's row
+  // (or of the tool call's row that stands for it).
+  struct Held {
+    sdk::Response response;
+    Reply reply;
+    std::string request_id;
+  };
+  auto held = std::make_shared<Held>(Held{std::move(response), std::move(p.reply), p.request.request_id});
+  AuditCommitted answer = [held](bool committed) {
+    if (committed) return held->reply(std::move(held->response));
+    held->reply(audit_unavailable("the audit row of this request could not be committed (audit.mode strict); "
+                                  "its effect may have been applied: check before retrying")
+                    .with_header("X-Request-Id", held->request_id));
+  };
+  if (write_row) {
+    record(p.request, principal, held->response, route, p.started, true, {}, std::move(answer));
+  } else {
+    record(p.request, principal, held->response, route, p.started, false);
+    audit_->after_queued(std::move(answer));
+  }
 }
 
 void Dispatcher::record(const sdk::Request& req, sdk::Principal* principal, sdk::Response& response,
-                        RouteMetrics& metrics, const std::string& route, std::chrono::steady_clock::time_point started,
-                        bool audit, std::string_view tool) {
+                        const RouteEntry* route, std::chrono::steady_clock::time_point started, bool audit,
+                        std::string_view tool, AuditCommitted on_commit) {
+  const std::string& template_path = route ? route->spec.path : kUnmatched;
+  RouteMetrics& metrics = route ? *route->metrics : unmatched_;
   response.headers.emplace_back("X-Request-Id", req.request_id);
   auto elapsed = std::chrono::steady_clock::now() - started;
   metrics.observe(response.status, elapsed);
-  if (audit && audit_ && principal && principal->audited && !principal->tenant_id.empty()) {
+  if (access_log_ && log_.enabled(sdk::LogLevel::info)) {
+    boost::json::object fields{{"request_id", req.request_id}, {"method", req.method},
+                               {"route", template_path}, {"status", response.status}, {"client", req.remote_address},
+                               {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()}};
+    if (principal) fields["credential_id"] = principal->credential_id;
+    log_.info("request", fields);
+  }
+  // Last: in strict mode `on_commit` may answer (and move `response`) at once.
+  if (audit && audit_ && audited(principal)) {
     sdk::AuditRecord r;
     r.at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     // The request is done with these: move rather than copy (hot path).
@@ -311,18 +385,16 @@ void Dispatcher::record(const sdk::Request& req, sdk::Principal* principal, sdk:
     r.credential_type = std::move(principal->credential_type);
     r.credential_id = principal->credential_id;  // the access log below still reads it
     r.method = req.method;
-    r.route = route;
+    r.route = template_path;
     r.status = response.status;
     r.request_id = req.request_id;
     r.legacy_mode = principal->legacy_mode;
-    audit_->record(std::move(r), tool);
-  }
-  if (access_log_ && log_.enabled(sdk::LogLevel::info)) {
-    boost::json::object fields{{"request_id", req.request_id}, {"method", req.method},
-                               {"route", route}, {"status", response.status}, {"client", req.remote_address},
-                               {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()}};
-    if (principal) fields["credential_id"] = principal->credential_id;
-    log_.info("request", fields);
+    AuditFields fields{.tool = tool,
+                       .operation = route && route->operation ? std::string_view(route->operation->decl.id) : "",
+                       .client_ip = req.remote_address};
+    audit_->record(std::move(r), fields, std::move(on_commit));
+  } else if (on_commit) {
+    on_commit(true);
   }
 }
 

@@ -72,11 +72,17 @@ class Dispatcher {
   /// stands for this request in the audit log.
   sdk::Response serve(const RouteEntry& route, sdk::Request& req, const sdk::Principal* principal, bool inline_only,
                       bool& audit_delegated);
-  void finish(Pending& p, sdk::Response response, RouteMetrics& metrics, const std::string& route);
-  /// Metrics, the audit row and the access log line of a finished request.
-  void record(const sdk::Request& req, sdk::Principal* principal, sdk::Response& response, RouteMetrics& metrics,
-              const std::string& route, std::chrono::steady_clock::time_point started, bool audit = true,
-              std::string_view tool = {});
+  /// Records the request and replies (in audit.mode strict, once its
+  /// audit row is committed). `route`: null when no route matched.
+  void finish(Pending& p, sdk::Response response, const RouteEntry* route);
+  /// Metrics, the access log line and the audit row of a finished request.
+  void record(const sdk::Request& req, sdk::Principal* principal, sdk::Response& response, const RouteEntry* route,
+              std::chrono::steady_clock::time_point started, bool audit = true, std::string_view tool = {},
+              AuditCommitted on_commit = {});
+  /// Before an audited request runs: is there room in the audit log
+  /// (audit.on_overflow)? Blocking waits happen on a worker.
+  enum class Admission { admitted, hand_over, rejected };
+  Admission admit(const Pending& p, bool inline_only);
   enum class AuthStep { ok, denied, would_block };
   AuthStep authenticate(Pending& p, const RouteEntry& route, bool inline_only, sdk::Response& denial);
   /// The 401 of the authentication chain. For a path whose RFC 9728

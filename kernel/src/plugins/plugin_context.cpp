@@ -1,5 +1,7 @@
 #include "plugins/plugin_context.hpp"
 
+#include "audit/audit_log.hpp"
+
 #include <regex>
 #include <stdexcept>
 
@@ -37,6 +39,13 @@ void PluginContext::add_operation(sdk::RouteSpec route, sdk::Operation operation
 void PluginContext::add_completion(sdk::Completion completion) {
   require_open("add_completion");
   kernel::add_completion(registry_.router, std::move(completion), name_);
+}
+
+void PluginContext::add_audit_sink(std::string name, std::shared_ptr<sdk::AuditSink> sink) {
+  require_open("add_audit_sink");
+  if (!sink) throw std::invalid_argument("add_audit_sink: the sink is null");
+  // Named after the plugin: two plugins cannot collide, and the metrics say whose it is.
+  if (services_.audit_writer) services_.audit_writer->add_sink(name_ + ":" + name, std::move(sink));
 }
 
 void PluginContext::add_scope(std::string name, std::string description) {

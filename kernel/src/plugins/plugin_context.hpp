@@ -33,6 +33,8 @@ struct Registry {
 
 /// The kernel services a context hands out. Pointers are null in `ambit
 /// check`/`plugins` runs that never open the database.
+class AuditLog;
+
 struct KernelServices {
   sdk::Database* database = nullptr;
   sdk::Keyring* keyring = nullptr;
@@ -44,6 +46,7 @@ struct KernelServices {
   sdk::Identity* identity = nullptr;
   sdk::AuditLog* audit = nullptr;
   sdk::Operations* operations = nullptr;
+  AuditLog* audit_writer = nullptr;  ///< where plugins' audit sinks go
 };
 
 class PluginContext final : public sdk::Context {
@@ -75,6 +78,7 @@ class PluginContext final : public sdk::Context {
   void add_operation(sdk::RouteSpec route, sdk::Operation operation) override;
   sdk::Operations& operations() override;
   void add_completion(sdk::Completion completion) override;
+  void add_audit_sink(std::string name, std::shared_ptr<sdk::AuditSink> sink) override;
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -3,6 +3,7 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 
@@ -37,6 +38,12 @@ std::string new_time_ordered_id(std::int64_t ms) {
   write_hex(out, 0, static_cast<std::uint64_t>(ms), 12);
   out.replace(13, 8, tag);
   write_hex(out, 22, counter.fetch_add(1, std::memory_order_relaxed), 8);
+  return out;
+}
+
+std::string time_ordered_id_floor(std::int64_t ms) {
+  std::string out(12, '0');
+  write_hex(out, 0, static_cast<std::uint64_t>(std::max<std::int64_t>(ms, 0)), 12);
   return out;
 }
 

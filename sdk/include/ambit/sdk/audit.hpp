@@ -3,6 +3,8 @@
 // tenant credential (Principal::audited), off the request path, in batches;
 // rows still queued are flushed on graceful shutdown. Plugins query it.
 
+#include <boost/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +46,16 @@ struct AuditToolPage {
   std::vector<std::string> tools;
 };
 
+/// A page of audit rows as JSON objects (SDK 1.6): every column, including
+/// those added after this SDK, so a plugin shows new fields without a
+/// rebuild. Each row: id, at (RFC 3339), tenant_id, user_id (or null),
+/// credential_type, credential_id, method, route, operation (or null),
+/// tool (or null), status, request_id, client_ip (or null), legacy_mode.
+struct AuditListing {
+  boost::json::array rows;  ///< newest first
+  std::string next_cursor;  ///< empty on the last page
+};
+
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
@@ -51,6 +63,24 @@ class AuditLog {
   virtual AuditPage query(const AuditQuery& q) = 0;
   /// query, with each row's tool name. (SDK 1.5)
   virtual AuditToolPage query_with_tools(const AuditQuery& q) = 0;
+  /// query with the filters AuditQuery lacks, by name in `more` (SDK 1.6):
+  /// "route" (a route template, e.g. "/v1/secrets/{name}"). Unknown names
+  /// throw ApiError 400 INVALID_INPUT.
+  virtual AuditListing list(const AuditQuery& q, const boost::json::object& more) = 0;
+};
+
+/// A destination audit rows are copied to after they are committed to the
+/// database (SDK 1.6; Context::add_audit_sink), e.g. a file a SIEM ingests.
+/// The kernel calls write() from a thread of the sink's own, in commit
+/// order, with batches of rows shaped as AuditListing::rows. A sink that
+/// throws gets the same batch again after a backoff (counted in the
+/// metrics); a slow or failing sink never delays the database write, and
+/// when its backlog passes the kernel's bound the oldest rows are dropped
+/// for that sink only (counted), never from the database.
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual void write(const boost::json::array& rows) = 0;
 };
 
 }  // namespace v1

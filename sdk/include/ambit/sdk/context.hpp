@@ -109,6 +109,11 @@ class Context {
   /// Completion). Both operations must be declared already (the poll may be
   /// another plugin's, set up earlier: name it in your dependencies).
   virtual void add_completion(Completion completion) = 0;
+
+  // --- SDK 1.6 ----------------------------------------------------------------
+  /// Copy every committed audit row to `sink` as well (setup only); `name`
+  /// labels its metrics (ambit_audit_sink_*{sink="name"}).
+  virtual void add_audit_sink(std::string name, std::shared_ptr<AuditSink> sink) = 0;
 };
 
 }  // namespace v1
