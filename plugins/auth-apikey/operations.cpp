@@ -162,7 +162,7 @@ sdk::Operation audit_records_list() {
                {"credential_id", {{"type", "string"}, {"maxLength", 128}, {"description", "one credential's rows"}}},
                {"user_id", {{"type", "string"}, {"maxLength", 128}, {"description", "one user's rows"}}},
                {"status", {{"type", "integer"}, {"minimum", 100}, {"maximum", 599}, {"description", "one HTTP status"}}},
-               {"route", {{"type", "string"}, {"maxLength", 256}, {"description", "one route template, e.g. /v1/secrets/{name}"}}}},
+               {"route", {{"type", "string"}, {"maxLength", 256}, {"description", "one route template, e.g. /v1/api_keys/:id"}}}},
               {.default_limit = 50, .max_limit = 500}),
           .output = sdk::page_of(sdk::schema(R"json({"type": "object",
               "required": ["id", "at", "tenant_id", "user_id", "credential_type", "credential_id", "method", "route", "status",

@@ -99,7 +99,7 @@ TEST(Cli, MigrateAppliesOnceThenNothing) {
   auto file = write_config(dir, e2e_config(dir, sqlite_url(dir), {json::object{{"name", "test-kit"}}}));
   auto first = run_ambit({"migrate", "--config", file});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_EQ(json::parse(first.out).at("applied").as_int64(), 5);  // kernel 1-4 + test-kit 1
+  EXPECT_EQ(json::parse(first.out).at("applied").as_int64(), 6);  // kernel 1-5 + test-kit 1
   auto second = run_ambit({"migrate", "--config", file});
   EXPECT_EQ(json::parse(second.out).at("applied").as_int64(), 0);
 }

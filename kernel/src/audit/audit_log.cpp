@@ -155,6 +155,7 @@ void AuditLog::settle(std::vector<AuditRow>& batch, bool committed) {
   if (committed) {
     written_.fetch_add(rows, std::memory_order_relaxed);
     queued_.fetch_sub(rows, std::memory_order_relaxed);
+    { std::lock_guard lock(mu_); }  // a waiter is either before its check or asleep: no lost wakeup
     room_cv_.notify_all();
     if (!sinks_.empty()) {
       boost::json::array copies;

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
-#include <deque>
+#include <variant>
 
 #include "ambit/sdk/error.hpp"
 #include "util/ids.hpp"
@@ -27,66 +27,71 @@ std::int64_t cursor_time(const std::string& id) {
 
 }  // namespace
 
-AuditRows search_audit(sdk::Database& db, const AuditSearch& search) {
+AuditStatement audit_statement(sdk::Dialect dialect, const AuditSearch& search) {
   const sdk::AuditQuery& q = search.query;
   if (!q.cursor.empty() && !valid_cursor(q.cursor))
     throw sdk::ApiError::invalid_input("cursor is not one this API returned", "cursor");
-  const bool postgres = db.dialect() == sdk::Dialect::postgresql;
-  const int limit = std::clamp(q.limit, 1, 500);
-
   // Only the filters given appear in the statement, so the planner picks
   // the index of the one that is there (an "(:x = '' OR col = :x)" form
-  // would hide it). Bound values live in these deques for the statement.
-  std::string sql =
+  // would hide it).
+  AuditStatement st;
+  st.sql =
       "SELECT id, tenant_id, user_id, credential_type, credential_id, method, route, request_id, tool, operation,"
-      " client_ip, at, status, legacy_mode FROM ambit_audit WHERE tenant_id = :tenant";
-  std::deque<std::string> texts;
-  std::deque<long long> numbers;
-  std::vector<std::pair<std::string*, long long*>> binds;  // in statement order; one of the two set
-  auto text = [&](const std::string& clause, std::string value) {
-    sql += clause;
-    binds.push_back({&texts.emplace_back(std::move(value)), nullptr});
-  };
-  auto number = [&](const std::string& clause, long long value) {
-    sql += clause;
-    binds.push_back({nullptr, &numbers.emplace_back(value)});
-  };
-  binds.push_back({&texts.emplace_back(q.tenant_id), nullptr});
-  if (!q.credential_id.empty()) text(" AND credential_id = :cred", q.credential_id);
-  if (!q.user_id.empty()) text(" AND user_id = :usr", q.user_id);
-  if (q.status) number(" AND status = :st", *q.status);
-  if (!search.route.empty()) text(" AND route = :route", search.route);
-  if (postgres) {
-    // Partitioned by `at`: bounds on it prune partitions; (at, id) is the index order.
-    if (q.since) number(" AND at >= :since", *q.since);
-    if (q.until) number(" AND at < :until", *q.until);
-    if (!q.cursor.empty()) {
-      number(" AND (at, id) < (:cat", cursor_time(q.cursor));
-      text(", :cid)", q.cursor);
+      " client_ip, at, status, legacy_mode FROM ambit_audit";
+  if (dialect == sdk::Dialect::sqlite) {
+    // SQLite's planner prefers the primary key (the whole row, in order)
+    // and filters it: a scan of the tenant's rows for a rare status. Every
+    // filter index gives the same order, so name the one that narrows.
+    if (!q.credential_id.empty()) {
+      st.sql += " INDEXED BY ambit_audit_by_credential";
+    } else if (!q.user_id.empty()) {
+      st.sql += " INDEXED BY ambit_audit_by_user";
+    } else if (!search.route.empty()) {
+      st.sql += " INDEXED BY ambit_audit_by_route";
+    } else if (q.status) {
+      st.sql += " INDEXED BY ambit_audit_by_status";
     }
-    sql += " ORDER BY at DESC, id DESC";
+  }
+  st.sql += " WHERE tenant_id = :tenant";
+  st.values.emplace_back(q.tenant_id);
+  auto add = [&](const char* clause, auto value) {
+    st.sql += clause;
+    st.values.emplace_back(std::move(value));
+  };
+  if (!q.credential_id.empty()) add(" AND credential_id = :cred", q.credential_id);
+  if (!q.user_id.empty()) add(" AND user_id = :usr", q.user_id);
+  if (q.status) add(" AND status = :st", static_cast<long long>(*q.status));
+  if (!search.route.empty()) add(" AND route = :route", search.route);
+  if (dialect == sdk::Dialect::postgresql) {
+    // Partitioned by `at`: bounds on it prune partitions; (at, id) is the index order.
+    if (q.since) add(" AND at >= :since", static_cast<long long>(*q.since));
+    if (q.until) add(" AND at < :until", static_cast<long long>(*q.until));
+    if (!q.cursor.empty()) {
+      add(" AND (at, id) < (:cat", static_cast<long long>(cursor_time(q.cursor)));
+      add(", :cid)", q.cursor);
+    }
+    st.sql += " ORDER BY at DESC, id DESC";
   } else {
     // Ids sort by time: a time range is an id range of the same index.
-    if (q.since) text(" AND id >= :since", time_ordered_id_floor(*q.since));
-    if (q.until) text(" AND id < :until", time_ordered_id_floor(*q.until));
-    if (!q.cursor.empty()) text(" AND id < :cursor", q.cursor);
-    sql += " ORDER BY id DESC";
+    if (q.since) add(" AND id >= :since", time_ordered_id_floor(*q.since));
+    if (q.until) add(" AND id < :until", time_ordered_id_floor(*q.until));
+    if (!q.cursor.empty()) add(" AND id < :cursor", q.cursor);
+    st.sql += " ORDER BY id DESC";
   }
-  sql += " LIMIT " + std::to_string(limit + 1);
+  st.sql += " LIMIT " + std::to_string(std::clamp(q.limit, 1, 500) + 1);
+  return st;
+}
 
+AuditRows search_audit(sdk::Database& db, const AuditSearch& search) {
+  const int limit = std::clamp(search.query.limit, 1, 500);
+  AuditStatement statement = audit_statement(db.dialect(), search);
   auto session = db.session();
   soci::row row;
   soci::statement st(*session);
   st.alloc();
-  st.prepare(sql);
+  st.prepare(statement.sql);
   st.exchange(soci::into(row));
-  for (auto& [t, n] : binds) {
-    if (t) {
-      st.exchange(soci::use(*t));
-    } else {
-      st.exchange(soci::use(*n));
-    }
-  }
+  for (auto& value : statement.values) std::visit([&](auto& v) { st.exchange(soci::use(v)); }, value);
   st.define_and_bind();
   st.execute(false);
 

@@ -4,6 +4,7 @@
 // keyset pages: the cursor is the last id seen.
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "ambit/sdk/audit.hpp"
@@ -16,6 +17,15 @@ struct AuditSearch {
   sdk::AuditQuery query;
   std::string route;  ///< a route template; empty: any
 };
+
+/// The SELECT for a search, with its bound values in order.
+struct AuditStatement {
+  std::string sql;
+  std::vector<std::variant<std::string, long long>> values;
+};
+
+/// Throws ApiError 400 INVALID_INPUT on a malformed cursor.
+AuditStatement audit_statement(sdk::Dialect dialect, const AuditSearch& search);
 
 struct AuditRows {
   std::vector<AuditRow> rows;  ///< newest first

@@ -11,14 +11,17 @@
 // * Frozen (a plugin builds or implements them, so the kernel may receive
 //   one laid out by an older SDK): RouteSpec, Response, AuthResult,
 //   Principal, Authenticator, Plugin, Command, Migration, JobSpec,
-//   AuditRecord, AuditQuery, Operation, ErrorCase, Completion, the
+//   AuditRecord, AuditQuery, AuditSink, Operation, ErrorCase, Completion, the
 //   descriptor (which grows only through struct_size and its reserved
 //   slots). Also frozen: the value types the kernel returns by value, whose
 //   storage the calling plugin lays out (Tenant, User, Member, SignIn, Job,
-//   JobInfo, EnqueueResult, AuditPage). A later minor adds a new type or a
-//   new call next to them (as 1.4 added Operation and Context::add_operation
-//   instead of growing RouteSpec, and 1.5 AuditToolPage and
-//   AuditLog::query_with_tools instead of growing AuditPage), never a member.
+//   JobInfo, EnqueueResult, AuditPage, AuditToolPage, AuditListing). A
+//   later minor adds a new type or a new call next to them (as 1.4 added
+//   Operation and Context::add_operation instead of growing RouteSpec,
+//   1.5 AuditToolPage and
+//   AuditLog::query_with_tools instead of growing AuditPage, and 1.6
+//   AuditLog::list, whose rows are JSON objects so that columns can be
+//   added without a new type), never a member.
 // * Services one plugin offers another (CredentialIssuer, Projects,
 //   ProjectInfo, ProjectStep, SecretSink, SecretBundle, UsageRecorder,
 //   TokenAudience) are
