@@ -172,7 +172,8 @@ void AuditLog::settle(std::vector<AuditRow>& batch, bool committed) {
 }
 
 sdk::AuditListing AuditLog::list(const sdk::AuditQuery& q, const boost::json::object& more) {
-  AuditSearch search{q, {}};
+  AuditSearch search;
+  search.query = q;
   for (auto& [name, value] : more) {
     if (name == "route" && value.is_string()) {
       search.route = std::string(value.as_string());
@@ -189,7 +190,9 @@ sdk::AuditListing AuditLog::list(const sdk::AuditQuery& q, const boost::json::ob
 }
 
 sdk::AuditToolPage AuditLog::query_with_tools(const sdk::AuditQuery& q) {
-  auto page = search_audit(db_, AuditSearch{q, {}});
+  AuditSearch search;
+  search.query = q;
+  auto page = search_audit(db_, search);
   sdk::AuditToolPage out;
   for (auto& row : page.rows) {
     auto c = row.columns();

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <optional>
 #include <variant>
 
 #include "ambit/sdk/error.hpp"
@@ -66,6 +68,8 @@ AuditStatement audit_statement(sdk::Dialect dialect, const AuditSearch& search) 
     // Partitioned by `at`: bounds on it prune partitions; (at, id) is the index order.
     if (q.since) add(" AND at >= :since", static_cast<long long>(*q.since));
     if (q.until) add(" AND at < :until", static_cast<long long>(*q.until));
+    if (search.window_from) add(" AND at >= :wfrom", static_cast<long long>(*search.window_from));
+    if (search.window_to) add(" AND at < :wto", static_cast<long long>(*search.window_to));
     if (!q.cursor.empty()) {
       add(" AND (at, id) < (:cat", static_cast<long long>(cursor_time(q.cursor)));
       add(", :cid)", q.cursor);
@@ -82,9 +86,10 @@ AuditStatement audit_statement(sdk::Dialect dialect, const AuditSearch& search) 
   return st;
 }
 
-AuditRows search_audit(sdk::Database& db, const AuditSearch& search) {
-  const int limit = std::clamp(search.query.limit, 1, 500);
-  AuditStatement statement = audit_statement(db.dialect(), search);
+namespace {
+
+/// Runs a statement; its rows in order.
+void fetch(sdk::Database& db, const AuditStatement& statement, std::vector<AuditRow>& out) {
   auto session = db.session();
   soci::row row;
   soci::statement st(*session);
@@ -94,12 +99,8 @@ AuditRows search_audit(sdk::Database& db, const AuditSearch& search) {
   for (auto& value : statement.values) std::visit([&](auto& v) { st.exchange(soci::use(v)); }, value);
   st.define_and_bind();
   st.execute(false);
-
-  AuditRows out;
   while (st.fetch()) {
     sdk::AuditRecord r;
-    AuditFields f;
-    std::string tool, operation, client_ip;
     auto get = [&](std::size_t i) { return row.get_indicator(i) == soci::i_null ? std::string() : row.get<std::string>(i); };
     r.id = get(0);
     r.tenant_id = get(1);
@@ -109,19 +110,48 @@ AuditRows search_audit(sdk::Database& db, const AuditSearch& search) {
     r.method = get(5);
     r.route = get(6);
     r.request_id = get(7);
-    tool = get(8);
-    operation = get(9);
-    client_ip = get(10);
+    std::string tool = get(8), operation = get(9), client_ip = get(10);
     r.at = row.get<long long>(11);
     r.status = row.get<int>(12);
     r.legacy_mode = row.get<int>(13) != 0;
-    f.tool = tool;
-    f.operation = operation;
-    f.client_ip = client_ip;
-    out.rows.push_back(AuditRow::from(r, f));
+    out.push_back(AuditRow::from(r, {.tool = tool, .operation = operation, .client_ip = client_ip}));
   }
-  if (static_cast<int>(out.rows.size()) > limit) {
-    out.rows.pop_back();
+}
+
+}  // namespace
+
+AuditRows search_audit(sdk::Database& db, const AuditSearch& search) {
+  const int limit = std::clamp(search.query.limit, 1, 500);
+  const std::size_t wanted = static_cast<std::size_t>(limit) + 1;  // one more says there is a next page
+  AuditRows out;
+  if (db.dialect() == sdk::Dialect::sqlite) {
+    fetch(db, audit_statement(db.dialect(), search), out.rows);
+  } else {
+    // Planning a statement over every day partition costs more than running
+    // it (30 partitions of 5 indexes: 2-3 ms, 30-50 ms on a fresh
+    // connection). Look in the newest day first, then the week, then all
+    // that is older: each statement plans only the partitions its window
+    // spans, and most pages are full after the first.
+    const std::int64_t newest =
+        !search.query.cursor.empty() ? cursor_time(search.query.cursor)
+        : search.query.until        ? *search.query.until
+                                    : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch()).count();
+    constexpr std::int64_t kDay = 86'400'000;
+    const std::optional<std::int64_t> starts[] = {newest - kDay, newest - 7 * kDay, std::nullopt};
+    std::optional<std::int64_t> before;  // the previous window's start
+    for (auto& start : starts) {
+      AuditSearch window = search;
+      window.window_from = start;
+      window.window_to = before;
+      window.query.limit = static_cast<int>(wanted - out.rows.size()) - 1;
+      fetch(db, audit_statement(db.dialect(), window), out.rows);
+      if (out.rows.size() >= wanted || (start && search.query.since && *search.query.since >= *start)) break;
+      before = start;
+    }
+  }
+  if (out.rows.size() > static_cast<std::size_t>(limit)) {
+    out.rows.resize(static_cast<std::size_t>(limit));
     out.next_cursor = std::string(out.rows.back().columns()[kId]);
   }
   return out;

@@ -3,6 +3,8 @@
 // index ending in the time-ordered id (migration 0005), newest first, in
 // keyset pages: the cursor is the last id seen.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,6 +18,8 @@ namespace ambit::kernel {
 struct AuditSearch {
   sdk::AuditQuery query;
   std::string route;  ///< a route template; empty: any
+  /// PostgreSQL: the time window (ms) search_audit looks in, newest first.
+  std::optional<std::int64_t> window_from, window_to;
 };
 
 /// The SELECT for a search, with its bound values in order.

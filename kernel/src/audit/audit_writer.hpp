@@ -1,12 +1,14 @@
 #pragma once
 // Writes a batch of audit rows in one transaction: COPY FROM STDIN on
-// PostgreSQL (through libpq on SOCI's connection), a prepared INSERT bound to
-// column vectors on SQLite. Throws on failure; the caller retries the batch,
-// and a retry skips the rows a failure at COMMIT may have written after all.
+// PostgreSQL (through libpq on SOCI's connection), one prepared INSERT
+// stepped per row on SQLite (its own API). Throws on failure; the caller
+// retries the batch, and a retry skips the rows a failure at COMMIT may have
+// written after all.
 
 #include <cstdint>
 #include <mutex>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "ambit/sdk/database.hpp"
@@ -20,8 +22,9 @@ class AuditWriter {
   void write(const std::vector<AuditRow>& rows);
 
  private:
-  void copy_to_postgresql(soci::session& tx, const std::vector<AuditRow>& rows, bool skip_existing);
-  void insert_into_sqlite(soci::session& tx, const std::vector<AuditRow>& rows, bool skip_existing);
+  void write_in_transaction(std::span<const AuditRow> rows, bool skip_existing);
+  void copy_to_postgresql(soci::session& tx, std::span<const AuditRow> rows, bool skip_existing);
+  void insert_into_sqlite(soci::session& tx, std::span<const AuditRow> rows, bool skip_existing);
   /// PostgreSQL: each row's day partition exists before the COPY.
   void ensure_partitions(const std::vector<AuditRow>& rows);
 

@@ -383,7 +383,7 @@ void Dispatcher::record(const sdk::Request& req, sdk::Principal* principal, sdk:
     r.tenant_id = std::move(principal->tenant_id);
     r.user_id = std::move(principal->user_id);
     r.credential_type = std::move(principal->credential_type);
-    r.credential_id = principal->credential_id;  // the access log below still reads it
+    r.credential_id = std::move(principal->credential_id);
     r.method = req.method;
     r.route = template_path;
     r.status = response.status;
