@@ -282,24 +282,7 @@ audit_wrk() {
 
 # audit_wrk_parse RAW: audit_wrk's figures from wrk's output in RAW.
 audit_wrk_parse() {
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return v / 1000
-      if (v ~ /ms$/) return v + 0
-      if (v ~ /m$/) return v * 60000
-      if (v ~ /s$/) return v * 1000
-      return v + 0
-    }
-    $1 == "Requests/sec:" { rps = $2 }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    $2 == "requests" && $3 == "in" { requests = $1 }
-    $1 == "Socket" && $2 == "errors:" { errors += $4 + $6 + $8 + $10 }
-    /Non-2xx or 3xx responses:/ { non2xx = $NF }
-    END {
-      if (rps == "") exit 1
-      printf "%.1f %.3f %.3f %d %d %d\n", rps, p50, p99, requests, non2xx, errors
-    }' "$1" || { ambit_error "could not parse wrk output:"; cat "$1" >&2; return 1; }
+  bench_parse_wrk --counts <"$1" || { ambit_error "could not parse wrk output:"; cat "$1" >&2; return 1; }
 }
 
 # --- the database, straight -------------------------------------------------

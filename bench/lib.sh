@@ -156,9 +156,12 @@ bench_mirror() {
   fi
 }
 
-# Reads wrk output on stdin; prints "REQ_PER_SEC P50_MS P99_MS ERRORS".
+# Reads wrk output on stdin; prints "REQ_PER_SEC P50_MS P99_MS ERRORS"
+# (socket errors and non-2xx/3xx answers), or with --counts
+# "REQ_PER_SEC P50_MS P99_MS REQUESTS NON2XX SOCKET_ERRORS".
+# shellcheck disable=SC2120  # --counts is passed by bench/http_audit.sh
 bench_parse_wrk() {
-  awk '
+  awk -v counts="$([[ ${1:-} == --counts ]] && echo 1 || echo 0)" '
     function ms(v) {
       if (v ~ /us$/) return v / 1000
       if (v ~ /ms$/) return v + 0
@@ -169,11 +172,13 @@ bench_parse_wrk() {
     $1 == "Requests/sec:" { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
-    $1 == "Socket" && $2 == "errors:" { errors += $4 + $6 + $8 + $10 }
-    /Non-2xx or 3xx responses:/ { errors += $NF }
+    $2 == "requests" && $3 == "in" { requests = $1 }
+    $1 == "Socket" && $2 == "errors:" { socket += $4 + $6 + $8 + $10 }
+    /Non-2xx or 3xx responses:/ { non2xx = $NF }
     END {
       if (rps == "") exit 1
-      printf "%.1f %.3f %.3f %d\n", rps, p50, p99, errors
+      if (counts) printf "%.1f %.3f %.3f %d %d %d\n", rps, p50, p99, requests, non2xx, socket
+      else printf "%.1f %.3f %.3f %d\n", rps, p50, p99, socket + non2xx
     }'
 }
 
@@ -185,6 +190,7 @@ bench_wrk() {
   raw="$(mktemp "${BENCH_TMP}/wrk.XXXXXX")"
   wrk -t"${BENCH_THREADS}" -c"${BENCH_CONNECTIONS}" -d"${seconds}s" --latency "$@" "${url}" >"${raw}" 2>&1 ||
     { cat "${raw}" >&2; return 1; }
+  # shellcheck disable=SC2119  # the default figures
   bench_parse_wrk <"${raw}" || { ambit_error "could not parse wrk output:"; cat "${raw}" >&2; return 1; }
 }
 
