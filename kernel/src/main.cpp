@@ -1,16 +1,19 @@
-// ambit: the command line. serve | check | migrate | plugins | keyring rotate
-// | bootstrap | users reset-password | command (a plugin's operator command)
+// ambit: the server's commands (serve | check | migrate | plugins | keyring
+// rotate | bootstrap | users reset-password | audit prune | command) and the
+// client's (login | logout | use | completion, and every operation of the
+// server it talks to as a command: clients/cli).
 #include <CLI/CLI.hpp>
 #include <sys/stat.h>
 
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "client.hpp"
 
 int main(int argc, char** argv) {
   // Everything ambit creates (data directory, database, WAL, keys, runtime files) is the owner's alone.
   ::umask(077);
-  CLI::App app{"ambit: a plugin-based API server"};
+  CLI::App app{"ambit: a plugin-based API server, and its command-line client", "ambit"};
   app.require_subcommand(1);
   ambit::kernel::CommandOptions opts;
   auto with_config = [&](CLI::App* sub) {
@@ -40,7 +43,11 @@ int main(int argc, char** argv) {
   command->add_flag("--list", opts.list, "list the commands of the loaded plugins");
   command->add_option("name", opts.command, "the command, e.g. auth-oauth.purge-clients");
   command->allow_extras();
-  CLI11_PARSE(app, argc, argv);
+  ambit::cli::Client client(app, std::vector<std::string>(argv + 1, argv + argc),
+                            {"serve", "check", "migrate", "plugins", "keyring", "bootstrap", "users reset-password",
+                             "audit prune", "command"});
+  if (auto rc = client.parse()) return *rc;
+  if (auto rc = client.run()) return *rc;
 
   using namespace ambit::kernel;
   if (serve->parsed()) return run_serve(opts);

@@ -212,6 +212,7 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store) {
     return sdk::paged_data(std::move(page.rows),
                            page.next_cursor.empty() ? std::nullopt : std::optional<std::string>(page.next_cursor));
   });
+  ctx.add_cli_command({.operation = "audit_records.list", .words = "audit list"});
 }
 
 }  // namespace apikey

@@ -218,6 +218,16 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
                       .arguments = {{"projectId", "/output/data/project/id"}},
                       .status = "/data/status",
                       .pending = {"provisioning"}});
+  ctx.add_completion({.operation = "projects.reprovision",
+                      .poll = "projects.get_provisioning_status",
+                      .arguments = {{"projectId", "/input/projectId"}},
+                      .status = "/data/status",
+                      .pending = {"provisioning"}});
+  for (const char* op : {"projects.create", "projects.reprovision"})
+    ctx.add_completion_failure({.operation = op, .statuses = {"failed"}, .reason = "/data/error/message"});
+  // The CLI: `ambit projects keys create`, next to the project commands.
+  ctx.add_cli_command({.operation = "project_keys.create", .words = "projects keys create"});
+  ctx.add_cli_command({.operation = "project_keys.revoke", .words = "projects keys revoke"});
 }
 
 }  // namespace projects

@@ -221,6 +221,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         });
         return sdk::Response::data({{"deleted", true}, {"name", name}});
       });
+  ctx.add_cli_command({.operation = "config.set", .positional = {"key", "value"}});
 }
 
 }  // namespace remote_config

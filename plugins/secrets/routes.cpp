@@ -150,6 +150,10 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Sync
                       .arguments = {{"projectId", "/input/projectId"}, {"name", "/input/name"}, {"function", "/input/function"}},
                       .status = "/data/sync_status",
                       .pending = {"pending", "syncing", "sync_failed_retrying"}});
+  // A failed sync is retried, but a client waiting for it should hear why now.
+  ctx.add_completion_failure(
+      {.operation = "secrets.set", .statuses = {"sync_failed_retrying"}, .reason = "/data/last_error"});
+  ctx.add_cli_command({.operation = "secrets.set", .positional = {"name", "value"}});
 }
 
 }  // namespace secrets

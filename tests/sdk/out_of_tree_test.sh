@@ -34,5 +34,14 @@ grep -q '"name":"amba_greetings_visits"' <<<"$tools" || fail "tools/list lacks a
 call=$(mcp_post "$key" "$session" \
   '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"amba_greetings_visits","arguments":{"name":"world"}}}')
 grep -q '"structuredContent":{"data":{"name":"world","visits":2}}' <<<"$call" || fail "unexpected tools/call answer: $call"
-stop_server
 echo "its operation is the MCP tool amba_greetings_visits"
+
+# ... and the CLI command `ambit greetings visits NAME`, with help from its schema.
+cli_env=(env -u AMBIT_PROFILE HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" XDG_CACHE_HOME="$work/home/cache"
+  AMBIT_URL="http://127.0.0.1:$port" AMBIT_API_KEY="$key")
+help=$("${cli_env[@]}" "$ambit" help greetings visits) || fail "ambit help greetings visits failed"
+grep -q "How often \`name\` was greeted" <<<"$help" || fail "the command's help lacks the operation's description: $help"
+answer=$("${cli_env[@]}" "$ambit" greetings visits world --output json) || fail "ambit greetings visits failed"
+[[ $answer == '{"data":{"name":"world","visits":2}}' ]] || fail "unexpected CLI answer: $answer"
+stop_server
+echo "and the CLI command ambit greetings visits"

@@ -8,6 +8,7 @@
 
 #include "ambit/sdk/embedded_migrations.hpp"
 #include "audit/file_sink.hpp"
+#include "operations/declared_operation.hpp"
 #include "db/migrator.hpp"
 #include "keyring/master_key.hpp"
 #include "identity/identity_routes.hpp"
@@ -126,6 +127,7 @@ std::vector<std::string> Application::prepare(Mode mode) {
     }
   }
   host_.setup(registry_, services_, log_, problems);
+  check_cli_commands(registry_.router, problems);
   if (identity_) {
     std::vector<std::string> names, dedicated;
     for (auto& [name, info] : registry_.scopes) {

@@ -86,6 +86,28 @@ const sdk::Completion* Router::find_completion(std::string_view id) const {
   return it == completions_.end() ? nullptr : &it->second;
 }
 
+void Router::add_cli_command(sdk::CliCommand command) {
+  std::string id = command.operation;
+  if (!cli_commands_.emplace(std::move(id), std::move(command)).second)
+    throw std::invalid_argument("operation " + command.operation + " declares its command twice");
+}
+
+const sdk::CliCommand* Router::find_cli_command(std::string_view id) const {
+  auto it = cli_commands_.find(id);
+  return it == cli_commands_.end() ? nullptr : &it->second;
+}
+
+void Router::add_completion_failure(sdk::CompletionFailure failure) {
+  std::string id = failure.operation;
+  if (!completion_failures_.emplace(std::move(id), std::move(failure)).second)
+    throw std::invalid_argument("operation " + failure.operation + " declares its completion's failure twice");
+}
+
+const sdk::CompletionFailure* Router::find_completion_failure(std::string_view id) const {
+  auto it = completion_failures_.find(id);
+  return it == completion_failures_.end() ? nullptr : &it->second;
+}
+
 const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments, std::size_t i,
                                  std::vector<std::string_view>& values) const {
   if (i == segments.size()) return node.methods.empty() ? nullptr : &node;

@@ -38,6 +38,14 @@ class Router {
   void add_completion(sdk::Completion completion);
   /// How operation `id` finishes, or null.
   const sdk::Completion* find_completion(std::string_view id) const;
+  /// Keep how the command line shows operation `command.operation` (checked by the caller).
+  void add_cli_command(sdk::CliCommand command);
+  /// How the command line shows operation `id` when declared, or null.
+  const sdk::CliCommand* find_cli_command(std::string_view id) const;
+  /// Keep which statuses of a completion mean failure (checked by the caller).
+  void add_completion_failure(sdk::CompletionFailure failure);
+  /// Which statuses of operation `id`'s completion mean failure, or null.
+  const sdk::CompletionFailure* find_completion_failure(std::string_view id) const;
 
   enum class Outcome { found, not_found, method_not_allowed };
   struct Match {
@@ -65,6 +73,8 @@ class Router {
   std::vector<std::unique_ptr<RouteEntry>> routes_;
   std::map<std::string, const RouteEntry*, std::less<>> operations_;
   std::map<std::string, sdk::Completion, std::less<>> completions_;
+  std::map<std::string, sdk::CliCommand, std::less<>> cli_commands_;
+  std::map<std::string, sdk::CompletionFailure, std::less<>> completion_failures_;
 };
 
 }  // namespace ambit::kernel

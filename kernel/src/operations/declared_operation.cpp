@@ -1,5 +1,6 @@
 #include "operations/declared_operation.hpp"
 
+#include <map>
 #include <regex>
 #include <stdexcept>
 
@@ -135,14 +136,97 @@ void add_completion(Router& router, sdk::Completion c, const std::string& owner)
   router.add_completion(std::move(c));
 }
 
+namespace {
+
+struct CliShape {
+  std::string words;
+  std::vector<std::string> positional;
+};
+
+/// The declared shape, or the default: words from the id, path parameters
+/// but projectId (a flag with a per-profile default) as arguments.
+CliShape cli_shape(const Router& router, const RouteEntry& route) {
+  const auto& id = route.operation->decl.id;
+  const sdk::CliCommand* declared = router.find_cli_command(id);
+  CliShape shape;
+  if (declared && !declared->words.empty()) {
+    shape.words = declared->words;
+  } else {
+    shape.words = id;
+    for (char& c : shape.words) c = c == '_' ? '-' : c == '.' ? ' ' : c;
+  }
+  if (declared && !declared->positional.empty()) {
+    shape.positional = declared->positional;
+  } else {
+    for (auto& name : route.param_names)
+      if (name != "projectId") shape.positional.push_back(name);
+  }
+  return shape;
+}
+
+}  // namespace
+
+void add_cli_command(Router& router, sdk::CliCommand c, const std::string& owner) {
+  auto fail = [&](const std::string& why) {
+    throw std::invalid_argument("command of operation \"" + c.operation + "\": " + why);
+  };
+  const RouteEntry* op = router.find_operation(c.operation);
+  if (!op || !is_tool(*op)) fail("no such tool (declare the operation first)");
+  if (op->owner != owner) fail("declared by " + op->owner + ", not " + owner);
+  static const std::regex words("([a-z][a-z0-9-]*)( [a-z][a-z0-9-]*){0,3}");
+  if (!c.words.empty() && !std::regex_match(c.words, words))
+    fail("words must be 1 to 4 lower-case words separated by one space: \"" + c.words + "\"");
+  const auto& inputs = op->operation->input_schema.at("properties").as_object();
+  for (std::size_t i = 0; i < c.positional.size(); ++i) {
+    if (!inputs.contains(c.positional[i])) fail(c.operation + " takes no input " + c.positional[i]);
+    if (std::find(c.positional.begin(), c.positional.begin() + static_cast<std::ptrdiff_t>(i), c.positional[i]) !=
+        c.positional.begin() + static_cast<std::ptrdiff_t>(i))
+      fail("positional names " + c.positional[i] + " twice");
+  }
+  router.add_cli_command(std::move(c));
+}
+
+void add_completion_failure(Router& router, sdk::CompletionFailure f, const std::string& owner) {
+  auto fail = [&](const std::string& why) {
+    throw std::invalid_argument("completion failure of operation \"" + f.operation + "\": " + why);
+  };
+  const RouteEntry* op = router.find_operation(f.operation);
+  if (!op || !router.find_completion(f.operation)) fail("no completion declared for it (declare that first)");
+  if (op->owner != owner) fail("declared by " + op->owner + ", not " + owner);
+  if (f.statuses.empty()) fail("statuses lists no status");
+  if (f.reason.empty() || f.reason.front() != '/') fail("reason must be a JSON Pointer");
+  router.add_completion_failure(std::move(f));
+}
+
+void check_cli_commands(const Router& router, std::vector<std::string>& problems) {
+  std::map<std::string, std::string> by_words;  // "secrets set" -> "secrets.set"
+  for (auto& route : router.routes())
+    if (is_tool(*route)) {
+      auto [it, inserted] = by_words.emplace(cli_shape(router, *route).words, route->operation->decl.id);
+      if (!inserted)
+        problems.push_back("operations " + it->second + " and " + route->operation->decl.id + " are both the command \"" +
+                           it->first + "\" (declare other words with Context::add_cli_command)");
+    }
+  // Sorted, a command that starts another ("projects keys" and "projects keys create") comes right before it.
+  for (auto it = by_words.begin(); it != by_words.end(); ++it) {
+    auto next = std::next(it);
+    if (next != by_words.end() && next->first.rfind(it->first + " ", 0) == 0)
+      problems.push_back("the command \"" + it->first + "\" (" + it->second + ") is also the start of \"" +
+                         next->first + "\" (" + next->second + ")");
+  }
+}
+
 bool is_tool(const RouteEntry& route) {
   return route.operation && !route.operation->decl.handler_validates && route.spec.auth != sdk::AuthMode::none &&
          route.operation->decl.output_media_type == "application/json";
 }
 
-json::object tool_json(const RouteEntry& route) {
+json::object tool_json(const Router& router, const RouteEntry& route) {
   const auto& op = route.operation->decl;
-  return {{"id", op.id},
+  CliShape shape = cli_shape(router, route);
+  json::array positional;
+  for (auto& p : shape.positional) positional.push_back(json::string(p));
+  json::object tool{{"id", op.id},
           {"title", op.title},
           {"description", op.description},
           {"scope", route.spec.scope.empty() ? json::value(nullptr) : json::value(route.spec.scope)},
@@ -156,7 +240,23 @@ json::object tool_json(const RouteEntry& route) {
              for (auto& n : route.operation->query_names) names.push_back(json::string(n));
              return names;
            }()},
-          {"plugin", route.owner}};
+          {"plugin", route.owner},
+          {"cli", {{"command", shape.words}, {"positional", std::move(positional)}}}};
+  if (const sdk::Completion* c = router.find_completion(op.id)) {
+    json::object arguments;
+    for (auto& [name, pointer] : c->arguments) arguments[name] = pointer;
+    json::array pending, failed;
+    for (auto& p : c->pending) pending.push_back(json::string(p));
+    json::object completion{{"poll", c->poll}, {"arguments", std::move(arguments)}, {"status", c->status},
+                            {"pending", std::move(pending)}};
+    if (const sdk::CompletionFailure* f = router.find_completion_failure(op.id)) {
+      for (auto& s : f->statuses) failed.push_back(json::string(s));
+      completion["failed"] = std::move(failed);
+      completion["reason"] = f->reason;
+    }
+    tool["completion"] = std::move(completion);
+  }
+  return tool;
 }
 
 }  // namespace ambit::kernel

@@ -35,8 +35,21 @@ void add_operation(Router& router, sdk::RouteSpec route, sdk::Operation op, std:
 /// Throws std::invalid_argument naming the problem.
 void add_completion(Router& router, sdk::Completion completion, const std::string& owner);
 
-/// The tool description of an operation (see sdk::Operations::tools).
-boost::json::object tool_json(const RouteEntry& route);
+/// Check `command` (a tool of `owner`'s, well-formed words, inputs that
+/// exist) and keep it in `router`. Throws std::invalid_argument.
+void add_cli_command(Router& router, sdk::CliCommand command, const std::string& owner);
+
+/// Check `failure` (its completion declared by `owner`, a reason pointer)
+/// and keep it in `router`. Throws std::invalid_argument.
+void add_completion_failure(Router& router, sdk::CompletionFailure failure, const std::string& owner);
+
+/// Once every plugin is set up: two tools with the same command words, or
+/// one command's words the start of another's, are problems.
+void check_cli_commands(const Router& router, std::vector<std::string>& problems);
+
+/// The tool description of an operation (see sdk::Operations::tools), with
+/// its command line shape and, when declared, its completion.
+boost::json::object tool_json(const Router& router, const RouteEntry& route);
 
 /// Whether the operation is offered as a tool: it acts for an authenticated
 /// caller, takes JSON and the kernel validates its input.

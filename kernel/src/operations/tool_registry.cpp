@@ -1,5 +1,8 @@
 #include "operations/tool_registry.hpp"
 
+#include <botan/hash.h>
+#include <botan/hex.h>
+
 #include "http/dispatcher.hpp"
 #include "operations/declared_operation.hpp"
 #include "operations/operation_input.hpp"
@@ -8,14 +11,21 @@ namespace json = boost::json;
 
 namespace ambit::kernel {
 
-json::array ToolRegistry::tools(const sdk::Principal& caller) const {
+json::array ToolRegistry::tools(const sdk::Principal& caller) const { return tools(caller, false); }
+
+json::array ToolRegistry::tools(const sdk::Principal& caller, bool all) const {
   std::vector<const RouteEntry*> found;
   for (auto& route : router_.routes())
-    if (is_tool(*route) && (route->spec.scope.empty() || caller.has_scope(route->spec.scope))) found.push_back(route.get());
+    if (is_tool(*route) && (all || route->spec.scope.empty() || caller.has_scope(route->spec.scope)))
+      found.push_back(route.get());
   std::sort(found.begin(), found.end(),
             [](auto* a, auto* b) { return a->operation->decl.id < b->operation->decl.id; });
   json::array out;
-  for (auto* route : found) out.push_back(tool_json(*route));
+  for (auto* route : found) {
+    auto tool = tool_json(router_, *route);
+    if (all) tool["permitted"] = route->spec.scope.empty() || caller.has_scope(route->spec.scope);
+    out.push_back(std::move(tool));
+  }
   return out;
 }
 
@@ -45,14 +55,28 @@ void register_tools_route(Router& router, const ToolRegistry& tools) {
   r.path = "/v1/tools";
   r.tags = {"tools"};
   r.may_block = false;
-  r.handler = [&tools](const sdk::Request& req) { return sdk::Response::data(tools.tools(req.caller())); };
+  // The list changes with the deployment's operations and the caller's
+  // scopes: an ETag lets a client that caches it (the CLI) revalidate cheaply.
+  r.handler = [&tools](const sdk::Request& req) {
+    sdk::Response list = sdk::Response::data(tools.tools(req.caller(), req.query("all") == "true"));
+    auto sha = Botan::HashFunction::create_or_throw("SHA-256");
+    std::string etag = "\"" + Botan::hex_encode(sha->process(list.body)).substr(0, 32) + "\"";
+    if (auto match = req.header("If-None-Match"); match && *match == etag)
+      return sdk::Response::empty(304).with_header("ETag", etag).with_header("Cache-Control", "no-cache");
+    return std::move(list.with_header("ETag", etag).with_header("Cache-Control", "no-cache"));
+  };
   sdk::Operation op{
       .id = "tools.list",
       .title = "List the tools you may call",
       .description = "Every operation of this deployment that the calling credential holds the scope for, as a "
                      "tool: its id, title, description, one input schema (path and query parameters and body "
-                     "fields side by side), output schema, hints and scope. The MCP server and the CLI are built "
-                     "on this list.",
+                     "fields side by side), output schema, hints and scope, its command line shape, and how to wait "
+                     "for work that goes on after it answers. The MCP server and the CLI are built on this list. "
+                     "With all=true, the tools the caller lacks the scope for are listed too (the CLI shows them, "
+                     "so that calling one names the missing scope); the same list is public in /openapi.json. "
+                     "The answer carries an ETag: the same value in If-None-Match answers 304 without a body.",
+      .query = sdk::schema(R"({"type": "object", "properties": {"all": {"type": "boolean",
+          "description": "also the tools the caller lacks the scope for, each with permitted false"}}})"),
       .output = sdk::data_of(sdk::schema(R"({"type": "array", "items": {"type": "object",
           "required": ["id", "title", "description", "scope", "input_schema", "output_schema", "hints"],
           "properties": {
@@ -67,7 +91,22 @@ void register_tools_route(Router& router, const ToolRegistry& tools) {
             "method": {"type": "string", "description": "the HTTP route the tool wraps"},
             "path": {"type": "string"},
             "query": {"type": "array", "items": {"type": "string"}, "description": "inputs sent as query parameters"},
-            "plugin": {"type": "string"}}}})")),
+            "plugin": {"type": "string"},
+            "permitted": {"type": "boolean", "description": "with ?all=true: whether the caller holds the scope"},
+            "cli": {"type": "object", "required": ["command", "positional"], "description": "how the ambit CLI shows it",
+              "properties": {
+                "command": {"type": "string", "description": "the words after ambit: \"secrets set\""},
+                "positional": {"type": "array", "items": {"type": "string"},
+                               "description": "the inputs taken as arguments, in order; the others are flags"}}},
+            "completion": {"type": "object", "required": ["poll", "arguments", "status", "pending"],
+              "description": "present when the work goes on after the answer: how to wait for its end",
+              "properties": {
+                "poll": {"type": "string", "description": "the read-only tool that shows how far it is"},
+                "arguments": {"type": "object", "description": "poll's arguments: name -> JSON Pointer into {input, output}"},
+                "status": {"type": "string", "description": "JSON Pointer of the status in poll's success body"},
+                "pending": {"type": "array", "items": {"type": "string"}, "description": "the statuses that mean still working"},
+                "failed": {"type": "array", "items": {"type": "string"}, "description": "the statuses that mean it failed"},
+                "reason": {"type": "string", "description": "JSON Pointer of the failure's reason in poll's success body"}}}}}})")),
       .read_only = true,
       .idempotent = true};
   add_operation(router, std::move(r), std::move(op), "kernel");

@@ -18,6 +18,8 @@ class ToolRegistry final : public sdk::Operations {
   void attach(Dispatcher* dispatcher) { dispatcher_.store(dispatcher); }
 
   boost::json::array tools(const sdk::Principal& caller) const override;
+  /// `all`: also the tools `caller` lacks the scope for, each with "permitted".
+  boost::json::array tools(const sdk::Principal& caller, bool all) const;
   sdk::Response invoke(std::string_view id, const sdk::Principal& caller, const boost::json::object& arguments) override;
   sdk::Response invoke_tool(std::string_view id, const sdk::Principal& caller, const boost::json::object& arguments,
                             std::string_view tool) override;

@@ -41,6 +41,16 @@ void PluginContext::add_completion(sdk::Completion completion) {
   kernel::add_completion(registry_.router, std::move(completion), name_);
 }
 
+void PluginContext::add_cli_command(sdk::CliCommand command) {
+  require_open("add_cli_command");
+  kernel::add_cli_command(registry_.router, std::move(command), name_);
+}
+
+void PluginContext::add_completion_failure(sdk::CompletionFailure failure) {
+  require_open("add_completion_failure");
+  kernel::add_completion_failure(registry_.router, std::move(failure), name_);
+}
+
 void PluginContext::add_audit_sink(std::string name, std::shared_ptr<sdk::AuditSink> sink) {
   require_open("add_audit_sink");
   if (!sink) throw std::invalid_argument("add_audit_sink: the sink is null");

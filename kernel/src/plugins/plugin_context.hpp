@@ -79,6 +79,8 @@ class PluginContext final : public sdk::Context {
   sdk::Operations& operations() override;
   void add_completion(sdk::Completion completion) override;
   void add_audit_sink(std::string name, std::shared_ptr<sdk::AuditSink> sink) override;
+  void add_cli_command(sdk::CliCommand command) override;
+  void add_completion_failure(sdk::CompletionFailure failure) override;
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -114,6 +114,14 @@ class Context {
   /// Copy every committed audit row to `sink` as well (setup only); `name`
   /// labels its metrics (ambit_audit_sink_*{sink="name"}).
   virtual void add_audit_sink(std::string name, std::shared_ptr<AuditSink> sink) = 0;
+
+  // --- SDK 1.7 ----------------------------------------------------------------
+  /// Declare how `ambit` shows one of this plugin's operations as a command
+  /// (setup only; see CliCommand). Operations without one get the default.
+  virtual void add_cli_command(CliCommand command) = 0;
+  /// Declare which poll statuses of one of this plugin's completions mean
+  /// the work failed (setup only; its Completion is declared first).
+  virtual void add_completion_failure(CompletionFailure failure) = 0;
 };
 
 }  // namespace v1

@@ -100,6 +100,30 @@ struct Completion {
   std::vector<std::string> pending{};  ///< the statuses that mean "still working"
 };
 
+/// How the command line shows an operation (SDK 1.7), declared next to it
+/// (Context::add_cli_command). Without one, `ambit` shows operation
+/// "api_keys.rotate" as `ambit api-keys rotate ID`: the words from the id
+/// (`_` as `-`), the path parameters but projectId as arguments in path
+/// order, every other input as a flag (projectId as --project).
+///
+///   ctx.add_cli_command({.operation = "secrets.set", .positional = {"name", "value"}});
+///   ctx.add_cli_command({.operation = "project_keys.create", .words = "projects keys create"});
+struct CliCommand {
+  std::string operation{};               ///< the operation, declared already by this plugin
+  std::string words{};                   ///< "projects keys create"; empty: from the id
+  std::vector<std::string> positional{};  ///< inputs taken as arguments, in order; empty: the default
+};
+
+/// The statuses of a Completion's poll that mean the work failed (SDK 1.7,
+/// Context::add_completion_failure): a client that waits stops there and
+/// shows the reason. A status may also be pending ("sync_failed_retrying":
+/// failed, and retried by the server).
+struct CompletionFailure {
+  std::string operation{};              ///< as its Completion's operation
+  std::vector<std::string> statuses{};  ///< e.g. {"failed"}
+  std::string reason{};                 ///< JSON Pointer of the reason in the poll's success body
+};
+
 /// The operations of the deployment, as tools: what the MCP server, the CLI
 /// and plugins use to act for a caller. Complete from start().
 class Operations {

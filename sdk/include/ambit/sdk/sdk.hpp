@@ -11,7 +11,8 @@
 // * Frozen (a plugin builds or implements them, so the kernel may receive
 //   one laid out by an older SDK): RouteSpec, Response, AuthResult,
 //   Principal, Authenticator, Plugin, Command, Migration, JobSpec,
-//   AuditRecord, AuditQuery, AuditSink, Operation, ErrorCase, Completion, the
+//   AuditRecord, AuditQuery, AuditSink, Operation, ErrorCase, Completion,
+//   CliCommand, CompletionFailure, the
 //   descriptor (which grows only through struct_size and its reserved
 //   slots). Also frozen: the value types the kernel returns by value, whose
 //   storage the calling plugin lays out (Tenant, User, Member, SignIn, Job,
