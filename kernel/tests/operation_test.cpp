@@ -139,3 +139,80 @@ TEST(Operations, ToolArgumentsBecomeTheHttpRequest) {
   // A missing path parameter is reported by the check, as over HTTP.
   EXPECT_EQ(refused_field(r, request_from_arguments(r, json::object{{"conditions", json::array{}}})), "thingId");
 }
+
+// SDK 1.7: how the CLI shows a tool, in the tool list every client reads.
+TEST(Operations, ToolsCarryTheirCommandLineShapeDefaultOrDeclared) {
+  Router router;
+  add_operation(router, route("PUT", "/projects/:projectId/things/:thingId"), thing_set(), "p");
+  auto tool = tool_json(router, *router.find_operation("things.set"));
+  // The default: words from the id, the path parameters but projectId as arguments.
+  EXPECT_EQ(json::serialize(tool.at("cli")), R"({"command":"things set","positional":["thingId"]})");
+  EXPECT_FALSE(tool.contains("completion"));
+
+  add_cli_command(router, {.operation = "things.set", .words = "things put", .positional = {"thingId", "conditions"}}, "p");
+  tool = tool_json(router, *router.find_operation("things.set"));
+  EXPECT_EQ(json::serialize(tool.at("cli")), R"({"command":"things put","positional":["thingId","conditions"]})");
+
+  auto refused = [&](sdk::CliCommand c, const std::string& owner = "p") {
+    try {
+      add_cli_command(router, std::move(c), owner);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(refused({.operation = "things.nope"}).find("no such tool"), std::string::npos);
+  EXPECT_NE(refused({.operation = "things.set"}, "q").find("declared by p"), std::string::npos);
+  EXPECT_NE(refused({.operation = "things.set", .words = "Things Put"}).find("lower-case"), std::string::npos);
+  EXPECT_NE(refused({.operation = "things.set", .positional = {"nope"}}).find("takes no input nope"), std::string::npos);
+  EXPECT_NE(refused({.operation = "things.set", .positional = {"limit", "limit"}}).find("twice"), std::string::npos);
+  EXPECT_NE(refused({.operation = "things.set"}).find("declares its command twice"), std::string::npos);
+}
+
+TEST(Operations, TwoToolsWithTheSameCommandWordsAreAStartupProblem) {
+  Router router;
+  add_operation(router, route("PUT", "/things/:thingId"), thing_set(), "p");
+  auto other = thing_set();
+  other.id = "thing_keys.create";
+  add_operation(router, route("POST", "/things/:thingId/keys"), other, "q");
+  std::vector<std::string> problems;
+  check_cli_commands(router, problems);
+  EXPECT_TRUE(problems.empty());
+
+  add_cli_command(router, {.operation = "thing_keys.create", .words = "things set"}, "q");
+  check_cli_commands(router, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("both the command \"things set\""), std::string::npos) << problems[0];
+
+  Router nested;  // a command that is also the start of another cannot be both a command and a group
+  add_operation(nested, route("PUT", "/things/:thingId"), thing_set(), "p");
+  add_operation(nested, route("POST", "/things/:thingId/keys"), other, "q");
+  add_cli_command(nested, {.operation = "thing_keys.create", .words = "things set keys"}, "q");
+  problems.clear();
+  check_cli_commands(nested, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("also the start of"), std::string::npos) << problems[0];
+}
+
+TEST(Operations, ACompletionsFailureStatusesTravelWithTheTool) {
+  Router router;
+  add_operation(router, route("PUT", "/things/:thingId"), thing_set(), "p");
+  auto get = thing_set();
+  get.id = "things.get";
+  get.body = nullptr;
+  get.read_only = true;
+  add_operation(router, route("GET", "/things/:thingId"), get, "p");
+  EXPECT_THROW(add_completion_failure(router, {.operation = "things.set", .statuses = {"failed"}, .reason = "/data/error"}, "p"),
+               std::invalid_argument);  // no completion yet
+  add_completion(router, {.operation = "things.set", .poll = "things.get", .arguments = {{"thingId", "/input/thingId"}},
+                          .status = "/data/status", .pending = {"working"}}, "p");
+  EXPECT_THROW(add_completion_failure(router, {.operation = "things.set", .statuses = {}, .reason = "/data/error"}, "p"),
+               std::invalid_argument);
+  EXPECT_THROW(add_completion_failure(router, {.operation = "things.set", .statuses = {"failed"}, .reason = "data"}, "p"),
+               std::invalid_argument);
+  add_completion_failure(router, {.operation = "things.set", .statuses = {"failed"}, .reason = "/data/error"}, "p");
+  auto tool = tool_json(router, *router.find_operation("things.set"));
+  EXPECT_EQ(json::serialize(tool.at("completion")),
+            R"({"poll":"things.get","arguments":{"thingId":"/input/thingId"},"status":"/data/status",)"
+            R"("pending":["working"],"failed":["failed"],"reason":"/data/error"})");
+}

@@ -25,7 +25,7 @@ export AMBIT_ROOT
 AMBIT_BASE_PACKAGES=(
   cmake g++ make ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsoci-dev libbotan-2-dev libpq-dev
+  libsoci-dev libbotan-2-dev libpq-dev libssl-dev
   libgtest-dev libsqlite3-dev libspdlog-dev libcli11-dev libvalijson-dev json-schema-test-suite
 )
 # Extra packages, passed to ambit_install_deps by the scripts that need them.
