@@ -21,6 +21,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <regex>
@@ -683,6 +684,21 @@ TEST_P(CliClient, LogsInThroughOAuthAndLogsOut) {
   ASSERT_TRUE(me.is_object());
   EXPECT_EQ(me.at("data").at("user_id"), json::value(owner.user_id));
   EXPECT_EQ(me.at("data").at("tenant_id"), json::value(owner.tenant_id));
+
+  // An expired access token is refreshed before the call, and the new pair is saved.
+  {
+    json::value edited = profiles();
+    edited.at("profiles").at("default").at("auth").as_object()["expires_at"] = 1;
+    std::ofstream(profiles_file()) << json::serialize(edited);
+    EXPECT_EQ(ok_json({"me", "get", "-o", "json"}).at("data").at("user_id"), json::value(owner.user_id));
+    json::value saved = profiles();  // held: at() returns into it
+    const auto& renewed = saved.at("profiles").at("default").at("auth");
+    EXPECT_NE(str(renewed.at("refresh_token")), refresh);
+    EXPECT_GT(renewed.at("expires_at").to_number<long long>(), 1);
+    EXPECT_EQ(file_mode(profiles_file()), 0600);
+    access = str(renewed.at("access_token"));
+    refresh = str(renewed.at("refresh_token"));
+  }
 
   auto out = cli({"logout"});
   EXPECT_EQ(out.exit_code, 0) << out.out << out.err;
