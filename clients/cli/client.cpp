@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <iostream>
+#include <sstream>
 
 #include "exit_codes.hpp"
+#include "json_text.hpp"
 #include "oauth_login.hpp"
 #include "shell_completion.hpp"
 #include "terminal.hpp"
@@ -70,10 +72,6 @@ bool starts_with_path(const std::vector<std::string>& words, const std::string& 
   return std::equal(parts.begin(), parts.end(), words.begin());
 }
 
-std::string text_of(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 /// "Signed in to URL (role R in tenant T)" from GET /v1/me.
 std::string who(const HttpResponse& me) {

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "json_text.hpp"
+
 namespace json = boost::json;
 
 namespace ambit::cli {
@@ -32,14 +34,10 @@ CliError api_error(const HttpResponse& response) {
   if (!ec && body.is_object())
     if (auto* e = body.as_object().if_contains("error"); e && e->is_object()) error = &e->as_object();
   if (error) {
-    auto text = [&](const json::object& o, const char* key) {
-      auto* v = o.if_contains(key);
-      return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
-    std::string code = text(*error, "code"), message = text(*error, "message");
+    std::string code = text_of(*error, "code"), message = text_of(*error, "message");
     line = message.empty() ? code : message + (code.empty() ? "" : " (" + code + ")");
     if (auto* d = error->if_contains("details"); d && d->is_object()) {
-      if (auto scope = text(d->as_object(), "missing_scope"); !scope.empty()) line += " missing scope: " + scope;
+      if (auto scope = text_of(d->as_object(), "missing_scope"); !scope.empty()) line += " missing scope: " + scope;
     }
   } else if (!body.is_null() && !ec) {
     line += ": " + json::serialize(body);

@@ -99,6 +99,8 @@ HttpResponse http_request(const std::string& base, const std::string& method, co
     return out;
   } catch (const HttpFailure&) {
     throw;
+  } catch (const boost::system::system_error& e) {  // what() would add Asio's source location
+    throw HttpFailure("cannot reach " + base + ": " + e.code().message());
   } catch (const std::exception& e) {
     throw HttpFailure("cannot reach " + base + ": " + e.what());
   }

@@ -19,6 +19,7 @@
 
 #include "exit_codes.hpp"
 #include "http_client.hpp"
+#include "json_text.hpp"
 #include "session.hpp"
 
 namespace json = boost::json;
@@ -55,10 +56,6 @@ std::string s256(const std::string& verifier) {
   return base64url(digest, sizeof digest);
 }
 
-std::string text_of(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 json::object json_of(const HttpResponse& r, const std::string& what) {
   boost::system::error_code ec;

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "json_text.hpp"
+
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
@@ -22,10 +24,6 @@ fs::path xdg_dir(const char* variable, const char* fallback_under_home) {
   return fs::path(home) / fallback_under_home / "ambit";
 }
 
-std::string text_of(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 }  // namespace
 

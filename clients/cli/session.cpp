@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "exit_codes.hpp"
+#include "json_text.hpp"
 
 namespace json = boost::json;
 
@@ -15,10 +16,6 @@ std::string env(const char* name) {
   return v ? std::string(v) : std::string();
 }
 
-std::string text_of(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 }  // namespace
 

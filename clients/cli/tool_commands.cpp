@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "exit_codes.hpp"
+#include "json_text.hpp"
 #include "output.hpp"
 #include "terminal.hpp"
 #include "tool_request.hpp"
@@ -15,10 +16,6 @@ namespace json = boost::json;
 namespace ambit::cli {
 namespace {
 
-std::string text_of(const json::object& o, const char* key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 /// The schema's types, but null ("string", "null" -> {"string"}); nullable set when null is one.
 std::vector<std::string> types_of(const json::object& schema, bool* nullable = nullptr) {
