@@ -7,7 +7,9 @@
 #   config304  one user with If-None-Match: * -> 304 on both servers (the same
 #              evaluation and comparison as a client's own ETag, without a wrk
 #              Lua script, which would cost wrk CPU on a small machine);
-#   upserts    POST .../config on SQLite and on PostgreSQL (req/s only).
+#   upserts    POST .../config on SQLite and on PostgreSQL, sequential and 8 at
+#              once, at 20, 500 and 5,000 keys (targets: 5,000 keys >= 0.8x
+#              20 keys; PostgreSQL sequential >= 1,500/s).
 # Targets: 200 path >= 0.5x nginx, 304 path >= 0.7x nginx, p99 <= 2x nginx's.
 set -euo pipefail
 
@@ -43,19 +45,50 @@ config_project() {
   echo "${project} ${client}"
 }
 
-# upsert_rate LABEL CONFIG: req/s of admin upserts against a fresh server.
-upsert_rate() {
-  local label="$1" config="$2" key project client rps p50 p99 errors
+# grow_keys URL KEY PROJECT N: adds keys key<i> until the project has N of them (one keep-alive connection).
+grow_keys() {
+  python3 - "$@" <<'PY'
+import http.client, json, sys, urllib.parse
+url, key, project, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+u = urllib.parse.urlsplit(url)
+c = http.client.HTTPConnection(u.hostname, u.port)
+headers = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
+c.request("GET", "/v1/admin/projects/%s/config" % project, headers=headers)
+have = len(json.loads(c.getresponse().read())["data"])
+for i in range(have, n):
+    c.request("POST", "/v1/admin/projects/%s/config" % project, headers=headers,
+              body=json.dumps({"key": "key%d" % i, "value": "value %d" % i}))
+    r = c.getresponse()
+    r.read()
+    if r.status != 201:
+        sys.exit("upsert answered %d" % r.status)
+PY
+}
+
+# upsert_rates LABEL CONFIG: admin upserts against a fresh server, one connection
+# after the other (sequential) and 8 at once, at 20, 500 and 5,000 keys.
+upsert_rates() {
+  local label="$1" config="$2" key created project n seq par
+  local seq_rps seq_p99 seq_errors par_rps par_p99 par_errors
   export BENCH_AMBIT_DATA="${BENCH_TMP}/data-${label}"
   key="$(bench_ambit bootstrap --config "${config}" --email "bench-${label}@example.com" |
     sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')"
   bench_start_ambit "${config}"
-  read -r project client < <(config_project "${BENCH_AMBIT_URL}" "${key}")
-  read -r rps p50 p99 errors < <(BENCH_PROJECT="${project}" BENCH_CONNECTIONS=8 \
-    bench_wrk "${BENCH_SECONDS}" "${BENCH_AMBIT_URL}" -s "${BENCH_DIR}/config_upserts.lua" \
-    -H "Authorization: Bearer ${key}" -H "Content-Type: application/json")
-  printf '%-10s %-10s req/s=%-10s p50=%sms  p99=%sms  errors=%s  (wrk -c8)\n' upserts "${label}" "${rps}" "${p50}" \
-    "${p99}" "${errors}"
+  created="$(curl -sf -X POST -H "Authorization: Bearer ${key}" -d '{"name": "upserts"}' "${BENCH_AMBIT_URL}/v1/admin/projects")"
+  project="$(sed -n 's/.*"project":{"id":"\([^"]*\)".*/\1/p' <<<"${created}")"
+  for n in 20 500 5000; do
+    grow_keys "${BENCH_AMBIT_URL}" "${key}" "${project}" "${n}"
+    seq="$(BENCH_PROJECT="${project}" BENCH_KEYS="${n}" BENCH_CONNECTIONS=1 BENCH_THREADS=1 \
+      bench_wrk "${BENCH_SECONDS}" "${BENCH_AMBIT_URL}" -s "${BENCH_DIR}/config_upserts.lua" \
+      -H "Authorization: Bearer ${key}" -H "Content-Type: application/json")"
+    par="$(BENCH_PROJECT="${project}" BENCH_KEYS="${n}" BENCH_CONNECTIONS=8 \
+      bench_wrk "${BENCH_SECONDS}" "${BENCH_AMBIT_URL}" -s "${BENCH_DIR}/config_upserts.lua" \
+      -H "Authorization: Bearer ${key}" -H "Content-Type: application/json")"
+    read -r seq_rps _ seq_p99 seq_errors <<<"${seq}"
+    read -r par_rps _ par_p99 par_errors <<<"${par}"
+    printf 'upserts %-10s keys=%-5s sequential req/s=%-8s p99=%sms errors=%s | 8-way req/s=%-8s p99=%sms errors=%s\n' \
+      "${label}" "${n}" "${seq_rps}" "${seq_p99}" "${seq_errors}" "${par_rps}" "${par_p99}" "${par_errors}"
+  done
 }
 
 main() {
@@ -86,13 +119,13 @@ main() {
     -H "Authorization: Bearer ${client}" -H 'If-None-Match: *'
   bench_cleanup_servers
 
-  upsert_rate sqlite "${BENCH_DIR}/bench-config.json"
+  upsert_rates sqlite "${BENCH_DIR}/bench-config.json"
   bench_cleanup_servers
   ambit_pg_start >/dev/null
   local pg_config="${BENCH_TMP}/bench-config-pg.json"
   sed -e 's|"plugins"|"database": {"url": "'"${AMBIT_TEST_PG_URL}"'", "pool_size": 16}, "plugins"|' \
     "${BENCH_DIR}/bench-config.json" >"${pg_config}"
-  upsert_rate postgresql "${pg_config}"
+  upsert_rates postgresql "${pg_config}"
 }
 
 main "$@"

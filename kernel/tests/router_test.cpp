@@ -57,3 +57,23 @@ TEST(Router, RefusesDuplicatesAndConflictingParams) {
   EXPECT_THROW(r.add(route("get", "/b"), "x"), std::invalid_argument);
   EXPECT_THROW(r.add(route("GET", "/b//c"), "x"), std::invalid_argument);
 }
+
+TEST(Router, ALiteralWinsOnlyForItsOwnMethodsAndAParamTakesTheRest) {
+  Router r;
+  r.add(route("GET", "/config/versions"), "p");
+  r.add(route("PATCH", "/config/:key"), "p");
+  r.add(route("DELETE", "/config/:key"), "p");
+  auto m = r.match("GET", {"config", "versions"});
+  ASSERT_EQ(m.outcome, Router::Outcome::found);
+  EXPECT_EQ(m.route->spec.path, "/config/versions");
+  m = r.match("PATCH", {"config", "versions"});  // the key named "versions"
+  ASSERT_EQ(m.outcome, Router::Outcome::found);
+  EXPECT_EQ(m.route->spec.path, "/config/:key");
+  EXPECT_EQ(m.params, (sdk::StringPairs{{"key", "versions"}}));
+  m = r.match("PUT", {"config", "versions"});  // nobody serves PUT: 405 naming the literal route's methods
+  EXPECT_EQ(m.outcome, Router::Outcome::method_not_allowed);
+  EXPECT_EQ(m.allow, "GET");
+  m = r.match("GET", {"config", "other"});
+  EXPECT_EQ(m.outcome, Router::Outcome::method_not_allowed);
+  EXPECT_EQ(m.allow, "DELETE, PATCH");
+}

@@ -9,7 +9,9 @@ boost::json::value config_schema() {
     "max_keys": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1000,
                  "description": "config keys per project"},
     "cache_max_projects": {"type": "integer", "minimum": 10, "default": 10000,
-                           "description": "compiled project configs each process keeps in memory"}
+                           "description": "compiled project configs each process keeps in memory"},
+    "max_versions": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 300,
+                     "description": "config versions kept per project; a job prunes the older ones"}
   }})json");
 }
 
@@ -18,6 +20,7 @@ Config parse_config(const boost::json::object& s) {
   c.max_value_bytes = static_cast<std::size_t>(s.at("max_value_bytes").as_int64());
   c.max_keys = static_cast<std::size_t>(s.at("max_keys").as_int64());
   c.cache_max_projects = static_cast<std::size_t>(s.at("cache_max_projects").as_int64());
+  c.max_versions = static_cast<std::size_t>(s.at("max_versions").as_int64());
   return c;
 }
 

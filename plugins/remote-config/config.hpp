@@ -10,6 +10,7 @@ struct Config {
   std::size_t max_value_bytes = 65536;     ///< a value (or condition value), serialized
   std::size_t max_keys = 1000;             ///< entries per project
   std::size_t cache_max_projects = 10000;  ///< compiled configs kept in memory
+  std::size_t max_versions = 300;          ///< config versions kept per project (a job prunes older ones)
 };
 
 boost::json::value config_schema();

@@ -12,7 +12,7 @@ std::shared_ptr<const CompiledConfig> ConfigCache::get(const ambit::sdk::Request
   auto s = ctx_.database().session();
   // One snapshot would be nicer, but any write after these reads publishes an
   // event that bumps the generation, so a mixed read is never stored.
-  std::string hash = store_.version_hash(*s, project_id);
+  std::string hash = store_.head(*s, project_id).hash;
   auto entries = store_.entries(*s, project_id);
   auto compiled = std::make_shared<const CompiledConfig>(project_id, std::move(hash), entries,
                                                          store_.segments(*s, project_id));

@@ -60,6 +60,33 @@ json::array conditions_json(const std::vector<Condition>& conditions) {
   return out;
 }
 
+std::vector<Condition> conditions_from_json(const json::array& items) {
+  std::vector<Condition> out;
+  for (auto& c : items) {
+    const auto& o = c.as_object();
+    Condition cond;
+    if (auto* n = o.if_contains("name"); n && n->is_string()) cond.name = std::string(n->as_string());
+    if (auto* s = o.if_contains("segment"); s && s->is_string()) cond.segment = std::string(s->as_string());
+    if (auto* p = o.if_contains("percentage"); p && p->is_number()) cond.percentage = p->to_number<double>();
+    cond.value = o.at("value");
+    out.push_back(std::move(cond));
+  }
+  return out;
+}
+
+Entry entry_from_json(const json::object& o) {
+  Entry e;
+  e.key = std::string(o.at("key").as_string());
+  e.value = o.at("value");
+  e.value_type = std::string(o.at("value_type").as_string());
+  if (auto* d = o.if_contains("description"); d && d->is_string()) e.description = std::string(d->as_string());
+  e.conditions = conditions_from_json(o.at("conditions").as_array());
+  e.version = static_cast<int>(o.at("version").to_number<std::int64_t>());
+  e.created_at = sdk::parse_time(o.at("created_at").as_string()).value_or(0);
+  e.updated_at = sdk::parse_time(o.at("updated_at").as_string()).value_or(0);
+  return e;
+}
+
 json::object entry_json(const Entry& e) {
   return {{"key", e.key},
           {"value", e.value},

@@ -47,6 +47,10 @@ std::vector<Condition> parse_conditions(const boost::json::array& items, const s
                                         const std::set<std::string>& segments, std::size_t max_value_bytes);
 
 boost::json::array conditions_json(const std::vector<Condition>& conditions);
+/// Conditions as conditions_json wrote them (stored rows, version records).
+std::vector<Condition> conditions_from_json(const boost::json::array& items);
 boost::json::object entry_json(const Entry& e);
+/// An entry as entry_json wrote it (a version record's before or after).
+Entry entry_from_json(const boost::json::object& o);
 
 }  // namespace remote_config

@@ -16,6 +16,9 @@ const sdk::ErrorCase kBadValue{400, "INVALID_INPUT",
                                "a value is not of the key's value_type or larger than max_value_bytes; a condition "
                                "has neither segment nor percentage, or names an unknown segment "
                                "(details.unknown_segment)"};
+const sdk::ErrorCase kStale{412, "VERSION_CONFLICT",
+                            "If-Match names a config version that is no longer the current one "
+                            "(details.current_version); nothing was written"};
 const sdk::ErrorCase kBadVersion{400, "INVALID_INPUT", "a semver_* rule's value is not a semantic version"};
 
 }  // namespace
@@ -36,7 +39,7 @@ sdk::Operation config_set() {
                     {"conditions", conditions_in()}}),
       .output = sdk::data_of(entry()),
       .statuses = {201},
-      .errors = {kBadValue, kNoProject,
+      .errors = {kStale, kBadValue, kNoProject,
                  {409, "KEY_LIMIT", "the key is new and the project has max_keys keys (details.max_keys)"},
                  {500, "SET_FAILED", "an unexpected failure; nothing was written"}},
       .destructive = true,
@@ -59,8 +62,9 @@ sdk::Operation config_list() {
   return {
       .id = "config.list",
       .title = "List config keys",
-      .description = "Every key of the project, ordered by key. The ETag header carries the project's version "
-                     "hash, which every write changes.",
+      .description = "Every key of the project, ordered by key. The ETag header carries the project's config "
+                     "version (\"12\"), which every write moves on: send it back as If-Match with a write to "
+                     "write only if nobody wrote since (412 VERSION_CONFLICT otherwise).",
       .params = project_params(),
       .output = sdk::data_of({{"type", "array"}, {"items", entry()}}),
       .errors = {kNoProject, {500, "LIST_FAILED", "an unexpected failure"}},
@@ -82,7 +86,7 @@ sdk::Operation config_update() {
                     {"description", notes()},
                     {"conditions", conditions_in()}}),
       .output = sdk::data_of(entry()),
-      .errors = {kBadValue,
+      .errors = {kStale, kBadValue,
                  {404, "NOT_FOUND", "no such project (or another tenant's), or no such key in it"},
                  {500, "UPDATE_FAILED", "an unexpected failure; nothing was written"}},
       .destructive = true,
@@ -97,7 +101,7 @@ sdk::Operation config_delete() {
       .description = "Deletes the key; clients stop receiving it on their next fetch.",
       .params = key_params(),
       .output = deleted("key"),
-      .errors = {{404, "NOT_FOUND", "no such project (or another tenant's), or no such key in it"},
+      .errors = {kStale, {404, "NOT_FOUND", "no such project (or another tenant's), or no such key in it"},
                  {500, "DELETE_FAILED", "an unexpected failure; nothing was deleted"}},
       .destructive = true,
       .idempotent = true,
@@ -129,7 +133,7 @@ sdk::Operation segments_create() {
                    {{"name", segment_name()}, {"description", notes()}, {"match", match()}, {"rules", rules_in()}}),
       .output = sdk::data_of(segment()),
       .statuses = {201},
-      .errors = {kBadVersion, kNoProject,
+      .errors = {kStale, kBadVersion, kNoProject,
                  {409, "SEGMENT_EXISTS", "a segment of that name exists (details.name)"},
                  {500, "SET_FAILED", "an unexpected failure; nothing was written"}},
       .idempotent = true,
@@ -149,7 +153,7 @@ sdk::Operation segments_update() {
       .body = with_properties(sdk::schema(R"json({"type": "object", "properties": {}})json"),
                    {{"description", notes()}, {"match", match()}, {"rules", rules_in()}}),
       .output = sdk::data_of(segment()),
-      .errors = {kBadVersion,
+      .errors = {kStale, kBadVersion,
                  {404, "NOT_FOUND", "no such project (or another tenant's), or no such segment in it"},
                  {409, "SYSTEM_SEGMENT", "system segments cannot be changed"},
                  {500, "UPDATE_FAILED", "an unexpected failure; nothing was written"}},
@@ -165,7 +169,7 @@ sdk::Operation segments_delete() {
       .description = "Deletes a custom segment that no condition uses.",
       .params = segment_params(),
       .output = deleted("name"),
-      .errors = {{404, "NOT_FOUND", "no such project (or another tenant's), or no such segment in it"},
+      .errors = {kStale, {404, "NOT_FOUND", "no such project (or another tenant's), or no such segment in it"},
                  {409, "SYSTEM_SEGMENT", "system segments cannot be deleted"},
                  {409, "SEGMENT_IN_USE", "conditions still use it (details.keys lists their keys)"},
                  {500, "DELETE_FAILED", "an unexpected failure; nothing was deleted"}},
@@ -205,6 +209,54 @@ sdk::Operation client_config_get() {
       .examples = sdk::schema(R"json({"output": {"data": {
           "config": {"banner": "Welcome, beta tester", "max_items": 20, "new_ui": true},
           "etag": "9c1f4e2b7a0d83f5e6b1c4a7d2093e8f"}}})json"),
+  };
+}
+
+sdk::Operation config_versions_list() {
+  return {
+      .id = "config_versions.list",
+      .title = "List config versions",
+      .description = "The project's config versions, newest first: every config or segment write made one, with "
+                     "who made it and which keys and segments it added, changed or removed. At most the newest "
+                     "max_versions are kept.",
+      .params = project_params(),
+      .query = sdk::page_query({}, {.default_limit = 50, .max_limit = 300}),
+      .output = sdk::page_of(config_version(false)),
+      .errors = {kNoProject, {500, "LIST_FAILED", "an unexpected failure"}},
+      .read_only = true,
+      .idempotent = true,
+  };
+}
+
+sdk::Operation config_versions_get() {
+  return {
+      .id = "config_versions.get",
+      .title = "Get a config version",
+      .description = "One config version: what it changed (each key and segment before and after) and the whole "
+                     "config as it stood once it was written (keys and segments).",
+      .params = version_params(),
+      .output = sdk::data_of(config_version(true)),
+      .errors = {{404, "NOT_FOUND", "no such project (or another tenant's), or no such version (or pruned)"},
+                 {500, "GET_FAILED", "an unexpected failure"}},
+      .read_only = true,
+      .idempotent = true,
+  };
+}
+
+sdk::Operation config_versions_rollback() {
+  return {
+      .id = "config_versions.rollback",
+      .title = "Roll back to a config version",
+      .description = "Makes the config as it stood at that version current again, as a new version, in one "
+                     "transaction: keys and segments added since are removed, changed ones restored, removed ones "
+                     "restored. Clients get it on their next fetch. Rolling back to the current content writes "
+                     "nothing and answers the current version.",
+      .params = version_params(),
+      .output = sdk::data_of(config_version(false)),
+      .errors = {kStale,
+                 {404, "NOT_FOUND", "no such project (or another tenant's), or no such version (or pruned)"},
+                 {500, "ROLLBACK_FAILED", "an unexpected failure; nothing was written"}},
+      .destructive = true,
   };
 }
 

@@ -18,6 +18,9 @@ ambit::sdk::Operation segments_list();
 ambit::sdk::Operation segments_create();
 ambit::sdk::Operation segments_update();
 ambit::sdk::Operation segments_delete();
+ambit::sdk::Operation config_versions_list();
+ambit::sdk::Operation config_versions_get();
+ambit::sdk::Operation config_versions_rollback();
 /// The hot path: documented only (handler_validates), so a request costs
 /// no validation pass; the handler checks its query itself.
 ambit::sdk::Operation client_config_get();

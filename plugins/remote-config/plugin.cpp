@@ -21,13 +21,16 @@ class RemoteConfigPlugin final : public sdk::Plugin {
   void setup(sdk::Context& ctx) override {
     config_ = parse_config(ctx.config());
     cache_ = std::make_unique<ConfigCache>(ctx, store_, config_);
+    writer_ = std::make_unique<ConfigWriter>(ctx, config_, store_);
+    writer_->register_jobs();
     for (auto& m : sdk::embedded_migrations()) ctx.add_migration(m);
     ctx.add_scope("config:read", "read a project's remote config and segments");
     ctx.add_scope("config:write", "change a project's remote config and segments");
-    sdk::add_project_step(ctx, {"remote-config.system-segments", [this, &ctx](const sdk::ProjectInfo& p, soci::session& tx) {
-                                  seed_system_segments(ctx, store_, p.id, tx);
+    sdk::add_project_step(ctx, {"remote-config.system-segments", [this](const sdk::ProjectInfo& p, soci::session& tx) {
+                                  seed_system_segments(*writer_, p.id, tx);
                                 }});
-    register_admin_routes(ctx, config_, store_);
+    register_admin_routes(ctx, config_, store_, *writer_);
+    register_version_routes(ctx, store_, *writer_);
     register_client_routes(ctx, *cache_);
   }
 
@@ -41,6 +44,7 @@ class RemoteConfigPlugin final : public sdk::Plugin {
   Config config_;
   Store store_;
   std::unique_ptr<ConfigCache> cache_;
+  std::unique_ptr<ConfigWriter> writer_;
 };
 
 }  // namespace remote_config

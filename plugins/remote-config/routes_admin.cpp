@@ -1,6 +1,7 @@
 #include "ambit/sdk/projects.hpp"
 #include "ambit/sdk/routes.hpp"
 #include "operations.hpp"
+#include "config_writer.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -9,35 +10,10 @@ namespace json = boost::json;
 namespace remote_config {
 namespace {
 
-/// Insert the system segments the project lacks (the caller holds the project's lock).
-void add_system_segments(sdk::Context& ctx, Store& store, const std::string& project_id, soci::session& tx) {
-  auto existing = store.segment_names(tx, project_id);
-  std::int64_t now = ctx.clock().now_ms();
-  for (auto s : system_segments()) {
-    if (existing.count(s.name)) continue;
-    s.created_at = s.updated_at = now;
-    store.save_segment(tx, project_id, s, false);
-  }
-}
-
-/// Run a change to a project's config: serialized per project (an advisory
-/// lock on PostgreSQL, the write lock on SQLite), the version hash recomputed
-/// and the change published in the same transaction.
-template <class F>
-void write(sdk::Context& ctx, Store& store, const std::string& project_id, F&& change) {
-  ctx.database().transaction([&](soci::session& tx) {
-    ctx.database().lock_in_transaction(tx, "remote-config:" + project_id);
-    // A project provisioned before this plugin was loaded has no system
-    // segments yet: seed them with its first write (idempotent).
-    if (store.version_hash(tx, project_id).empty()) add_system_segments(ctx, store, project_id, tx);
-    if (!change(tx)) return;
-    store.recompute_hash(tx, project_id, ctx.clock().now_ms());
-    ctx.events().publish(tx, kConfigChangedTopic, project_id);
-  });
-}
-
-std::string project_of(sdk::Context& ctx, const sdk::Request& req) {
-  return sdk::projects(ctx).resolve(req.caller(), req.param("projectId")).id;
+/// `r` with the config version now current as its ETag.
+sdk::Response versioned(sdk::Response r, std::int64_t version) {
+  r.with_header("ETag", version_etag(version));
+  return r;
 }
 
 /// The description of a body the operation's schema has checked: nullopt when absent or null.
@@ -56,21 +32,27 @@ std::vector<Condition> conditions_of(const json::value& conditions, const std::s
 
 }  // namespace
 
-void seed_system_segments(sdk::Context& ctx, Store& store, const std::string& project_id, soci::session& tx) {
-  ctx.database().lock_in_transaction(tx, "remote-config:" + project_id);
-  add_system_segments(ctx, store, project_id, tx);
-  store.recompute_hash(tx, project_id, ctx.clock().now_ms());
-  ctx.events().publish(tx, kConfigChangedTopic, project_id);
+std::string project_of(sdk::Context& ctx, const sdk::Request& req) {
+  return sdk::projects(ctx).resolve(req.caller(), req.param("projectId")).id;
 }
 
+std::optional<std::string> if_match(const sdk::Request& req) {
+  auto h = req.header("If-Match");
+  return h ? std::optional<std::string>(std::string(*h)) : std::nullopt;
+}
 
-void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store) {
+void seed_system_segments(ConfigWriter& writer, const std::string& project_id, soci::session& tx) {
+  // The project's first write seeds them; a project that has them already changes nothing.
+  writer.write_in(tx, project_id, nullptr, "projects.provision", std::nullopt, [](soci::session&, ChangeSet&) {});
+}
+
+void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store, ConfigWriter& writer) {
   const sdk::RouteGroup api{ctx, "/v1/admin/projects/:projectId", {"remote_config"}};
   // The kernel checks each route's input against its operation (operations.cpp) before the handler
   // runs; the handlers check what a schema cannot: value types, sizes, segments, the project.
   // --- config entries ------------------------------------------------------------------------------
   api.operation(operations::config_set(), "POST", "/config", "config:write", "SET_FAILED",
-      [&ctx, &config, &store](const sdk::Request& req) {
+      [&ctx, &config, &store, &writer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
         Entry e;
@@ -79,7 +61,7 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         check_value(body.at("value"), e.value_type, "value", config.max_value_bytes);
         e.value = body.at("value");
         e.description = optional_description(body);
-        write(ctx, store, project, [&](soci::session& tx) {
+        auto version = writer.write(project, &req.caller(), "config.set", if_match(req), [&](soci::session& tx, ChangeSet& changes) {
           if (auto* conditions = body.if_contains("conditions"))
             e.conditions = conditions_of(*conditions, e.value_type, store.segment_names(tx, project), config);
           auto old = store.entry(tx, project, e.key);
@@ -90,9 +72,9 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
             throw sdk::ApiError::conflict("KEY_LIMIT", "this project has the most config keys allowed",
                                           {{"max_keys", config.max_keys}});
           store.save_entry(tx, project, e, old.has_value());
-          return true;
+          changes.key(old, e);
         });
-        return sdk::Response::data(entry_json(e), 201);
+        return versioned(sdk::Response::data(entry_json(e), 201), version);
       });
 
   api.operation(operations::config_list(), "GET", "/config", "config:read", "LIST_FAILED",
@@ -101,22 +83,19 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
         auto s = ctx.database().session();
         json::array rows;
         for (auto& e : store.entries(*s, project)) rows.push_back(entry_json(e));
-        std::string hash = store.version_hash(*s, project);
-        auto response = sdk::Response::data(std::move(rows));
-        // The project's version hash: changes with every write, equal for equal content.
-        if (!hash.empty()) response.with_header("ETag", "\"" + hash + "\"");
-        return response;
+        // The config version: what a write sends back as If-Match.
+        return versioned(sdk::Response::data(std::move(rows)), store.head(*s, project).version);
       });
 
   api.operation(operations::config_update(), "PATCH", "/config/:key", "config:write", "UPDATE_FAILED",
-      [&ctx, &config, &store](const sdk::Request& req) {
+      [&ctx, &config, &store, &writer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
         Entry e;
-        write(ctx, store, project, [&](soci::session& tx) {
+        auto version = writer.write(project, &req.caller(), "config.update", if_match(req), [&](soci::session& tx, ChangeSet& changes) {
           auto old = store.entry(tx, project, req.param("key"));
           if (!old) throw sdk::ApiError::not_found("no such config key");
-          e = std::move(*old);
+          e = *old;
           bool changed = false;
           if (auto* value = body.if_contains("value")) {
             check_value(*value, e.value_type, "value", config.max_value_bytes);
@@ -132,22 +111,24 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
             e.conditions = conditions_of(*conditions, e.value_type, store.segment_names(tx, project), config);
             changed = true;
           }
-          if (!changed) return false;
+          if (!changed) return;
           e.updated_at = ctx.clock().now_ms();
           store.save_entry(tx, project, e, true);
-          return true;
+          changes.key(old, e);
         });
-        return sdk::Response::data(entry_json(e));
+        return versioned(sdk::Response::data(entry_json(e)), version);
       });
 
   api.operation(operations::config_delete(), "DELETE", "/config/:key", "config:write", "DELETE_FAILED",
-      [&ctx, &store](const sdk::Request& req) {
+      [&ctx, &store, &writer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
-        write(ctx, store, project, [&](soci::session& tx) {
-          if (!store.delete_entry(tx, project, req.param("key"))) throw sdk::ApiError::not_found("no such config key");
-          return true;
+        auto version = writer.write(project, &req.caller(), "config.delete", if_match(req), [&](soci::session& tx, ChangeSet& changes) {
+          auto old = store.entry(tx, project, req.param("key"));
+          if (!old) throw sdk::ApiError::not_found("no such config key");
+          store.delete_entry(tx, project, old->key);
+          changes.key(old, std::nullopt);
         });
-        return sdk::Response::data({{"deleted", true}, {"key", req.param("key")}});
+        return versioned(sdk::Response::data({{"deleted", true}, {"key", req.param("key")}}), version);
       });
 
   // --- segments ------------------------------------------------------------------------------------
@@ -161,47 +142,47 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
       });
 
   api.operation(operations::segments_create(), "POST", "/segments", "config:write", "SET_FAILED",
-      [&ctx, &store](const sdk::Request& req) {
+      [&ctx, &store, &writer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
         Segment seg;
         seg.name = std::string(body.at("name").as_string());
         apply_segment_body(seg, body);
-        write(ctx, store, project, [&](soci::session& tx) {
+        auto version = writer.write(project, &req.caller(), "segments.create", if_match(req), [&](soci::session& tx, ChangeSet& changes) {
           if (store.segment(tx, project, seg.name))
             throw sdk::ApiError::conflict("SEGMENT_EXISTS", "a segment with this name exists", {{"name", seg.name}});
           seg.created_at = seg.updated_at = ctx.clock().now_ms();
           store.save_segment(tx, project, seg, false);
-          return true;
+          changes.segment(std::nullopt, seg);
         });
-        return sdk::Response::data(segment_json(seg), 201);
+        return versioned(sdk::Response::data(segment_json(seg), 201), version);
       });
 
   api.operation(operations::segments_update(), "PATCH", "/segments/:name", "config:write", "UPDATE_FAILED",
-      [&ctx, &store](const sdk::Request& req) {
+      [&ctx, &store, &writer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         auto body = req.json_object();
         Segment seg;
-        write(ctx, store, project, [&](soci::session& tx) {
+        auto version = writer.write(project, &req.caller(), "segments.update", if_match(req), [&](soci::session& tx, ChangeSet& changes) {
           auto old = store.segment(tx, project, req.param("name"));
           if (!old) throw sdk::ApiError::not_found("no such segment");
           if (old->is_system)
             throw sdk::ApiError::conflict("SYSTEM_SEGMENT", "system segments cannot be changed", {{"name", old->name}});
-          seg = std::move(*old);
-          if (!body.contains("description") && !body.contains("match") && !body.contains("rules")) return false;
+          seg = *old;
+          if (!body.contains("description") && !body.contains("match") && !body.contains("rules")) return;
           apply_segment_body(seg, body);
           seg.updated_at = ctx.clock().now_ms();
           store.save_segment(tx, project, seg, true);
-          return true;
+          changes.segment(old, seg);
         });
-        return sdk::Response::data(segment_json(seg));
+        return versioned(sdk::Response::data(segment_json(seg)), version);
       });
 
   api.operation(operations::segments_delete(), "DELETE", "/segments/:name", "config:write", "DELETE_FAILED",
-      [&ctx, &store](const sdk::Request& req) {
+      [&ctx, &store, &writer](const sdk::Request& req) {
         std::string project = project_of(ctx, req);
         const std::string& name = req.param("name");
-        write(ctx, store, project, [&](soci::session& tx) {
+        auto version = writer.write(project, &req.caller(), "segments.delete", if_match(req), [&](soci::session& tx, ChangeSet& changes) {
           auto seg = store.segment(tx, project, name);
           if (!seg) throw sdk::ApiError::not_found("no such segment");
           if (seg->is_system)
@@ -217,9 +198,9 @@ void register_admin_routes(sdk::Context& ctx, const Config& config, Store& store
             throw sdk::ApiError::conflict("SEGMENT_IN_USE", "conditions still use this segment",
                                           {{"name", name}, {"keys", users}});
           store.delete_segment(tx, project, name);
-          return true;
+          changes.segment(seg, std::nullopt);
         });
-        return sdk::Response::data({{"deleted", true}, {"name", name}});
+        return versioned(sdk::Response::data({{"deleted", true}, {"name", name}}), version);
       });
   ctx.add_cli_command({.operation = "config.set", .positional = {"key", "value"}});
 }

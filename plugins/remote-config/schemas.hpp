@@ -146,6 +146,52 @@ inline json::value segment() {
                {"updated_at", sdk::date_time("time of the last change")}});
 }
 
+inline json::value version_params() {
+  return with_properties(project_params(),
+              {{"version", sdk::schema(R"json({"type": "string", "pattern": "^[1-9][0-9]{0,15}$",
+                                               "examples": ["12"], "description": "the config version's number"})json")}});
+}
+
+/// A config version (routes_versions.cpp version_json); `full`: each change's before and after, and the
+/// config as it stood.
+inline json::value config_version(bool full) {
+  auto change = sdk::schema(R"json({"type": "object", "required": ["kind", "name", "change"], "properties": {
+      "kind": {"enum": ["key", "segment"]},
+      "name": {"type": "string", "description": "the key or the segment's name"},
+      "change": {"enum": ["added", "changed", "removed"]}}})json");
+  if (full) {
+    auto& props = change.as_object()["properties"].as_object();
+    props["before"] = {{"description", "the key or segment before (null when added), as the list routes show it"}};
+    props["after"] = {{"description", "the key or segment after (null when removed)"}};
+    change.as_object()["required"] = json::array{"kind", "name", "change", "before", "after"};
+  }
+  auto v = with_properties(sdk::schema(R"json({"type": "object",
+      "required": ["version", "created_at", "principal", "operation", "hash", "restored", "changes"],
+      "properties": {
+        "version": {"type": "integer", "minimum": 1, "description": "1, 2, 3... per project, without gaps"},
+        "principal": {"type": "object", "required": ["user_id", "credential_id", "credential_type"],
+                      "description": "who wrote it; null ids: the server itself (provisioning)",
+                      "properties": {"user_id": {"type": ["string", "null"]},
+                                     "credential_id": {"type": ["string", "null"]},
+                                     "credential_type": {"type": ["string", "null"]}}},
+        "operation": {"type": "string", "description": "the operation that wrote it, e.g. config.set"},
+        "hash": {"type": "string", "description": "the project's version hash once it was written"},
+        "restored": {"type": ["integer", "null"], "description": "a rollback: the version it restored"}}})json"),
+                           {{"created_at", sdk::date_time("when it was written")},
+                            {"changes", {{"type", "array"}, {"items", std::move(change)}}}});
+  if (full) {
+    auto& o = v.as_object();
+    o["properties"].as_object()["config"] = {
+        {"type", "object"},
+        {"required", {"keys", "segments"}},
+        {"description", "the whole config once this version was written"},
+        {"properties", {{"keys", {{"type", "array"}, {"items", entry()}}},
+                        {"segments", {{"type", "array"}, {"items", segment()}}}}}};
+    o["required"].as_array().push_back("config");
+  }
+  return v;
+}
+
 inline json::value deleted(const char* what) {
   return sdk::data_of({{"type", "object"},
                        {"required", {"deleted", what}},

@@ -126,6 +126,18 @@ json::array rules_json(const std::vector<Rule>& rules) {
   return out;
 }
 
+Segment segment_from_json(const json::object& o) {
+  Segment s;
+  s.name = std::string(o.at("name").as_string());
+  if (auto* d = o.if_contains("description"); d && d->is_string()) s.description = std::string(d->as_string());
+  s.match = std::string(o.at("match").as_string());
+  s.rules = parse_rules(o.at("rules"));
+  s.is_system = o.at("is_system").as_bool();
+  s.created_at = sdk::parse_time(o.at("created_at").as_string()).value_or(0);
+  s.updated_at = sdk::parse_time(o.at("updated_at").as_string()).value_or(0);
+  return s;
+}
+
 json::object segment_json(const Segment& s) {
   return {{"name", s.name},
           {"description", s.description ? json::value(*s.description) : json::value(nullptr)},

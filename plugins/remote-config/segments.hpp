@@ -65,5 +65,7 @@ boost::json::array rules_json(const std::vector<Rule>& rules);
 /// Parse rules of the schema's shape: a checked body, or stored rules.
 std::vector<Rule> parse_rules(const boost::json::value& rules, const std::string& field = "rules");
 boost::json::object segment_json(const Segment& s);
+/// A segment as segment_json wrote it (a version record's before or after).
+Segment segment_from_json(const boost::json::object& o);
 
 }  // namespace remote_config

@@ -1,6 +1,7 @@
 #include "store.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "digest.hpp"
 
@@ -24,16 +25,7 @@ Entry entry_from(const soci::row& r) {
   e.value = json::parse(r.get<std::string>(1));
   e.value_type = r.get<std::string>(2);
   e.description = opt_text(r, 3);
-  json::value conditions = json::parse(r.get<std::string>(4));
-  for (auto& c : conditions.as_array()) {
-    const auto& o = c.as_object();
-    Condition cond;
-    if (auto* n = o.if_contains("name")) cond.name = std::string(n->as_string());
-    if (auto* s = o.if_contains("segment")) cond.segment = std::string(s->as_string());
-    if (auto* p = o.if_contains("percentage")) cond.percentage = p->to_number<double>();
-    cond.value = o.at("value");
-    e.conditions.push_back(std::move(cond));
-  }
+  e.conditions = conditions_from_json(json::parse(r.get<std::string>(4)).as_array());
   e.version = r.get<int>(5);
   e.created_at = r.get<long long>(6);
   e.updated_at = r.get<long long>(7);
@@ -66,11 +58,12 @@ std::vector<Entry> Store::entries(soci::session& s, const std::string& project_i
 }
 
 std::optional<Entry> Store::entry(soci::session& s, const std::string& project_id, const std::string& key) {
-  soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kEntryColumns
-                                            << " FROM remote_config_entries WHERE project_id = :p AND config_key = :k",
-                                  soci::use(project_id), soci::use(key));
-  for (auto& r : rows) return entry_from(r);
-  return std::nullopt;
+  // One row into a soci::row: one round trip (a rowset prepares and deallocates a named statement on PostgreSQL).
+  soci::row r;
+  s << "SELECT " << kEntryColumns << " FROM remote_config_entries WHERE project_id = :p AND config_key = :k",
+      soci::use(project_id), soci::use(key), soci::into(r);
+  if (!s.got_data()) return std::nullopt;
+  return entry_from(r);
 }
 
 std::size_t Store::count_entries(soci::session& s, const std::string& project_id) {
@@ -154,33 +147,108 @@ void Store::delete_segment(soci::session& tx, const std::string& project_id, con
       soci::use(name);
 }
 
-std::string Store::version_hash(soci::session& s, const std::string& project_id) {
-  std::string hash;
-  soci::indicator ind = soci::i_null;
-  s << "SELECT hash FROM remote_config_versions WHERE project_id = :p", soci::use(project_id), soci::into(hash, ind);
-  return s.got_data() && ind == soci::i_ok ? hash : std::string();
+Store::Head Store::head(soci::session& s, const std::string& project_id) {
+  Head h;
+  long long version = 0;
+  int kind = 0;
+  s << "SELECT version, hash, hash_kind FROM remote_config_versions WHERE project_id = :p", soci::use(project_id),
+      soci::into(version), soci::into(h.hash), soci::into(kind);
+  h.exists = s.got_data();
+  if (!h.exists) return Head{};
+  h.version = version;
+  h.incremental = kind == 1;
+  return h;
 }
 
-std::string Store::recompute_hash(soci::session& tx, const std::string& project_id, std::int64_t now) {
-  // Content only (no timestamps): the same state always hashes alike.
-  json::array entries_doc, segments_doc;
-  for (auto& e : entries(tx, project_id))
-    entries_doc.push_back(json::array{json::value(e.key), json::value(e.value_type), e.value,
-                                      conditions_json(e.conditions), json::value(e.version)});
-  for (auto& s : segments(tx, project_id))
-    segments_doc.push_back(json::array{json::value(s.name), json::value(s.match), rules_json(s.rules)});
-  std::string doc = json::serialize(json::object{{"entries", entries_doc}, {"segments", segments_doc}});
-  Digest d = sha256({doc});
-  std::string hash = hex(d.data(), d.size());
-  int exists = 0;
-  tx << "SELECT COUNT(*) FROM remote_config_versions WHERE project_id = :p", soci::use(project_id), soci::into(exists);
-  if (exists)
-    tx << "UPDATE remote_config_versions SET hash = :h, updated_at = :u WHERE project_id = :p", soci::use(hash),
-        soci::use(now), soci::use(project_id);
+void Store::save_head(soci::session& tx, const std::string& project_id, const Head& h, std::int64_t now) {
+  long long version = h.version;
+  int kind = h.incremental ? 1 : 0;
+  if (h.exists)
+    tx << "UPDATE remote_config_versions SET version = :v, hash = :h, hash_kind = :k, updated_at = :u"
+          " WHERE project_id = :p",
+        soci::use(version), soci::use(h.hash), soci::use(kind), soci::use(now), soci::use(project_id);
   else
-    tx << "INSERT INTO remote_config_versions (project_id, hash, updated_at) VALUES (:p, :h, :u)",
-        soci::use(project_id), soci::use(hash), soci::use(now);
-  return hash;
+    tx << "INSERT INTO remote_config_versions (project_id, version, hash, hash_kind, updated_at)"
+          " VALUES (:p, :v, :h, :k, :u)",
+        soci::use(project_id), soci::use(version), soci::use(h.hash), soci::use(kind), soci::use(now);
+}
+
+namespace {
+
+constexpr const char* kVersionColumns =
+    "version, created_at, user_id, credential_id, credential_type, operation, hash, restored, changes";
+
+Store::Version version_from(const soci::row& r) {
+  Store::Version v;
+  v.version = r.get<long long>(0);
+  v.created_at = r.get<long long>(1);
+  v.user_id = opt_text(r, 2);
+  v.credential_id = opt_text(r, 3);
+  v.credential_type = opt_text(r, 4);
+  v.operation = r.get<std::string>(5);
+  v.hash = r.get<std::string>(6);
+  if (r.get_indicator(7) != soci::i_null) v.restored = r.get<long long>(7);
+  v.changes = r.get<std::string>(8);
+  return v;
+}
+
+}  // namespace
+
+void Store::add_version(soci::session& tx, const std::string& project_id, const Version& v) {
+  long long version = v.version, created = v.created_at, restored = v.restored.value_or(0);
+  std::string user = v.user_id.value_or(""), credential = v.credential_id.value_or(""),
+              type = v.credential_type.value_or("");
+  soci::indicator user_ind = v.user_id ? soci::i_ok : soci::i_null,
+                  credential_ind = v.credential_id ? soci::i_ok : soci::i_null,
+                  type_ind = v.credential_type ? soci::i_ok : soci::i_null,
+                  restored_ind = v.restored ? soci::i_ok : soci::i_null;
+  tx << "INSERT INTO remote_config_history (project_id, version, created_at, user_id, credential_id,"
+        " credential_type, operation, hash, restored, changes) VALUES (:p, :v, :c, :u, :ci, :ct, :o, :h, :r, :ch)",
+      soci::use(project_id), soci::use(version), soci::use(created), soci::use(user, user_ind),
+      soci::use(credential, credential_ind), soci::use(type, type_ind), soci::use(v.operation), soci::use(v.hash),
+      soci::use(restored, restored_ind), soci::use(v.changes);
+}
+
+std::vector<Store::Version> Store::versions(soci::session& s, const std::string& project_id,
+                                            std::optional<std::int64_t> before, int limit) {
+  std::vector<Version> out;
+  long long below = before.value_or(std::numeric_limits<long long>::max());
+  soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kVersionColumns
+                                            << " FROM remote_config_history WHERE project_id = :p AND version < :b"
+                                               " ORDER BY version DESC LIMIT :n",
+                                  soci::use(project_id), soci::use(below), soci::use(limit));
+  for (auto& r : rows) out.push_back(version_from(r));
+  return out;
+}
+
+std::optional<Store::Version> Store::version(soci::session& s, const std::string& project_id, std::int64_t version) {
+  long long v = version;
+  soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kVersionColumns
+                                            << " FROM remote_config_history WHERE project_id = :p AND version = :v",
+                                  soci::use(project_id), soci::use(v));
+  for (auto& r : rows) return version_from(r);
+  return std::nullopt;
+}
+
+std::vector<Store::Version> Store::versions_after(soci::session& s, const std::string& project_id,
+                                                  std::int64_t version) {
+  std::vector<Version> out;
+  long long v = version;
+  soci::rowset<soci::row> rows = (s.prepare << "SELECT " << kVersionColumns
+                                            << " FROM remote_config_history WHERE project_id = :p AND version > :v"
+                                               " ORDER BY version DESC",
+                                  soci::use(project_id), soci::use(v));
+  for (auto& r : rows) out.push_back(version_from(r));
+  return out;
+}
+
+long long Store::prune_versions(soci::session& tx, const std::string& project_id, std::int64_t keep) {
+  long long newest = head(tx, project_id).version, cutoff = newest - keep;
+  if (cutoff <= 0) return 0;
+  soci::statement st = (tx.prepare << "DELETE FROM remote_config_history WHERE project_id = :p AND version <= :c",
+                        soci::use(project_id), soci::use(cutoff));
+  st.execute(true);
+  return st.get_affected_rows();
 }
 
 }  // namespace remote_config

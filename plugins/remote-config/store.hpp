@@ -29,11 +29,36 @@ class Store {
   void save_segment(soci::session& tx, const std::string& project_id, const Segment& seg, bool exists);
   void delete_segment(soci::session& tx, const std::string& project_id, const std::string& name);
 
-  /// The stored version hash; empty before the project's first write.
-  std::string version_hash(soci::session& s, const std::string& project_id);
-  /// Hash the project's entries and segments as they are now and store it.
-  /// Call under the project's write lock, after the change, in its transaction.
-  std::string recompute_hash(soci::session& tx, const std::string& project_id, std::int64_t now);
+  /// The project's current config version and hash (remote_config_versions).
+  struct Head {
+    std::int64_t version = 0;  ///< 0: no version recorded yet
+    std::string hash;          ///< empty before the project's first write
+    bool incremental = false;  ///< the hash is the XOR of fingerprints (change_set.hpp), else recompute it once
+    bool exists = false;
+  };
+  Head head(soci::session& s, const std::string& project_id);
+  /// Call under the project's write lock, in the writing transaction.
+  void save_head(soci::session& tx, const std::string& project_id, const Head& head, std::int64_t now);
+
+  /// One config version (remote_config_history).
+  struct Version {
+    std::int64_t version = 0;
+    std::int64_t created_at = 0;
+    std::optional<std::string> user_id, credential_id, credential_type;  ///< null: the server itself
+    std::string operation;                                              ///< "config.set", "config_versions.rollback"
+    std::string hash;                                                   ///< the version hash after it
+    std::optional<std::int64_t> restored;                               ///< a rollback: the version it restored
+    std::string changes;                                                ///< JSON array (ChangeSet::json)
+  };
+  void add_version(soci::session& tx, const std::string& project_id, const Version& v);
+  /// Newest first, below `before` when given, at most `limit`.
+  std::vector<Version> versions(soci::session& s, const std::string& project_id, std::optional<std::int64_t> before,
+                                int limit);
+  std::optional<Version> version(soci::session& s, const std::string& project_id, std::int64_t version);
+  /// Every version after `version`, newest first (to take them back).
+  std::vector<Version> versions_after(soci::session& s, const std::string& project_id, std::int64_t version);
+  /// Delete the versions older than the newest `keep`; returns how many.
+  long long prune_versions(soci::session& tx, const std::string& project_id, std::int64_t keep);
 };
 
 }  // namespace remote_config

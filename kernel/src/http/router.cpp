@@ -109,13 +109,19 @@ const sdk::CompletionFailure* Router::find_completion_failure(std::string_view i
 }
 
 const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments, std::size_t i,
-                                 std::vector<std::string_view>& values) const {
-  if (i == segments.size()) return node.methods.empty() ? nullptr : &node;
+                                 std::string_view method, std::vector<std::string_view>& values,
+                                 const Node*& path_only) const {
+  if (i == segments.size()) {
+    if (node.methods.empty()) return nullptr;
+    if (node.methods.count(method)) return &node;
+    if (!path_only) path_only = &node;  // the path is served, not this method: 405 unless a :param route has it
+    return nullptr;
+  }
   if (auto it = node.literals.find(segments[i]); it != node.literals.end())
-    if (auto* hit = find(*it->second, segments, i + 1, values)) return hit;
+    if (auto* hit = find(*it->second, segments, i + 1, method, values, path_only)) return hit;
   if (node.param && !segments[i].empty()) {
     values.push_back(segments[i]);
-    if (auto* hit = find(*node.param, segments, i + 1, values)) return hit;
+    if (auto* hit = find(*node.param, segments, i + 1, method, values, path_only)) return hit;
     values.pop_back();
   }
   return nullptr;
@@ -124,16 +130,19 @@ const Router::Node* Router::find(const Node& node, const std::vector<std::string
 Router::Match Router::match(std::string_view method, const std::vector<std::string>& segments) const {
   Match m;
   std::vector<std::string_view> values;
-  const Node* node = find(root_, segments, 0, values);
-  if (!node) return m;
-  auto it = node->methods.find(method);
-  if (it == node->methods.end()) {
-    m.outcome = Outcome::method_not_allowed;
-    for (auto& [name, route] : node->methods) m.allow += (m.allow.empty() ? "" : ", ") + name;
+  const Node* path_only = nullptr;
+  // A literal segment wins over a :param one, for the method asked: GET /config/versions is the
+  // versions route, PATCH /config/versions the key "versions".
+  const Node* node = find(root_, segments, 0, method, values, path_only);
+  if (!node) {
+    if (path_only) {
+      m.outcome = Outcome::method_not_allowed;
+      for (auto& [name, route] : path_only->methods) m.allow += (m.allow.empty() ? "" : ", ") + name;
+    }
     return m;
   }
   m.outcome = Outcome::found;
-  m.route = it->second;
+  m.route = node->methods.find(method)->second;
   for (std::size_t i = 0; i < values.size(); ++i)
     m.params.emplace_back(m.route->param_names[i], std::string(values[i]));
   return m;

@@ -66,8 +66,10 @@ class Router {
     std::string param_name;
     std::map<std::string, RouteEntry*, std::less<>> methods;
   };
-  const Node* find(const Node& node, const std::vector<std::string>& segments, std::size_t i,
-                   std::vector<std::string_view>& values) const;
+  /// The node of `method` at `segments`, literals first; `path_only` gets the
+  /// first node that serves the path with other methods only.
+  const Node* find(const Node& node, const std::vector<std::string>& segments, std::size_t i, std::string_view method,
+                   std::vector<std::string_view>& values, const Node*& path_only) const;
 
   Node root_;
   std::vector<std::unique_ptr<RouteEntry>> routes_;

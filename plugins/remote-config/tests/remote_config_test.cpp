@@ -6,6 +6,8 @@
 
 #include <map>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "e2e_util.hpp"
 
@@ -361,6 +363,171 @@ TEST_P(RemoteConfig, ProjectsProvisionedBeforeThePluginGetSystemSegmentsOnTheirF
   EXPECT_EQ(config.at("data").at("config").at("banner").as_string(), "y");
 }
 
+// --- config versions ------------------------------------------------------------------------------
+
+namespace {
+/// The versions of a page, newest first.
+std::vector<json::object> versions_of(const HttpResult& r) {
+  std::vector<json::object> out;
+  json::value doc = r.json();
+  for (auto& v : doc.at("data").as_array()) out.push_back(v.as_object());
+  return out;
+}
+std::string etag_of(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+}  // namespace
+
+TEST_P(RemoteConfig, EveryWriteIsAVersionWithWhoMadeItAndWhatChanged) {
+  // Provisioning seeded the system segments: version 1, by the server itself.
+  auto first = versions_of(admin("GET", "/config/versions"));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].at("version").as_int64(), 1);
+  EXPECT_EQ(first[0].at("operation").as_string(), "projects.provision");
+  EXPECT_TRUE(first[0].at("principal").at("user_id").is_null());
+
+  auto created = admin("POST", "/config", R"({"key": "welcome", "value": "hi"})");
+  ASSERT_EQ(created.status, 201);
+  EXPECT_EQ(created.header("etag"), etag_of(2));
+  ASSERT_EQ(admin("PATCH", "/config/welcome", R"({"value": "hello"})").header("etag"), etag_of(3));
+  ASSERT_EQ(admin("POST", "/segments", R"({"name": "beta", "rules": []})").header("etag"), etag_of(4));
+  ASSERT_EQ(admin("DELETE", "/config/welcome").header("etag"), etag_of(5));
+  EXPECT_EQ(admin("PATCH", "/config/nope", R"({"value": "x"})").status, 404);  // refused: no version
+  EXPECT_EQ(admin("GET", "/config").header("etag"), etag_of(5));
+
+  auto all = versions_of(admin("GET", "/config/versions"));
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].at("version").as_int64(), 5);  // newest first
+  EXPECT_EQ(all[0].at("operation").as_string(), "config.delete");
+  EXPECT_EQ(all[0].at("principal").at("user_id").as_string(), owner.user_id);
+  EXPECT_EQ(all[0].at("principal").at("credential_type").as_string(), "api_key");
+  EXPECT_EQ(json::serialize(all[0].at("changes")), R"([{"kind":"key","name":"welcome","change":"removed"}])");
+  EXPECT_EQ(json::serialize(all[1].at("changes")), R"([{"kind":"segment","name":"beta","change":"added"}])");
+  EXPECT_EQ(json::serialize(all[3].at("changes")), R"([{"kind":"key","name":"welcome","change":"added"}])");
+
+  // One version: each change before and after, and the whole config as it stood.
+  auto patched = admin("GET", "/config/versions/3");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  json::value v3 = patched.json();
+  const auto& change = v3.at("data").at("changes").at(0);
+  EXPECT_EQ(change.at("change").as_string(), "changed");
+  EXPECT_EQ(change.at("before").at("value").as_string(), "hi");
+  EXPECT_EQ(change.at("after").at("value").as_string(), "hello");
+  const auto& keys = v3.at("data").at("config").at("keys").as_array();
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].at("value").as_string(), "hello");
+  EXPECT_EQ(v3.at("data").at("config").at("segments").as_array().size(), 4u);  // beta came later
+  EXPECT_EQ(admin("GET", "/config/versions/99").status, 404);
+
+  // Pages, newest first.
+  auto page1 = admin("GET", "/config/versions?limit=2");
+  json::value p1 = page1.json();
+  ASSERT_EQ(p1.at("data").as_array().size(), 2u);
+  auto page2 = admin("GET", "/config/versions?limit=2&cursor=" + str(p1.at("next_cursor")));
+  auto second = versions_of(page2);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0].at("version").as_int64(), 3);
+}
+
+TEST_P(RemoteConfig, RollbackMakesAnOlderVersionCurrentAsANewVersion) {
+  set(R"({"key": "a", "value": 1, "value_type": "number"})");
+  set(R"({"key": "b", "value": "two", "conditions": [{"segment": "ios", "value": "two-ios"}]})");
+  std::int64_t good = versions_of(admin("GET", "/config/versions?limit=1"))[0].at("version").as_int64();
+  std::string good_config = json::serialize(admin("GET", "/config").json().at("data"));
+  // A bad change: a changed, b removed, c added.
+  ASSERT_EQ(admin("PATCH", "/config/a", R"({"value": 5})").status, 200);
+  ASSERT_EQ(admin("DELETE", "/config/b").status, 200);
+  set(R"({"key": "c", "value": "new"})");
+  EXPECT_EQ(config_for("?platform=ios").at("a").as_int64(), 5);
+
+  auto rolled = admin("POST", "/config/versions/" + std::to_string(good) + "/rollback");
+  ASSERT_EQ(rolled.status, 200) << rolled.body;
+  json::value r = rolled.json();
+  EXPECT_EQ(r.at("data").at("version").as_int64(), good + 4);
+  EXPECT_EQ(r.at("data").at("restored").as_int64(), good);
+  EXPECT_EQ(r.at("data").at("operation").as_string(), "config_versions.rollback");
+  EXPECT_EQ(rolled.header("etag"), etag_of(good + 4));
+  EXPECT_EQ(r.at("data").at("changes").as_array().size(), 3u);
+
+  // The content is the good version's; each key's own version moved on like any write.
+  auto now = admin("GET", "/config").json().at("data").as_array();
+  ASSERT_EQ(now.size(), 2u);
+  EXPECT_EQ(now[0].at("key").as_string(), "a");
+  EXPECT_EQ(now[0].at("value").as_int64(), 1);
+  EXPECT_EQ(now[1].at("key").as_string(), "b");
+  EXPECT_EQ(now[1].at("conditions").at(0).at("value").as_string(), "two-ios");
+  EXPECT_NE(json::serialize(now), good_config);  // versions and times differ...
+  auto ios = config_for("?platform=ios");  // ...and clients get the good values on their next fetch
+  EXPECT_EQ(ios.at("a").as_int64(), 1);
+  EXPECT_EQ(ios.at("b").as_string(), "two-ios");
+  EXPECT_FALSE(ios.contains("c"));
+
+  // Rolling back to what is current writes nothing; an unknown version is 404.
+  auto again = admin("POST", "/config/versions/" + std::to_string(good + 4) + "/rollback");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().at("data").at("version").as_int64(), good + 4);
+  EXPECT_EQ(admin("POST", "/config/versions/999/rollback").status, 404);
+  EXPECT_EQ(versions_of(admin("GET", "/config/versions?limit=1"))[0].at("version").as_int64(), good + 4);
+}
+
+TEST_P(RemoteConfig, IfMatchWritesOnlyOverTheVersionRead) {
+  auto list = admin("GET", "/config");
+  std::string read = list.header("etag");
+  ASSERT_EQ(read, etag_of(1));
+  auto with = [&](const std::string& method, const std::string& path, const std::string& body, const std::string& tag) {
+    Headers h = bearer(owner.key);
+    h.emplace_back("If-Match", tag);
+    return http(server->port(), method, "/v1/admin/projects/" + project + path, h, body);
+  };
+  auto ok = with("POST", "/config", R"({"key": "k", "value": "mine"})", read);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(ok.header("etag"), etag_of(2));
+
+  // Someone who read version 1 writes after: 412, the current version in details, nothing written.
+  auto before = db->row_counts();
+  auto stale = with("POST", "/config", R"({"key": "k", "value": "theirs"})", read);
+  EXPECT_EQ(stale.status, 412) << stale.body;
+  EXPECT_EQ(error_code(stale), "VERSION_CONFLICT");
+  EXPECT_EQ(stale.json().at("error").at("details").at("current_version").as_int64(), 2);
+  for (auto& [path, method, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"/config/k", "PATCH", R"({"value": "theirs"})"},
+           {"/config/k", "DELETE", ""},
+           {"/segments", "POST", R"({"name": "s", "rules": []})"},
+           {"/config/versions/1/rollback", "POST", ""}})
+    EXPECT_EQ(with(method, path, body, read).status, 412) << method << " " << path;
+  auto after = db->row_counts();
+  for (const char* table : {"remote_config_entries", "remote_config_segments", "remote_config_history"})
+    EXPECT_EQ(after[table], before[table]) << table;
+  EXPECT_EQ(config_for().at("k").as_string(), "mine");
+
+  EXPECT_EQ(with("PATCH", "/config/k", R"({"value": "next"})", etag_of(2)).status, 200);
+  EXPECT_EQ(with("PATCH", "/config/k", R"({"value": "any"})", "*").status, 200);
+  EXPECT_EQ(admin("PATCH", "/config/k", R"({"value": "no header"})").status, 200);  // as before: no check
+}
+
+TEST_P(RemoteConfig, AKeyNamedVersionsIsStillAKey) {
+  set(R"({"key": "versions", "value": "x"})");
+  EXPECT_EQ(admin("PATCH", "/config/versions", R"({"value": "y"})").status, 200);
+  EXPECT_EQ(admin("GET", "/config/versions").status, 200);  // the versions list
+  EXPECT_EQ(admin("DELETE", "/config/versions").status, 200);
+  EXPECT_EQ(admin("PUT", "/config/versions").status, 405);
+}
+
+TEST_P(RemoteConfig, AJobPrunesVersionsBeyondMaxVersions) {
+  server.reset();
+  config_file = write_config(dir, deployment({{"poll_interval_ms", 50}}, {{"max_versions", 3}}), "pruning.json");
+  server = std::make_unique<ServerProcess>(config_file);
+  for (int i = 0; i < 8; ++i) set(R"({"key": "k", "value": ")" + std::to_string(i) + R"("})");
+  EXPECT_TRUE(eventually([&] { return versions_of(admin("GET", "/config/versions")).size() == 3u; }))
+      << admin("GET", "/config/versions").body;
+  auto kept = versions_of(admin("GET", "/config/versions"));
+  EXPECT_EQ(kept.front().at("version").as_int64(), 9);
+  EXPECT_EQ(kept.back().at("version").as_int64(), 7);
+  EXPECT_EQ(admin("GET", "/config/versions/6").status, 404);
+  EXPECT_EQ(admin("POST", "/config/versions/6/rollback").status, 404);
+  auto back = admin("POST", "/config/versions/7/rollback");  // the oldest kept can still be restored
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(config_for().at("k").as_string(), "5");
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, RemoteConfig, ::testing::ValuesIn(test_backends()), backend_param_name);
 
 class RemoteConfigOnPostgres : public RemoteConfig {};
@@ -384,11 +551,35 @@ TEST_P(RemoteConfigOnPostgres, WritesReachOtherProcessesWithinASecondAndTheHashS
       EXPECT_EQ(r.status, 201) << r.body;
     });
   for (auto& t : writers) t.join();
-  std::string after_race = admin("GET", "/config").header("etag");
-  set(R"({"key": "probe", "value": "x"})");  // change and change back, one at a time
-  ASSERT_EQ(admin("DELETE", "/config/probe").status, 200);
-  EXPECT_EQ(admin("GET", "/config").header("etag"), after_race);
   EXPECT_EQ(client("", {}, "", other.port()).json().at("data").at("config").as_object().size(), 17u);
+  // Every write is one version: numbered without gaps or duplicates, whichever process wrote it.
+  auto versions = admin("GET", "/config/versions?limit=300").json();
+  std::vector<std::int64_t> numbers;
+  for (auto& v : versions.at("data").as_array()) numbers.push_back(v.at("version").as_int64());
+  ASSERT_FALSE(numbers.empty());
+  for (std::size_t i = 0; i < numbers.size(); ++i) EXPECT_EQ(numbers[i], numbers.front() - static_cast<std::int64_t>(i));
+  EXPECT_EQ(numbers.back(), 1);
+  EXPECT_EQ(admin("GET", "/config").header("etag"), "\"" + std::to_string(numbers.front()) + "\"");
+  // The hash kept from each write's changes is the hash of the final state: a second project given the
+  // same content one write at a time hashes alike. (Without the lock, a racing write's change is lost.)
+  std::string raced = str(versions.at("data").at(0).at("hash"));
+  std::string second = create_project(owner.key).first;
+  for (int i = 0; i < 16; ++i) {
+    auto r = http(server->port(), "POST", "/v1/admin/projects/" + second + "/config", bearer(owner.key),
+                  R"({"key": "k)" + std::to_string(i) + R"(", "value": "x"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  // motd as in the first project: set, then changed once (its version 2).
+  ASSERT_EQ(http(server->port(), "POST", "/v1/admin/projects/" + second + "/config", bearer(owner.key),
+                 R"({"key": "motd", "value": "v1"})").status, 201);
+  ASSERT_EQ(http(server->port(), "PATCH", "/v1/admin/projects/" + second + "/config/motd", bearer(owner.key),
+                 R"({"value": "v2"})").status, 200);
+  auto hash_of = [&](const std::string& id) {
+    return str(http(server->port(), "GET", "/v1/admin/projects/" + id + "/config/versions?limit=1", bearer(owner.key))
+                   .json().at("data").at(0).at("hash"));
+  };
+  EXPECT_EQ(hash_of(project), raced);
+  EXPECT_EQ(hash_of(second), raced);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, RemoteConfigOnPostgres, ::testing::Values(Backend::postgresql), backend_param_name);
