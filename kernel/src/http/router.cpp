@@ -75,37 +75,38 @@ const RouteEntry* Router::find_operation(std::string_view id) const {
   return it == operations_.end() ? nullptr : it->second;
 }
 
-void Router::add_completion(sdk::Completion completion) {
-  std::string id = completion.operation;
-  if (!completions_.emplace(std::move(id), std::move(completion)).second)
-    throw std::invalid_argument("operation " + completion.operation + " declares its completion twice");
+namespace {
+
+/// Keep `decl`, declared about operation `decl.operation`, once per operation.
+template <class Decl>
+void keep_once(std::map<std::string, Decl, std::less<>>& declared, Decl decl, const char* what) {
+  std::string id = decl.operation;
+  if (!declared.emplace(id, std::move(decl)).second)
+    throw std::invalid_argument("operation " + id + " declares its " + what + " twice");
 }
 
-const sdk::Completion* Router::find_completion(std::string_view id) const {
-  auto it = completions_.find(id);
-  return it == completions_.end() ? nullptr : &it->second;
+template <class Decl>
+const Decl* declared_for(const std::map<std::string, Decl, std::less<>>& declared, std::string_view id) {
+  auto it = declared.find(id);
+  return it == declared.end() ? nullptr : &it->second;
 }
 
-void Router::add_cli_command(sdk::CliCommand command) {
-  std::string id = command.operation;
-  if (!cli_commands_.emplace(std::move(id), std::move(command)).second)
-    throw std::invalid_argument("operation " + command.operation + " declares its command twice");
-}
+}  // namespace
 
-const sdk::CliCommand* Router::find_cli_command(std::string_view id) const {
-  auto it = cli_commands_.find(id);
-  return it == cli_commands_.end() ? nullptr : &it->second;
-}
+void Router::add_completion(sdk::Completion completion) { keep_once(completions_, std::move(completion), "completion"); }
+
+const sdk::Completion* Router::find_completion(std::string_view id) const { return declared_for(completions_, id); }
+
+void Router::add_cli_command(sdk::CliCommand command) { keep_once(cli_commands_, std::move(command), "command"); }
+
+const sdk::CliCommand* Router::find_cli_command(std::string_view id) const { return declared_for(cli_commands_, id); }
 
 void Router::add_completion_failure(sdk::CompletionFailure failure) {
-  std::string id = failure.operation;
-  if (!completion_failures_.emplace(std::move(id), std::move(failure)).second)
-    throw std::invalid_argument("operation " + failure.operation + " declares its completion's failure twice");
+  keep_once(completion_failures_, std::move(failure), "completion's failure");
 }
 
 const sdk::CompletionFailure* Router::find_completion_failure(std::string_view id) const {
-  auto it = completion_failures_.find(id);
-  return it == completion_failures_.end() ? nullptr : &it->second;
+  return declared_for(completion_failures_, id);
 }
 
 const Router::Node* Router::find(const Node& node, const std::vector<std::string>& segments, std::size_t i,
