@@ -2,6 +2,7 @@
 
 #include "ambit/sdk/error.hpp"
 #include "config_cache.hpp"
+#include "entity_tags.hpp"
 
 namespace sdk = ambit::sdk;
 namespace json = boost::json;
@@ -10,21 +11,6 @@ namespace remote_config {
 namespace {
 
 constexpr const char* kPruneJob = "remote-config.prune-versions";
-
-/// If-Match (RFC 9110 13.1.1): "*" or a list of entity tags; ours are strong.
-bool matches(std::string_view header, std::int64_t version) {
-  std::string current = version_etag(version);
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto tag = header.substr(0, comma);
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
-    if (tag == "*" || tag == current) return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
 
 std::optional<std::string> non_empty(const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); }
 
@@ -58,7 +44,7 @@ std::int64_t ConfigWriter::write_in(soci::session& tx, const std::string& projec
                                     const Change& change, std::optional<std::int64_t> restored) {
   ctx_.database().lock_in_transaction(tx, "remote-config:" + project_id);
   Store::Head head = store_.head(tx, project_id);
-  if (if_match && !matches(*if_match, head.version))
+  if (if_match && !etag_listed(*if_match, version_etag(head.version), false))
     throw sdk::ApiError(412, "VERSION_CONFLICT",
                         "the config changed since version " + *if_match + "; read it again (current version " +
                             std::to_string(head.version) + ")",

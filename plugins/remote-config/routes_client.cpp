@@ -2,6 +2,7 @@
 
 #include "ambit/sdk/projects.hpp"
 #include "operations.hpp"
+#include "entity_tags.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -40,21 +41,6 @@ EvalContext context_of(const sdk::Request& req) {
   return ctx;
 }
 
-/// If-None-Match (RFC 9110 13.1.2): "*" or a list of entity tags, compared weakly.
-bool none_match(std::string_view header, std::string_view quoted_etag) {
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto tag = header.substr(0, comma);
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
-    if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
-    if (tag == "*" || tag == quoted_etag) return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 }  // namespace
 
 void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
@@ -74,7 +60,7 @@ void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
     Evaluation result;
     compiled->evaluate(context, !if_none_match, result);
     std::string quoted = "\"" + result.etag + "\"";
-    if (if_none_match && none_match(*if_none_match, quoted))
+    if (if_none_match && etag_listed(*if_none_match, quoted, true))
       return sdk::Response::empty(304).with_header("ETag", quoted).with_header("Cache-Control", "no-cache");
     if (if_none_match) compiled->evaluate(context, true, result);  // changed: now the body too
     sdk::Response response;

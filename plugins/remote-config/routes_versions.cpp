@@ -50,11 +50,17 @@ json::object version_json(const Store::Version& v, bool full) {
 
 std::int64_t version_param(const sdk::Request& req) { return std::stoll(req.param("version")); }  // the schema's pattern
 
-/// The config as it stood at `version` (which exists): the current one, with every later version taken back.
-ConfigState state_at(Store& store, soci::session& s, const std::string& project, std::int64_t version) {
+ConfigState current_state(Store& store, soci::session& s, const std::string& project) {
   ConfigState state;
   for (auto& e : store.entries(s, project)) state.entries.emplace(e.key, e);
   for (auto& seg : store.segments(s, project)) state.segments.emplace(seg.name, seg);
+  return state;
+}
+
+/// The config as it stood at `version` (which exists): `state`, the current one, with every later version
+/// taken back.
+ConfigState state_at(ConfigState state, Store& store, soci::session& s, const std::string& project,
+                     std::int64_t version) {
   for (auto& later : store.versions_after(s, project, version)) undo(state, json::parse(later.changes).as_array());
   return state;
 }
@@ -65,12 +71,10 @@ Store::Version existing_version(Store& store, soci::session& s, const std::strin
   return *v;
 }
 
-/// Make `target` the project's content: what differs is written back, and recorded in `changes`.
-void restore(Store& store, soci::session& tx, const std::string& project, const ConfigState& target,
-             std::int64_t now, ChangeSet& changes) {
-  ConfigState current;
-  for (auto& e : store.entries(tx, project)) current.entries.emplace(e.key, e);
-  for (auto& seg : store.segments(tx, project)) current.segments.emplace(seg.name, seg);
+/// Make `target` the project's content instead of `current`: what differs is written back, and recorded in
+/// `changes`.
+void restore(Store& store, soci::session& tx, const std::string& project, const ConfigState& current,
+             const ConfigState& target, std::int64_t now, ChangeSet& changes) {
   for (auto& [name, seg] : target.segments) {
     auto it = current.segments.find(name);
     if (it != current.segments.end() && fingerprint(it->second) == fingerprint(seg) &&
@@ -135,7 +139,7 @@ void register_version_routes(sdk::Context& ctx, Store& store, ConfigWriter& writ
         ctx.database().transaction([&](soci::session& tx) {
           ctx.database().lock_in_transaction(tx, "remote-config:" + project);
           out = version_json(existing_version(store, tx, project, version), true);
-          ConfigState state = state_at(store, tx, project, version);
+          ConfigState state = state_at(current_state(store, tx, project), store, tx, project, version);
           json::array keys, segments;
           for (auto& [name, e] : state.entries) keys.push_back(entry_json(e));
           for (auto& [name, seg] : state.segments) segments.push_back(segment_json(seg));
@@ -151,7 +155,9 @@ void register_version_routes(sdk::Context& ctx, Store& store, ConfigWriter& writ
         auto version = writer.write(project, &req.caller(), "config_versions.rollback", if_match(req),
             [&](soci::session& tx, ChangeSet& changes) {
               existing_version(store, tx, project, target);
-              restore(store, tx, project, state_at(store, tx, project, target), ctx.clock().now_ms(), changes);
+              ConfigState current = current_state(store, tx, project);
+              ConfigState then = state_at(current, store, tx, project, target);
+              restore(store, tx, project, current, then, ctx.clock().now_ms(), changes);
             },
             target);
         auto s = ctx.database().session();
