@@ -21,6 +21,7 @@ struct Client::State {
   std::string profile;
   OutputOptions output;
   std::optional<CliError> catalog_error;  ///< why the server's commands are missing
+  std::unique_ptr<Session> session;  ///< the one the tool list was loaded for; the tool command runs with it
   std::optional<ToolCatalog> catalog;
   std::unique_ptr<ToolCommands> tools;
 
@@ -123,16 +124,14 @@ Client::Client(CLI::App& app, std::vector<std::string> args, const std::vector<s
   bool completing = !words.empty() && words[0] == "__complete";
   if (server || builtin) return;
   try {
-    Session session(option_value(s.args, "--profile"));
+    s.session = std::make_unique<Session>(option_value(s.args, "--profile"));
     // Help and completion should not wait on a server that is not there.
     bool offline = completing || words.empty();
-    s.catalog = ToolCatalog::load(session, offline);
+    s.catalog = ToolCatalog::load(*s.session, offline);
     s.tools = std::make_unique<ToolCommands>(app, *s.catalog);
   } catch (const CliError& e) {
     s.catalog_error = e;
-  } catch (const HttpFailure& e) {
-    s.catalog_error = CliError(kFailed, e.what());
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // no server (HttpFailure), an unreadable profile
     s.catalog_error = CliError(kFailed, e.what());
   }
 }
@@ -231,10 +230,7 @@ std::optional<int> Client::run() {
       for (auto& c : complete_words(*s.app, *s.complete)) std::cout << c << "\n";
       return kOk;
     }
-    if (s.tools) {
-      Session session(s.profile);
-      return s.tools->run(session, s.output);
-    }
+    if (s.tools) return s.tools->run(*s.session, s.output);
     return std::nullopt;
   };
   bool colour = stderr_is_terminal() && !std::getenv("NO_COLOR");
@@ -243,10 +239,7 @@ std::optional<int> Client::run() {
   } catch (const CliError& e) {
     std::cerr << red("error: ", colour) << e.what() << "\n";
     return e.code;
-  } catch (const HttpFailure& e) {
-    std::cerr << red("error: ", colour) << e.what() << "\n";
-    return kFailed;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // no server (HttpFailure), a file that cannot be written
     std::cerr << red("error: ", colour) << e.what() << "\n";
     return kFailed;
   }
