@@ -1,6 +1,7 @@
 // Request header values as plugins and the kernel read them:
-//   - If-None-Match: remote-config's none_match (file-local in
-//     plugins/remote-config/routes_client.cpp, so that file is compiled here);
+//   - If-None-Match and If-Match: remote-config's etag_listed, weak and
+//     strong (plugins/remote-config/entity_tags.hpp, reached through
+//     routes_client.cpp, which is compiled here);
 //   - Accept and Content-Type: attestation-clients' require_json_accept and
 //     require_json_content_type (plugins/attestation-clients/media.cpp);
 //   - Authorization and X-API-Key: the kernel Dispatcher's bearer parsing,
@@ -64,12 +65,16 @@ Fixture& fixture() {
   return *f;
 }
 
-void check_if_none_match(std::string_view value) {
-  remote_config::none_match(value, kEtag);  // anything may or may not match; it must not crash
-  std::string with_star = std::string(value) + ", *";
-  if (!remote_config::none_match(with_star, kEtag)) violated("If-None-Match with * does not match", with_star);
-  std::string with_tag = std::string(value) + ", W/" + std::string(kEtag);
-  if (!remote_config::none_match(with_tag, kEtag)) violated("If-None-Match with the ETag does not match", with_tag);
+void check_conditional(std::string_view value) {
+  for (bool weak : {true, false}) {
+    remote_config::etag_listed(value, kEtag, weak);  // anything may or may not match; it must not crash
+    std::string with_star = std::string(value) + ", *";
+    if (!remote_config::etag_listed(with_star, kEtag, weak))
+      violated(weak ? "If-None-Match with * does not match" : "If-Match with * does not match", with_star);
+    std::string with_tag = std::string(value) + ", " + (weak ? "W/" : "") + std::string(kEtag);
+    if (!remote_config::etag_listed(with_tag, kEtag, weak))
+      violated(weak ? "If-None-Match with the ETag does not match" : "If-Match with the ETag does not match", with_tag);
+  }
 }
 
 void check_media(std::string_view value) {
@@ -113,7 +118,7 @@ void check_authorization(std::string_view value, const char* header) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view value = ambit::fuzz::as_view(data, size);
-  check_if_none_match(value);
+  check_conditional(value);
   check_media(value);
   check_authorization(value, "Authorization");
   check_authorization(value, "X-API-Key");
