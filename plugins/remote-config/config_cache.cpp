@@ -8,6 +8,15 @@ std::shared_ptr<const CompiledConfig> ConfigCache::get(const ambit::sdk::Request
   auto found = compiled_.find(project_id, 0);
   if (found.kind == Compiled::Kind::hit) return found.value;
   req.will_block();
+  return load(project_id);
+}
+
+std::shared_ptr<const CompiledConfig> ConfigCache::get(const std::string& project_id) {
+  auto found = compiled_.find(project_id, 0);
+  return found.kind == Compiled::Kind::hit ? found.value : load(project_id);
+}
+
+std::shared_ptr<const CompiledConfig> ConfigCache::load(const std::string& project_id) {
   std::uint64_t generation = compiled_.generation();
   auto s = ctx_.database().session();
   // One snapshot would be nicer, but any write after these reads publishes an

@@ -24,10 +24,14 @@ class ConfigCache {
 
   /// From memory; on a miss req.will_block(), then load and compile.
   std::shared_ptr<const CompiledConfig> get(const ambit::sdk::Request& req, const std::string& project_id);
+  /// From memory, or loaded here (blocks): off the request path.
+  std::shared_ptr<const CompiledConfig> get(const std::string& project_id);
   void forget(const std::string& project_id) { compiled_.erase(project_id); }
   void clear() { compiled_.clear(); }
 
  private:
+  std::shared_ptr<const CompiledConfig> load(const std::string& project_id);
+
   ambit::sdk::Context& ctx_;
   Store& store_;
   ambit::sdk::InvalidatingCache<CompiledConfig> compiled_;

@@ -20,6 +20,21 @@ const sdk::ErrorCase kStale{412, "VERSION_CONFLICT",
                             "If-Match names a config version that is no longer the current one "
                             "(details.current_version); nothing was written"};
 const sdk::ErrorCase kBadVersion{400, "INVALID_INPUT", "a semver_* rule's value is not a semantic version"};
+const sdk::ErrorCase kLongContext{400, "INVALID_INPUT", "a query value is longer than 256 characters (details.field names it)"};
+const sdk::ErrorCase kNotProjectKey{401, "unauthenticated", "a credential that is not a project API key (reason not_a_project_key)"};
+const sdk::ErrorCase kNotActive{503, "PROJECT_NOT_ACTIVE", "the project is not active yet (details.status): retry later"};
+
+/// The client's evaluation context: the query of both client operations.
+boost::json::value client_context_query() {
+  return sdk::schema(R"json({"type": "object",
+      "properties": {
+        "user_id": {"type": "string", "maxLength": 256,
+                    "description": "for user_id rules and percentage rollouts (none without it)"},
+        "platform": {"type": "string", "maxLength": 256, "description": "for platform rules (case-insensitive)"},
+        "app_version": {"type": "string", "maxLength": 256, "description": "for app_version rules"},
+        "country": {"type": "string", "maxLength": 256, "description": "for country rules (case-insensitive)"}},
+      "additionalProperties": {"type": "string", "maxLength": 256}})json");
+}
 
 }  // namespace
 
@@ -186,22 +201,12 @@ sdk::Operation client_config_get() {
                      "Send the client's context in the query, each value at most 256 characters; attr.<name>=<value> "
                      "sets a custom attribute for attr.<name> rules, other parameters are ignored. Send the ETag you "
                      "hold in If-None-Match: an unchanged result answers 304 without a body.",
-      .query = sdk::schema(R"json({"type": "object",
-          "properties": {
-            "user_id": {"type": "string", "maxLength": 256,
-                        "description": "for user_id rules and percentage rollouts (none without it)"},
-            "platform": {"type": "string", "maxLength": 256, "description": "for platform rules (case-insensitive)"},
-            "app_version": {"type": "string", "maxLength": 256, "description": "for app_version rules"},
-            "country": {"type": "string", "maxLength": 256, "description": "for country rules (case-insensitive)"}},
-          "additionalProperties": {"type": "string", "maxLength": 256}})json"),
+      .query = client_context_query(),
       .output = sdk::data_of(sdk::schema(R"json({"type": "object", "required": ["config", "etag"], "properties": {
           "config": {"type": "object", "description": "every key of the project and the value chosen for this client"},
           "etag": {"type": "string", "pattern": "^[0-9a-f]{32}$",
                    "description": "this result's ETag (also the ETag header, quoted)"}}})json")),
-      .errors = {{400, "INVALID_INPUT", "a query value is longer than 256 characters (details.field names it)"},
-                 {401, "unauthenticated", "a credential that is not a project API key (reason not_a_project_key)"},
-                 {503, "PROJECT_NOT_ACTIVE", "the project is not active yet (details.status): retry later"},
-                 {500, "INTERNAL", "an unexpected failure"}},
+      .errors = {kLongContext, kNotProjectKey, kNotActive, {500, "INTERNAL", "an unexpected failure"}},
       .read_only = true,
       .idempotent = true,
       // The hot path: the kernel does not validate; the handler's own check is one length comparison per value.
@@ -209,6 +214,28 @@ sdk::Operation client_config_get() {
       .examples = sdk::schema(R"json({"output": {"data": {
           "config": {"banner": "Welcome, beta tester", "max_items": 20, "new_ui": true},
           "etag": "9c1f4e2b7a0d83f5e6b1c4a7d2093e8f"}}})json"),
+  };
+}
+
+sdk::Operation client_config_stream() {
+  return {
+      .id = "client_config.stream",
+      .title = "Stream the config for a client",
+      .description =
+          "The config of GET /v1/client/config, live, as Server-Sent Events, with the same project API key and "
+          "query. The first event is the current result (none when Last-Event-ID names it already); another "
+          "follows only when this client's result changes, within a second of the write, on every server "
+          "process. Events: `config` (id: the ETag; data: {\"config\", \"etag\"}, as the GET's data) and `end` "
+          "(data: {\"reason\", \"message\", \"reconnect\"}), after which the server ends the body: reasons "
+          "revoked, expired, project_archived and project_deleted (reconnect false), shutting_down (reconnect "
+          "true, after the `retry:` delay). A `: keep-alive` comment comes every stream_heartbeat_seconds.",
+      .query = client_context_query(),
+      .output = sdk::schema(R"json({"type": "string", "description": "text/event-stream: config and end events"})json"),
+      .errors = {kLongContext, kNotProjectKey, kNotActive, {500, "INTERNAL", "an unexpected failure"}},
+      .read_only = true,
+      .idempotent = true,
+      .output_media_type = "text/event-stream",
+      .handler_validates = true,  // as client_config.get: one check per value, in the handler
   };
 }
 

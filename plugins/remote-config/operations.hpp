@@ -4,7 +4,7 @@
 // (checked by the kernel before a handler runs) and of the success body,
 // the errors the handler adds, hints and examples (seed: remote-config.txt).
 // The schema fragments they share are in schemas.cpp; the handlers are in
-// routes_admin.cpp and routes_client.cpp.
+// routes_admin.cpp, routes_versions.cpp and routes_client.cpp.
 
 #include "ambit/sdk/operation.hpp"
 
@@ -24,5 +24,7 @@ ambit::sdk::Operation config_versions_rollback();
 /// The hot path: documented only (handler_validates), so a request costs
 /// no validation pass; the handler checks its query itself.
 ambit::sdk::Operation client_config_get();
+/// Its live form, Server-Sent Events (also handler_validates).
+ambit::sdk::Operation client_config_stream();
 
 }  // namespace remote_config::operations

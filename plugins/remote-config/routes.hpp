@@ -9,13 +9,15 @@
 #include "config_cache.hpp"
 #include "config_writer.hpp"
 #include "store.hpp"
+#include "stream_hub.hpp"
 
 namespace remote_config {
 
 void register_admin_routes(ambit::sdk::Context& ctx, const Config& config, Store& store, ConfigWriter& writer);
 /// Config versions: list, one, rollback.
 void register_version_routes(ambit::sdk::Context& ctx, Store& store, ConfigWriter& writer);
-void register_client_routes(ambit::sdk::Context& ctx, ConfigCache& cache);
+/// GET /v1/client/config and its stream.
+void register_client_routes(ambit::sdk::Context& ctx, ConfigCache& cache, StreamHub& hub);
 /// The caller's project of the route's :projectId (404 for another tenant's).
 std::string project_of(ambit::sdk::Context& ctx, const ambit::sdk::Request& req);
 /// The request's If-Match header, when it sent one.

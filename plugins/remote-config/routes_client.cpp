@@ -1,49 +1,25 @@
-#include <algorithm>
-
 #include "ambit/sdk/projects.hpp"
-#include "operations.hpp"
+#include "client_context.hpp"
 #include "entity_tags.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
+#include "stream_hub.hpp"
 
 namespace sdk = ambit::sdk;
 
 namespace remote_config {
+
 namespace {
 
-constexpr std::size_t kMaxContextValue = 256;
-
-/// The evaluation context from the query string: user_id, platform,
-/// app_version, country and attr.<name>. The operation declares the query
-/// but leaves its check here (handler_validates): one comparison per value
-/// instead of a validation pass on every request of the hot path.
-EvalContext context_of(const sdk::Request& req) {
-  EvalContext ctx;
-  for (const auto& [name, value] : req.query_params) {
-    if (value.size() > kMaxContextValue)
-      throw sdk::ApiError::invalid_input(name + " is longer than 256 characters", name);
-    if (name == "user_id") {
-      ctx.user_id = value;
-    } else if (name == "platform") {
-      ctx.platform = value;
-      std::transform(ctx.platform.begin(), ctx.platform.end(), ctx.platform.begin(),
-                     [](unsigned char c) { return std::tolower(c); });
-    } else if (name == "app_version") {
-      ctx.app_version = value;
-      ctx.app_semver = parse_semver(value);
-    } else if (name == "country") {
-      ctx.country = value;
-      std::transform(ctx.country.begin(), ctx.country.end(), ctx.country.begin(),
-                     [](unsigned char c) { return std::toupper(c); });
-    } else if (name.size() > 5 && name.compare(0, 5, "attr.") == 0) {
-      ctx.attributes.emplace_back(name.substr(5), value);
-    }
-  }
-  return ctx;
+void require_active(const sdk::ProjectInfo& project) {
+  if (project.status != "active")
+    throw sdk::ApiError(503, "PROJECT_NOT_ACTIVE", "the project is not active yet; retry later",
+                        {{"status", project.status}});
 }
 
 }  // namespace
 
-void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
+void register_client_routes(sdk::Context& ctx, ConfigCache& cache, StreamHub& hub) {
   sdk::RouteSpec r;
   r.method = "GET";
   r.path = "/v1/client/config";
@@ -51,10 +27,8 @@ void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
   r.may_block = false;  // the hot path: memory only unless a cache misses
   r.handler = [&ctx, &cache](const sdk::Request& req) {
     auto project = sdk::projects(ctx).resolve_client(req);
-    if (project->status != "active")
-      throw sdk::ApiError(503, "PROJECT_NOT_ACTIVE", "the project is not active yet; retry later",
-                          {{"status", project->status}});
-    EvalContext context = context_of(req);
+    require_active(*project);
+    EvalContext context = client_context(req);
     auto compiled = cache.get(req, project->id);
     auto if_none_match = req.header("If-None-Match");
     Evaluation result;
@@ -73,6 +47,29 @@ void register_client_routes(sdk::Context& ctx, ConfigCache& cache) {
     return response.with_header("ETag", std::move(quoted)).with_header("Cache-Control", "no-cache");
   };
   ctx.add_operation(std::move(r), operations::client_config_get());
+  ctx.allow_cross_origin("/v1/client/config");
+
+  sdk::RouteSpec live;
+  live.method = "GET";
+  live.path = "/v1/client/config/stream";
+  live.tags = {"remote_config"};
+  live.handler = [&ctx, &cache, &hub](const sdk::Request& req) {
+    auto project = sdk::projects(ctx).resolve_client(req);
+    require_active(*project);
+    StreamHub::Opening opening{.project_id = project->id,
+                               .tenant_id = project->tenant_id,
+                               .context = client_context(req),
+                               .credential = std::string(sdk::presented_credential(req).token),
+                               .last_event_id = std::string(req.header("Last-Event-ID").value_or(""))};
+    cache.get(req, project->id);  // a database that is away answers 503 now, before the stream starts
+    sdk::Response head;
+    head.content_type = "text/event-stream";
+    head.with_header("Cache-Control", "no-cache").with_header("X-Accel-Buffering", "no");
+    hub.open(req.start_stream(head), std::move(opening));
+    return head;
+  };
+  ctx.add_operation(std::move(live), operations::client_config_stream());
+  ctx.allow_cross_origin("/v1/client/config/stream");
 }
 
 }  // namespace remote_config

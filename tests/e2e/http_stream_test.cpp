@@ -25,11 +25,12 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http_client.hpp"
+#include "raw_client.hpp"
 
 using namespace ambit;
 using namespace std::chrono_literals;
-using ambit::test::connect_loopback;
-using ambit::test::send_all;
+using ambit::test::field;
+using ambit::test::RawClient;
 
 namespace {
 
@@ -96,121 +97,6 @@ sdk::Response response(int status, std::string content_type, std::string body = 
 }
 
 sdk::Response event_stream_head() { return response(200, "text/event-stream"); }
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-/// A field of a response head (`name` in lower case), or nullopt.
-std::optional<std::string> field(const std::string& head, const std::string& name) {
-  std::size_t at = head.find("\r\n");
-  while (at != std::string::npos && at + 2 < head.size()) {
-    std::size_t end = head.find("\r\n", at + 2);
-    if (end == std::string::npos) break;
-    std::string line = head.substr(at + 2, end - at - 2);
-    auto colon = line.find(':');
-    if (colon != std::string::npos && lower(line.substr(0, colon)) == name) {
-      auto value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      return value;
-    }
-    at = end;
-  }
-  return std::nullopt;
-}
-
-/// A client connection that reads a response piece by piece.
-class RawClient {
- public:
-  explicit RawClient(std::uint16_t port) : fd_(connect_loopback(port)) {}
-  ~RawClient() { close(); }
-  bool connected() const { return fd_ >= 0; }
-  void send(std::string_view bytes) { send_all(fd_, bytes); }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  /// The head, through its blank line; "" when none came within `limit`.
-  std::string head(std::chrono::milliseconds limit = 10s) {
-    if (!fill_until([this] { return buffer_.find("\r\n\r\n") != std::string::npos; }, limit)) return {};
-    auto end = buffer_.find("\r\n\r\n") + 4;
-    std::string head = buffer_.substr(0, end);
-    buffer_.erase(0, end);
-    return head;
-  }
-
-  /// The next chunk's data, "" for the last chunk (without trailers); nullopt
-  /// when none came within `limit` or the framing is wrong.
-  std::optional<std::string> chunk(std::chrono::milliseconds limit = 10s) {
-    if (!fill_until([this] { return buffer_.find("\r\n") != std::string::npos; }, limit)) return std::nullopt;
-    auto line_end = buffer_.find("\r\n");
-    std::size_t size = 0;
-    try {
-      std::size_t used = 0;
-      size = std::stoul(buffer_.substr(0, line_end), &used, 16);
-      if (used != line_end) return std::nullopt;
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-    std::size_t total = line_end + 2 + size + 2;
-    if (!fill_until([&] { return buffer_.size() >= total; }, limit)) return std::nullopt;
-    if (buffer_.compare(total - 2, 2, "\r\n") != 0) return std::nullopt;
-    std::string data = buffer_.substr(line_end + 2, size);
-    buffer_.erase(0, total);
-    return data;
-  }
-
-  /// A response framed by Content-Length: {head, body}; empty when none came.
-  std::pair<std::string, std::string> response(std::chrono::milliseconds limit = 10s) {
-    std::string h = head(limit);
-    auto length = field(h, "content-length");
-    if (h.empty() || !length) return {h, {}};
-    std::size_t n = std::stoul(*length);
-    if (!fill_until([&] { return buffer_.size() >= n; }, limit)) return {h, {}};
-    std::string body = buffer_.substr(0, n);
-    buffer_.erase(0, n);
-    return {h, body};
-  }
-
-  /// Reads until the server closes; false if it did not within `limit`.
-  /// `rest` receives what came (beyond what was already taken).
-  bool read_to_close(std::chrono::milliseconds limit, std::string* rest = nullptr) {
-    fill_until([] { return false; }, limit);
-    if (rest) *rest = buffer_;
-    buffer_.clear();
-    return eof_;
-  }
-
-  /// Bytes received but not yet taken.
-  const std::string& buffered() const { return buffer_; }
-
- private:
-  /// Receives until `done` holds; false on timeout or when the server closed first.
-  bool fill_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    auto deadline = Clock::now() + limit;
-    while (!done()) {
-      if (eof_) return false;
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-      char buf[16384];
-      auto n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        eof_ = true;
-        return false;
-      }
-      buffer_.append(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  int fd_;
-  std::string buffer_;
-  bool eof_ = false;
-};
 
 }  // namespace
 

@@ -7,6 +7,8 @@
 #include <optional>
 #include <utility>
 
+#include "http/cross_origin.hpp"
+#include "identity/token_authentication.hpp"
 #include "operations/operation_input.hpp"
 #include "util/ids.hpp"
 
@@ -17,9 +19,11 @@ namespace ambit::kernel {
 struct RequestIdStarter final : sdk::StreamStarter {
   sdk::StreamStarter* connection = nullptr;
   const std::string* request_id = nullptr;
+  bool cross_origin = false;  ///< the route's (cross_origin.hpp)
   std::shared_ptr<sdk::ResponseStream> start(const sdk::Response& head) override {
     sdk::Response tagged = head;
     tagged.headers.emplace_back("X-Request-Id", *request_id);
+    if (cross_origin) add_cross_origin_headers(tagged.headers);
     return connection->start(tagged);
   }
 };
@@ -54,14 +58,6 @@ bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
-  return true;
-}
-
-bool iequals_prefix(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
-      return false;
   return true;
 }
 
@@ -158,6 +154,10 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
     return;
   }
   if (match.outcome == Router::Outcome::method_not_allowed) {
+    if (req.method == "OPTIONS" && match.cross_origin) {
+      finish(*p, cross_origin_preflight(match.allow), nullptr);
+      return;
+    }
     auto r = error_response(405, "METHOD_NOT_ALLOWED", "method " + req.method + " is not allowed here",
                             {{"allow", match.allow}});
     r.headers.emplace_back("Allow", match.allow);
@@ -165,6 +165,7 @@ void Dispatcher::dispatch(InboundRequest in, Reply reply) {
     return;
   }
   p->route = match.route;
+  p->streams.cross_origin = match.route->cross_origin;
   req.route = match.route->spec.path;
   req.path_params = std::move(match.params);
   if (match.route->spec.may_block) {
@@ -178,47 +179,25 @@ Dispatcher::AuthStep Dispatcher::authenticate(Pending& p, const RouteEntry& rout
                                               sdk::Response& denial) {
   const auto mode = route.spec.auth;
   if (mode == sdk::AuthMode::none) return AuthStep::ok;
-  std::string_view token;
-  bool present = false;
-  // Authorization wins over X-API-Key.
-  if (auto auth = p.request.header("Authorization")) {
-    present = true;
-    if (!iequals_prefix(*auth, "Bearer ") || auth->size() <= 7) {
-      denial = unauthenticated(p.request, "malformed", "Authorization must be \"Bearer <credential>\"");
-      return AuthStep::denied;
-    }
-    token = auth->substr(7);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  } else if (auto key = p.request.header("X-API-Key")) {
-    present = true;
-    token = *key;
+  const sdk::PresentedCredential credential = sdk::presented_credential(p.request);
+  if (credential.malformed) {
+    denial = unauthenticated(p.request, "malformed", "Authorization must be \"Bearer <credential>\"");
+    return AuthStep::denied;
   }
-  if (!present || token.empty()) {
+  if (credential.token.empty()) {
     if (mode == sdk::AuthMode::optional) return AuthStep::ok;
     denial = unauthenticated(p.request, "missing", "a credential is required (Authorization: Bearer ... or X-API-Key)");
     return AuthStep::denied;
   }
-  for (auto& a : authenticators_) {
-    if (!a->claims(token)) continue;
-    std::optional<sdk::AuthResult> result;
-    if (inline_only) {
-      result = a->authenticate_cached(token);
-      if (!result) return AuthStep::would_block;
-    } else {
-      result = a->authenticate(token);
-    }
-    if (!result->principal) {
-      std::string reason = result->reason.empty() ? "unknown" : result->reason;
-      denial = unauthenticated(p.request, reason, "the credential is " + reason);
-      return AuthStep::denied;
-    }
-    p.principal = std::move(*result->principal);
-    std::sort(p.principal.scopes.begin(), p.principal.scopes.end());
-    p.request.principal = &p.principal;
-    return AuthStep::ok;
+  std::optional<sdk::AuthResult> result = authenticate_token(authenticators_, credential.token, inline_only);
+  if (!result) return AuthStep::would_block;
+  if (!result->principal) {
+    denial = unauthenticated(p.request, result->reason, "the credential is " + result->reason);
+    return AuthStep::denied;
   }
-  denial = unauthenticated(p.request, "unknown", "the credential is not recognized");
-  return AuthStep::denied;
+  p.principal = std::move(*result->principal);
+  p.request.principal = &p.principal;
+  return AuthStep::ok;
 }
 
 void Dispatcher::run(std::shared_ptr<Pending> p, bool inline_only) {
@@ -331,6 +310,7 @@ sdk::Response Dispatcher::invoke(const RouteEntry& route, sdk::Request req, sdk:
 }
 
 void Dispatcher::finish(Pending& p, sdk::Response response, const RouteEntry* route) {
+  if (route && route->cross_origin) add_cross_origin_headers(response.headers);
   sdk::Principal* principal = p.request.principal ? &p.principal : nullptr;
   const bool write_row = !p.audit_delegated && !p.audit_rejected;
   if (!audit_ || !audit_->strict() || p.audit_rejected || !audited(principal)) {

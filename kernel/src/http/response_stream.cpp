@@ -29,6 +29,10 @@ void StreamChannel::wake_once() {
 
 bool StreamChannel::write(std::string_view bytes) {
   std::lock_guard lock(mu_);
+  return append_locked(bytes);
+}
+
+bool StreamChannel::append_locked(std::string_view bytes) {
   if (closing_) return false;
   if (bytes.empty()) return true;  // an empty chunk would end the body
   std::array<char, 24> buf;
@@ -49,8 +53,23 @@ bool StreamChannel::write(std::string_view bytes) {
   return true;
 }
 
+void StreamChannel::set_farewell(std::string bytes) {
+  std::lock_guard lock(mu_);
+  farewell_ = std::move(bytes);
+}
+
+void StreamChannel::close_for_shutdown() {
+  std::lock_guard lock(mu_);
+  append_locked(farewell_);
+  close_locked();
+}
+
 void StreamChannel::close() {
   std::lock_guard lock(mu_);
+  close_locked();
+}
+
+void StreamChannel::close_locked() {
   if (closing_) return;
   closing_ = true;
   if (chunked_) {

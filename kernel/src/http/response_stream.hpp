@@ -34,6 +34,7 @@ class StreamChannel {
   void close();
   bool open() const;
   void on_end(std::function<void()> callback);
+  void set_farewell(std::string bytes);
 
   // The connection's side (its I/O thread).
   struct Taken {
@@ -46,12 +47,16 @@ class StreamChannel {
   /// The queue passed the limit: the client does not keep up.
   bool overflowed() const;
   std::size_t unwritten() const;
+  /// Server shutdown: the farewell (if any) is written, then the body ends.
+  void close_for_shutdown();
   /// The stream is over (body complete, client gone, server stopping): later
   /// writes return false and the on_end callback runs, once, on this thread.
   void end();
 
  private:
   void wake_once();  ///< with mu_ held
+  bool append_locked(std::string_view bytes);  ///< write(), with mu_ held
+  void close_locked();
 
   const bool chunked_;
   const std::size_t limit_;
@@ -64,6 +69,7 @@ class StreamChannel {
   bool ended_ = false;
   bool wake_posted_ = false;   ///< a take() is already due
   std::function<void()> on_end_;
+  std::string farewell_;  ///< written by close_for_shutdown()
 };
 
 /// What a handler holds. Dropping the last reference closes the stream (a
@@ -76,6 +82,7 @@ class StreamHandle final : public sdk::ResponseStream {
   void close() override { channel_->close(); }
   bool open() const override { return channel_->open(); }
   void on_end(std::function<void()> callback) override { channel_->on_end(std::move(callback)); }
+  void set_farewell(std::string bytes) override { channel_->set_farewell(std::move(bytes)); }
 
  private:
   std::shared_ptr<StreamChannel> channel_;

@@ -128,6 +128,15 @@ const Router::Node* Router::find(const Node& node, const std::vector<std::string
   return nullptr;
 }
 
+void Router::allow_cross_origin(std::string_view path, const std::string& owner) {
+  bool found = false;
+  for (auto& route : routes_) {
+    if (route->spec.path != path || route->owner != owner) continue;
+    route->cross_origin = found = true;
+  }
+  if (!found) throw std::invalid_argument("allow_cross_origin: no route of " + owner + " at " + std::string(path));
+}
+
 Router::Match Router::match(std::string_view method, const std::vector<std::string>& segments) const {
   Match m;
   std::vector<std::string_view> values;
@@ -138,12 +147,16 @@ Router::Match Router::match(std::string_view method, const std::vector<std::stri
   if (!node) {
     if (path_only) {
       m.outcome = Outcome::method_not_allowed;
-      for (auto& [name, route] : path_only->methods) m.allow += (m.allow.empty() ? "" : ", ") + name;
+      for (auto& [name, route] : path_only->methods) {
+        m.allow += (m.allow.empty() ? "" : ", ") + name;
+        m.cross_origin = m.cross_origin || route->cross_origin;
+      }
     }
     return m;
   }
   m.outcome = Outcome::found;
   m.route = node->methods.find(method)->second;
+  m.cross_origin = m.route->cross_origin;
   for (std::size_t i = 0; i < values.size(); ++i)
     m.params.emplace_back(m.route->param_names[i], std::string(values[i]));
   return m;

@@ -22,6 +22,7 @@ struct RouteEntry {
   std::unique_ptr<RouteMetrics> metrics = std::make_unique<RouteMetrics>();
   std::vector<std::string> param_names;
   std::shared_ptr<const DeclaredOperation> operation;  ///< null for a route without one (SDK < 1.4)
+  bool cross_origin = false;  ///< pages on any origin may call it (cross_origin.hpp)
 };
 
 class Router {
@@ -47,12 +48,17 @@ class Router {
   /// Which statuses of operation `id`'s completion mean failure, or null.
   const sdk::CompletionFailure* find_completion_failure(std::string_view id) const;
 
+  /// Open every route of `owner` at template `path` to pages on any origin;
+  /// throws std::invalid_argument when `owner` has none there.
+  void allow_cross_origin(std::string_view path, const std::string& owner);
+
   enum class Outcome { found, not_found, method_not_allowed };
   struct Match {
     Outcome outcome = Outcome::not_found;
     const RouteEntry* route = nullptr;
     sdk::StringPairs params;
     std::string allow;  ///< for 405: "GET, POST"
+    bool cross_origin = false;  ///< a route of the path is open to any origin (answers a preflight)
   };
   /// `segments` are the decoded path segments.
   Match match(std::string_view method, const std::vector<std::string>& segments) const;

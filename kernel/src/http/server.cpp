@@ -116,13 +116,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   /// Shutdown: close the connection unless a request's headers have arrived.
-  /// An open stream is ended now (its last chunk written, then the connection
-  /// closes): its handler may never end it, and clients should reconnect.
+  /// An open stream is ended now (its farewell and last chunk written, then
+  /// the connection closes): its handler may never end it, and clients
+  /// should reconnect.
   void drain() {
     net::post(socket_.get_executor(), [self = shared_from_this()] {
       if (self->phase_ == Phase::idle || self->phase_ == Phase::header) return self->close();
       if (self->stream_ && !self->stream_ended_) {
-        self->stream_->close();
+        self->stream_->close_for_shutdown();
         self->flush_stream();
       }
     });

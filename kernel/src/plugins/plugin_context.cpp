@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "events/event_bus.hpp"
+#include "identity/token_authentication.hpp"
 #include "operations/declared_operation.hpp"
 
 namespace ambit::kernel {
@@ -49,6 +50,16 @@ void PluginContext::add_cli_command(sdk::CliCommand command) {
 void PluginContext::add_completion_failure(sdk::CompletionFailure failure) {
   require_open("add_completion_failure");
   kernel::add_completion_failure(registry_.router, std::move(failure), name_);
+}
+
+sdk::AuthResult PluginContext::authenticate(std::string_view token) {
+  // The registry's list, so the database guard wrapped around it at serve time applies.
+  return *authenticate_token(registry_.authenticators, token, false);
+}
+
+void PluginContext::allow_cross_origin(std::string path) {
+  require_open("allow_cross_origin");
+  registry_.router.allow_cross_origin(path, name_);
 }
 
 void PluginContext::add_audit_sink(std::string name, std::shared_ptr<sdk::AuditSink> sink) {

@@ -81,6 +81,8 @@ class PluginContext final : public sdk::Context {
   void add_audit_sink(std::string name, std::shared_ptr<sdk::AuditSink> sink) override;
   void add_cli_command(sdk::CliCommand command) override;
   void add_completion_failure(sdk::CompletionFailure failure) override;
+  sdk::AuthResult authenticate(std::string_view token) override;
+  void allow_cross_origin(std::string path) override;
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

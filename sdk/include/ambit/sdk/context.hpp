@@ -122,6 +122,21 @@ class Context {
   /// Declare which poll statuses of one of this plugin's completions mean
   /// the work failed (setup only; its Completion is declared first).
   virtual void add_completion_failure(CompletionFailure failure) = 0;
+
+  // --- SDK 1.8 ----------------------------------------------------------------
+  /// Authenticate `token` again, as the kernel authenticates a request's
+  /// credential (presented_credential in auth.hpp): the first authenticator
+  /// that claims it decides; rejected "unknown" when none does. May block (a
+  /// cache miss), so call it from a worker or a thread of your own. For
+  /// responses that outlive their request: a stream notices its credential
+  /// revoked, expired, or its project archived.
+  virtual AuthResult authenticate(std::string_view token) = 0;
+  /// Let pages on any origin call this plugin's routes at `path` (the
+  /// template given to add_route; setup only): the kernel answers their CORS
+  /// preflight and adds `Access-Control-Allow-Origin: *` to every answer,
+  /// errors included. Only for routes whose credential is a header the page
+  /// sends itself (a project client key), never a cookie.
+  virtual void allow_cross_origin(std::string path) = 0;
 };
 
 }  // namespace v1

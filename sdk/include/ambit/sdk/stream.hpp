@@ -44,6 +44,12 @@ class ResponseStream {
   /// client gone, shutdown), on a kernel thread; at once if it has ended.
   /// Set it before handing the stream to another thread. Keep it short.
   virtual void on_end(std::function<void()> callback) = 0;
+
+  // --- SDK 1.8 ----------------------------------------------------------------
+  /// `bytes` to write last when a server shutdown ends this stream (for SSE:
+  /// a `retry:` hint and a final event, so the client reconnects elsewhere).
+  /// Not written when the stream ends otherwise. Thread-safe; the last call wins.
+  virtual void set_farewell(std::string bytes) { (void)bytes; }
 };
 
 /// Made by the kernel for each request that may stream (Request::streams).

@@ -1,0 +1,278 @@
+#include "stream_hub.hpp"
+
+#include <boost/json.hpp>
+
+#include "ambit/sdk/projects.hpp"
+#include "client_context.hpp"
+#include "compiled.hpp"
+
+namespace sdk = ambit::sdk;
+
+namespace remote_config {
+
+namespace {
+
+std::string config_event(const Evaluation& e) {
+  std::string out;
+  out.reserve(e.config_json.size() + 2 * e.etag.size() + 64);
+  out += "id: ";
+  out += e.etag;
+  out += "\nevent: config\ndata: {\"config\":";
+  out += e.config_json;  // serialized JSON: one line
+  out += ",\"etag\":\"";
+  out += e.etag;
+  out += "\"}\n\n";
+  return out;
+}
+
+std::string end_event(const std::string& reason, const std::string& message, bool reconnect) {
+  boost::json::object data{{"reason", reason}, {"message", message}, {"reconnect", reconnect}};
+  return "event: end\ndata: " + boost::json::serialize(data) + "\n\n";
+}
+
+std::string end_message(const std::string& reason) {
+  if (reason == "revoked") return "the API key was revoked";
+  if (reason == "expired") return "the API key expired";
+  if (reason == "project_archived") return "the project was archived";
+  if (reason == "project_deleted") return "the project was deleted";
+  return "the API key is no longer accepted (" + reason + ")";
+}
+
+}  // namespace
+
+struct StreamHub::Listener {
+  std::shared_ptr<sdk::ResponseStream> stream;
+  std::string project_id;
+  std::string tenant_id;
+  std::string credential;
+  EvalContext context;
+  std::string context_key;
+  std::mutex mu;      ///< orders the first event before any refresh
+  std::string etag;   ///< the result the client holds (guarded by mu)
+  bool ended = false;  ///< guarded by mu
+};
+
+StreamHub::StreamHub(sdk::Context& ctx, ConfigCache& cache, const Config& config)
+    : ctx_(ctx),
+      cache_(cache),
+      heartbeat_every_(config.stream_heartbeat_seconds),
+      recheck_every_(config.stream_recheck_seconds),
+      retry_("retry: " + std::to_string(config.stream_retry_ms) + "\n"),
+      farewell_(retry_ + end_event("shutting_down", "the server is shutting down; reconnect", true)) {}
+
+StreamHub::~StreamHub() { stop(); }
+
+void StreamHub::start() { thread_ = std::thread([this] { run(); }); }
+
+void StreamHub::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::size_t StreamHub::open_streams() const {
+  std::lock_guard lock(mu_);
+  return count_;
+}
+
+void StreamHub::open(std::shared_ptr<sdk::ResponseStream> stream, Opening o) {
+  auto l = std::make_shared<Listener>();
+  l->stream = stream;
+  l->project_id = std::move(o.project_id);
+  l->tenant_id = std::move(o.tenant_id);
+  l->credential = std::move(o.credential);
+  l->context_key = context_key(o.context);
+  l->context = std::move(o.context);
+  l->etag = std::move(o.last_event_id);
+  stream->set_farewell(farewell_);
+  {
+    // Registered before the config is read: a change committed after this
+    // read queues a refresh that finds the stream, and waits for l->mu.
+    std::unique_lock first(l->mu);
+    {
+      std::lock_guard lock(mu_);
+      by_project_[l->project_id].emplace(l.get(), l);
+      ++count_;
+    }
+    try {
+      Evaluation e;
+      cache_.get(l->project_id)->evaluate(l->context, true, e);
+      if (e.etag == l->etag) {
+        stream->write(retry_ + "\n");  // the client is current: nothing until a change
+      } else {
+        stream->write(retry_ + config_event(e));
+        l->etag = std::move(e.etag);
+      }
+    } catch (const std::exception& e) {  // the database went away since the handler read the config
+      ctx_.logger().warn("config stream: first event failed", {{"project_id", l->project_id}, {"error", e.what()}});
+      l->ended = true;
+      stream->write(retry_ + end_event("unavailable", "the config could not be read; reconnect", true));
+      stream->close();
+    }
+  }
+  stream->on_end([this, raw = l.get(), project = l->project_id] { remove(project, raw); });
+}
+
+void StreamHub::config_changed(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  if (!by_project_.count(std::string(project_id))) return;
+  changed_configs_.emplace(project_id);
+  wake_.notify_one();
+}
+
+void StreamHub::project_changed(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  if (!by_project_.count(std::string(project_id))) return;
+  changed_projects_.emplace(project_id);
+  wake_.notify_one();
+}
+
+void StreamHub::reset() {
+  std::lock_guard lock(mu_);
+  reset_ = true;
+  wake_.notify_one();
+}
+
+void StreamHub::remove(const std::string& project_id, const Listener* l) {
+  std::lock_guard lock(mu_);
+  auto it = by_project_.find(project_id);
+  if (it == by_project_.end() || !it->second.erase(l)) return;
+  --count_;
+  if (it->second.empty()) by_project_.erase(it);
+}
+
+StreamHub::Listeners StreamHub::listeners_of(const std::string& project_id) const {
+  Listeners out;
+  std::lock_guard lock(mu_);
+  if (auto it = by_project_.find(project_id); it != by_project_.end()) {
+    out.reserve(it->second.size());
+    for (auto& [raw, l] : it->second) out.push_back(l);
+  }
+  return out;
+}
+
+StreamHub::Listeners StreamHub::everyone() const {
+  Listeners out;
+  std::lock_guard lock(mu_);
+  out.reserve(count_);
+  for (auto& [project, listeners] : by_project_)
+    for (auto& [raw, l] : listeners) out.push_back(l);
+  return out;
+}
+
+void StreamHub::run() {
+  using clock = std::chrono::steady_clock;
+  auto next_beat = clock::now() + heartbeat_every_;
+  auto next_check = clock::now() + recheck_every_;
+  std::set<std::string> retry_later;  // configs that failed to load: again at the next tick
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    auto due = std::min(next_beat, next_check);
+    if (!retry_later.empty()) due = std::min(due, clock::now() + std::chrono::seconds(1));
+    wake_.wait_until(lock, due, [this] {
+      return stopping_ || reset_ || !changed_configs_.empty() || !changed_projects_.empty();
+    });
+    if (stopping_) break;
+    auto configs = std::exchange(changed_configs_, {});
+    auto projects = std::exchange(changed_projects_, {});
+    bool reset = std::exchange(reset_, false);
+    if (reset)
+      for (auto& [project, listeners] : by_project_) configs.insert(project);
+    lock.unlock();
+
+    configs.merge(retry_later);
+    if (reset || clock::now() >= next_check) {
+      recheck(everyone());
+      next_check = clock::now() + recheck_every_;
+    } else {
+      for (auto& project : projects) recheck(listeners_of(project));
+    }
+    for (auto& project : configs)
+      if (!refresh(project)) retry_later.insert(project);
+    if (clock::now() >= next_beat) {
+      heartbeat(everyone());
+      next_beat = clock::now() + heartbeat_every_;
+    }
+    lock.lock();
+  }
+}
+
+bool StreamHub::refresh(const std::string& project_id) {
+  Listeners listeners = listeners_of(project_id);
+  if (listeners.empty()) return true;
+  std::shared_ptr<const CompiledConfig> compiled;
+  try {
+    compiled = cache_.get(project_id);
+  } catch (const std::exception& e) {
+    ctx_.logger().warn("config stream: reading the config failed; retrying",
+                       {{"project_id", project_id}, {"error", e.what()}});
+    return false;
+  }
+  // One evaluation per distinct context: a change seen by 10,000 equal
+  // clients is evaluated and serialized once.
+  std::unordered_map<std::string, std::pair<Evaluation, std::string>> results;  // context -> (etag only, event)
+  for (auto& l : listeners) {
+    std::lock_guard lock(l->mu);
+    if (l->ended) continue;
+    auto [it, fresh] = results.try_emplace(l->context_key);
+    auto& [evaluation, event] = it->second;
+    if (fresh) compiled->evaluate(l->context, false, evaluation);
+    if (evaluation.etag == l->etag) continue;
+    if (event.empty()) {
+      Evaluation full;
+      compiled->evaluate(l->context, true, full);
+      event = config_event(full);
+    }
+    l->stream->write(event);
+    l->etag = evaluation.etag;
+  }
+  return true;
+}
+
+std::string StreamHub::ended_reason(const Listener& l, const std::string& auth_reason) {
+  if (auth_reason != "unknown") return auth_reason;
+  // A deleted project's keys are gone with it: say which.
+  try {
+    sdk::Principal tenant;
+    tenant.tenant_id = l.tenant_id;
+    sdk::projects(ctx_).resolve(tenant, l.project_id);
+  } catch (const sdk::ApiError& e) {
+    if (e.status() == 404) return "project_deleted";
+  }
+  return auth_reason;
+}
+
+void StreamHub::recheck(const Listeners& listeners) {
+  std::unordered_map<std::string, std::optional<sdk::AuthResult>> decided;  // per distinct key
+  for (auto& l : listeners) {
+    auto [it, fresh] = decided.try_emplace(l->credential);
+    if (fresh) {
+      try {
+        it->second = ctx_.authenticate(l->credential);
+      } catch (const std::exception& e) {  // the database is away: keep streaming, ask again later
+        ctx_.logger().warn("config stream: authenticating a key again failed", {{"error", e.what()}});
+      }
+    }
+    const auto& result = it->second;
+    if (!result || result->principal) continue;
+    std::lock_guard lock(l->mu);
+    if (l->ended) continue;
+    std::string reason = ended_reason(*l, result->reason);
+    end(*l, reason, end_message(reason));
+  }
+}
+
+void StreamHub::end(Listener& l, const std::string& reason, const std::string& message) {
+  l.ended = true;
+  l.stream->write(end_event(reason, message, false));
+  l.stream->close();
+}
+
+void StreamHub::heartbeat(const Listeners& listeners) {
+  for (auto& l : listeners) l->stream->write(": keep-alive\n\n");
+}
+
+}  // namespace remote_config

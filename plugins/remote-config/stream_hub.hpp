@@ -1,0 +1,97 @@
+#pragma once
+// The open config streams (GET /v1/client/config/stream) of this process.
+//
+// One thread serves them all; a stream costs no thread and no database
+// connection, only its connection and a Listener. When a project's config
+// changes (kConfigChangedTopic, from any process), the thread evaluates the
+// project once per distinct client context and writes an event to each
+// stream whose result changed. It also writes the heartbeats and
+// authenticates each stream's key again (every stream_recheck_seconds, and at
+// once when its project changes), ending the stream with a final `end` event
+// when the key is revoked or the project archived or deleted.
+//
+// Events (Server-Sent Events):
+//   id: <etag> / event: config / data: {"config": {...}, "etag": "<etag>"}
+//   event: end / data: {"reason": "...", "message": "...", "reconnect": false}
+//   : keep-alive
+// At shutdown the kernel writes each stream's farewell: `retry:` and an end
+// event with reason shutting_down and reconnect true.
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "ambit/sdk/context.hpp"
+#include "config.hpp"
+#include "config_cache.hpp"
+#include "segments.hpp"
+
+namespace remote_config {
+
+class StreamHub {
+ public:
+  struct Opening {
+    std::string project_id;
+    std::string tenant_id;
+    EvalContext context;
+    std::string credential;     ///< the key it came with, authenticated again later
+    std::string last_event_id;  ///< Last-Event-ID: no first event when it is current
+  };
+
+  StreamHub(ambit::sdk::Context& ctx, ConfigCache& cache, const Config& config);
+  ~StreamHub();
+
+  void start();
+  void stop();
+
+  /// Registers the stream and writes its first event (a blocking call: a
+  /// worker thread's).
+  void open(std::shared_ptr<ambit::sdk::ResponseStream> stream, Opening opening);
+  /// Event handlers (short): queue work for the hub's thread.
+  void config_changed(std::string_view project_id);
+  void project_changed(std::string_view project_id);
+  void reset();  ///< events may have been missed: everything again
+
+  std::size_t open_streams() const;
+
+ private:
+  struct Listener;
+  using Listeners = std::vector<std::shared_ptr<Listener>>;
+
+  void run();
+  /// Evaluate the project's streams again; false when the config could not be loaded.
+  bool refresh(const std::string& project_id);
+  /// Authenticate the listeners' keys again, once per distinct key.
+  void recheck(const Listeners& listeners);
+  void heartbeat(const Listeners& listeners);
+  void end(Listener& l, const std::string& reason, const std::string& message);
+  void remove(const std::string& project_id, const Listener* l);
+  Listeners listeners_of(const std::string& project_id) const;
+  Listeners everyone() const;
+  std::string ended_reason(const Listener& l, const std::string& auth_reason);
+
+  ambit::sdk::Context& ctx_;
+  ConfigCache& cache_;
+  const std::chrono::seconds heartbeat_every_;
+  const std::chrono::seconds recheck_every_;
+  const std::string retry_;     ///< "retry: <ms>\n"
+  const std::string farewell_;  ///< written by the kernel at shutdown
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::unordered_map<std::string, std::unordered_map<const Listener*, std::shared_ptr<Listener>>> by_project_;
+  std::size_t count_ = 0;
+  std::set<std::string> changed_configs_;   ///< queued: evaluate their streams again
+  std::set<std::string> changed_projects_;  ///< queued: authenticate their streams' keys again
+  bool reset_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace remote_config
