@@ -18,33 +18,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 # shellcheck source=bench/lib.sh
 source "${AMBIT_ROOT}/bench/lib.sh"
 
-# config_project URL OWNER_KEY: creates a provisioned project with 20 keys;
-# prints "<project id> <client key>".
-config_project() {
-  local url="$1" key="$2" created project client i
-  created="$(curl -sf -X POST -H "Authorization: Bearer ${key}" -d '{"name": "bench"}' "${url}/v1/admin/projects")"
-  project="$(sed -n 's/.*"project":{"id":"\([^"]*\)".*/\1/p' <<<"${created}")"
-  client="$(sed -n 's/.*"client":{[^}]*"key":"\([^"]*\)".*/\1/p' <<<"${created}")"
-  [[ -n ${project} && -n ${client} ]] || { ambit_error "cannot create a project: ${created}"; return 1; }
-  for i in $(seq 1 100); do
-    curl -sf -H "Authorization: Bearer ${key}" "${url}/v1/admin/projects/${project}/provisioning-status" |
-      grep -q '"status":"active"' && break
-    sleep 0.1
-  done
-  curl -sf -X POST -H "Authorization: Bearer ${key}" "${url}/v1/admin/projects/${project}/segments" \
-    -d '{"name": "modern", "rules": [{"attribute": "app_version", "operator": "semver_gte", "value": "2.0.0"}]}' \
-    >/dev/null
-  for i in $(seq 0 19); do
-    curl -sf -X POST -H "Authorization: Bearer ${key}" "${url}/v1/admin/projects/${project}/config" -d '{
-      "key": "feature_'"${i}"'", "value": "default value of feature '"${i}"'",
-      "conditions": [
-        {"segment": "android", "value": "android value of feature '"${i}"'"},
-        {"percentage": 30, "value": "rollout value of feature '"${i}"'"},
-        {"segment": "modern", "percentage": 50, "value": "modern value of feature '"${i}"'"}]}' >/dev/null
-  done
-  echo "${project} ${client}"
-}
-
 # grow_keys URL KEY PROJECT N: adds keys key<i> until the project has N of them (one keep-alive connection).
 grow_keys() {
   python3 - "$@" <<'PY'

@@ -184,17 +184,23 @@ void StreamHub::run() {
     lock.unlock();
 
     configs.merge(retry_later);
-    if (reset || clock::now() >= next_check) {
-      recheck(everyone());
-      next_check = clock::now() + recheck_every_;
-    } else {
-      for (auto& project : projects) recheck(listeners_of(project));
-    }
-    for (auto& project : configs)
-      if (!refresh(project)) retry_later.insert(project);
-    if (clock::now() >= next_beat) {
-      heartbeat(everyone());
-      next_beat = clock::now() + heartbeat_every_;
+    retry_later.clear();
+    try {
+      // Keys first: a stream whose project is gone ends before any refresh.
+      if (reset || clock::now() >= next_check) {
+        recheck(everyone());
+        next_check = clock::now() + recheck_every_;
+      } else {
+        for (auto& project : projects) recheck(listeners_of(project));
+      }
+      for (auto& project : configs)
+        if (!refresh(project)) retry_later.insert(project);
+      if (clock::now() >= next_beat) {
+        heartbeat(everyone());
+        next_beat = clock::now() + heartbeat_every_;
+      }
+    } catch (const std::exception& e) {  // the thread serves every stream: it must not end
+      ctx_.logger().error("config streams: a pass failed", {{"error", e.what()}});
     }
     lock.lock();
   }
@@ -241,6 +247,7 @@ std::string StreamHub::ended_reason(const Listener& l, const std::string& auth_r
     sdk::projects(ctx_).resolve(tenant, l.project_id);
   } catch (const sdk::ApiError& e) {
     if (e.status() == 404) return "project_deleted";
+  } catch (const std::exception&) {  // the database is away: the key's own reason stands
   }
   return auth_reason;
 }

@@ -391,6 +391,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_ = channel;
     phase_ = Phase::streaming;
     stream_keep_ = keep_alive_ && version_ != 10 && !server_.draining();
+    // Nothing is read while the stream lasts (minutes or hours): its read buffer goes.
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
     serialize_stream_head(head, stream_keep_);
     hold_while_streaming();
     flush_stream();

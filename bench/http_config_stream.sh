@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Scenario "config_stream": the live client config (GET /v1/client/config/stream)
+# at scale, on SQLite and on PostgreSQL, with the project of scenario config
+# (20 keys x 3 conditions). bench/sse_streams.cpp holds the streams (one
+# thread, epoll) and changes a key through the admin API:
+#   delay   p50/p99 from a write sent to its event received on every stream
+#           (the write's own commit included), at 100, 1,000 and 10,000 streams,
+#           BENCH_STREAM_WRITES writes each (default 20);
+#   rss     the server's RSS per 1,000 open streams (10,000 open against none);
+#   poll    GET /v1/client/config req/s (wrk) while 10,000 streams are open,
+#           against the same with none.
+# Needs 10,000 descriptors per process (ulimit -n; raised to the hard limit).
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+# shellcheck source=bench/lib.sh
+source "${AMBIT_ROOT}/bench/lib.sh"
+
+WRITES="${BENCH_STREAM_WRITES:-20}"
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# stream_figures LABEL CONFIG: every figure of the scenario against a fresh server.
+stream_figures() {
+  local label="$1" config="$2" key project client pid n before after held poll_open poll_none
+  export BENCH_AMBIT_DATA="${BENCH_TMP}/data-${label}"
+  key="$(bench_ambit bootstrap --config "${config}" --email "stream-${label}@example.com" |
+    sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')"
+  bench_start_ambit "${config}"
+  pid="${BENCH_PIDS[-1]}"
+  read -r project client < <(config_project "${BENCH_AMBIT_URL}" "${key}")
+  local tool=("${BENCH_TMP}/sse_streams" --port "${BENCH_AMBIT_PORT}" --key "${client}")
+
+  for n in 100 1000 10000; do
+    printf 'delay %-10s streams=%-6s %s\n' "${label}" "${n}" \
+      "$("${tool[@]}" --streams "${n}" --owner-key "${key}" --project "${project}" --writes "${WRITES}")"
+  done
+
+  local query="${BENCH_AMBIT_URL}/v1/client/config?platform=ios&app_version=2.3.0&country=DE&user_id=fixed-user"
+  poll_none="$(bench_wrk "${BENCH_SECONDS}" "${query}" -H "Authorization: Bearer ${client}")"
+  before="$(rss_kb "${pid}")"
+  held="$((BENCH_SECONDS + 30))"
+  "${tool[@]}" --streams 10000 --ready-file "${BENCH_TMP}/ready-${label}" --hold-seconds "${held}" >/dev/null &
+  local holder=$!
+  for ((n = 0; n < 1200; n++)); do
+    [[ -f ${BENCH_TMP}/ready-${label} ]] && break
+    kill -0 "${holder}" 2>/dev/null || { ambit_error "sse_streams exited before its streams were open"; return 1; }
+    sleep 0.1
+  done
+  after="$(rss_kb "${pid}")"
+  poll_open="$(bench_wrk "${BENCH_SECONDS}" "${query}" -H "Authorization: Bearer ${client}")"
+  kill "${holder}" 2>/dev/null || true
+  wait "${holder}" 2>/dev/null || true
+  printf 'rss   %-10s 10000 streams: %s KB -> %s KB, %s KB per 1,000 streams\n' "${label}" "${before}" "${after}" \
+    "$(((after - before) / 10))"
+  read -r open_rps _ open_p99 _ <<<"${poll_open}"
+  read -r none_rps _ none_p99 _ <<<"${poll_none}"
+  printf 'poll  %-10s GET /v1/client/config req/s=%s p99=%sms with 10,000 streams open | req/s=%s p99=%sms with none | ratio %s\n' \
+    "${label}" "${open_rps}" "${open_p99}" "${none_rps}" "${none_p99}" \
+    "$(awk -v a="${open_rps}" -v b="${none_rps}" 'BEGIN { printf "%.2f", a / b }')"
+  bench_cleanup_servers
+}
+
+main() {
+  bench_init
+  trap 'bench_cleanup; ambit_pg_stop' EXIT
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  (($(ulimit -n) > 10100)) || ambit_die "needs more than 10,100 descriptors per process (ulimit -n is $(ulimit -n))"
+  g++ -O2 -std=c++20 -o "${BENCH_TMP}/sse_streams" "${AMBIT_ROOT}/bench/sse_streams.cpp"
+
+  stream_figures sqlite "${BENCH_DIR}/bench-config.json"
+  ambit_pg_start >/dev/null
+  local pg_config="${BENCH_TMP}/bench-config-pg.json"
+  sed -e 's|"plugins"|"database": {"url": "'"${AMBIT_TEST_PG_URL}"'", "pool_size": 16}, "plugins"|' \
+    "${BENCH_DIR}/bench-config.json" >"${pg_config}"
+  stream_figures postgresql "${pg_config}"
+}
+
+main "$@"
