@@ -173,6 +173,8 @@ void register_routes(sdk::Context& ctx, const Config& config, Store& store, Prov
           if (!store.deactivate_key(tx, p.id, key_id, ctx.clock().now_ms()))
             throw sdk::ApiError::not_found("no such API key");
           ctx.events().publish(tx, kKeyChangedTopic, key_id);
+          // A change to the project too: what holds the key's sessions open (config streams) ends them now.
+          ctx.events().publish(tx, sdk::kProjectChangedTopic, p.id);
         });
         return sdk::Response::data({{"revoked", true}});
       });

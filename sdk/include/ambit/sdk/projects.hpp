@@ -9,7 +9,7 @@
 //   // on a client route: the project a project key belongs to
 //   auto project = sdk::projects(ctx).resolve_client(req);
 //
-// Every change to a project (status, archive, delete, ...) publishes
+// Every change to a project (status, archive, delete, a key revoked, ...) publishes
 // kProjectChangedTopic with the project id on sdk::Events.
 
 #include <soci/soci.h>
