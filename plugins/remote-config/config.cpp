@@ -15,7 +15,7 @@ boost::json::value config_schema() {
     "stream_heartbeat_seconds": {"type": "integer", "minimum": 1, "maximum": 300, "default": 15,
                                  "description": "a keep-alive comment on every open config stream this often, so proxies keep it open"},
     "stream_recheck_seconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 5,
-                               "description": "each config stream's key is authenticated again this often: a revoked key's stream ends within it (an archived or deleted project's at once)"},
+                               "description": "each config stream's key is authenticated again this often, for credentials whose answer changes without an event (a key revoked or a project archived or deleted ends its streams at once)"},
     "stream_retry_ms": {"type": "integer", "minimum": 100, "maximum": 600000, "default": 2000,
                         "description": "the reconnect delay config streams advise (SSE retry), also when the server shuts down"}
   }})json");

@@ -227,8 +227,8 @@ sdk::Operation client_config_stream() {
           "follows only when this client's result changes, within a second of the write, on every server "
           "process. Events: `config` (id: the ETag; data: {\"config\", \"etag\"}, as the GET's data) and `end` "
           "(data: {\"reason\", \"message\", \"reconnect\"}), after which the server ends the body: reasons "
-          "revoked, expired, project_archived and project_deleted (reconnect false), shutting_down (reconnect "
-          "true, after the `retry:` delay). A `: keep-alive` comment comes every stream_heartbeat_seconds.",
+          "revoked, project_archived, project_deleted or another 401 reason (reconnect false), shutting_down and "
+          "unavailable (reconnect true, after the `retry:` delay). A `: keep-alive` comment comes every stream_heartbeat_seconds.",
       .query = client_context_query(),
       .output = sdk::schema(R"json({"type": "string", "description": "text/event-stream: config and end events"})json"),
       .errors = {kLongContext, kNotProjectKey, kNotActive, {500, "INTERNAL", "an unexpected failure"}},

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <unordered_set>
+
 #include "ambit/sdk/projects.hpp"
 #include "client_context.hpp"
 #include "compiled.hpp"
@@ -11,6 +13,8 @@ namespace sdk = ambit::sdk;
 namespace remote_config {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 std::string config_event(const Evaluation& e) {
   std::string out;
@@ -32,7 +36,6 @@ std::string end_event(const std::string& reason, const std::string& message, boo
 
 std::string end_message(const std::string& reason) {
   if (reason == "revoked") return "the API key was revoked";
-  if (reason == "expired") return "the API key expired";
   if (reason == "project_archived") return "the project was archived";
   if (reason == "project_deleted") return "the project was deleted";
   return "the API key is no longer accepted (" + reason + ")";
@@ -89,23 +92,17 @@ void StreamHub::open(std::shared_ptr<sdk::ResponseStream> stream, Opening o) {
   l->etag = std::move(o.last_event_id);
   stream->set_farewell(farewell_);
   {
-    // Registered before the config is read: a change committed after this
-    // read queues a refresh that finds the stream, and waits for l->mu.
-    std::unique_lock first(l->mu);
+    // Registered before the key and the config are read again: a change
+    // committed after these reads queues work that finds the stream, and
+    // waits for l->mu.
+    std::lock_guard first(l->mu);
     {
       std::lock_guard lock(mu_);
       by_project_[l->project_id].emplace(l.get(), l);
       ++count_;
     }
     try {
-      Evaluation e;
-      cache_.get(l->project_id)->evaluate(l->context, true, e);
-      if (e.etag == l->etag) {
-        stream->write(retry_ + "\n");  // the client is current: nothing until a change
-      } else {
-        stream->write(retry_ + config_event(e));
-        l->etag = std::move(e.etag);
-      }
+      send_first(*l);
     } catch (const std::exception& e) {  // the database went away since the handler read the config
       ctx_.logger().warn("config stream: first event failed", {{"project_id", l->project_id}, {"error", e.what()}});
       l->ended = true;
@@ -114,6 +111,24 @@ void StreamHub::open(std::shared_ptr<sdk::ResponseStream> stream, Opening o) {
     }
   }
   stream->on_end([this, raw = l.get(), project = l->project_id] { remove(project, raw); });
+}
+
+void StreamHub::send_first(Listener& l) {
+  // The key again: a revocation committed since the dispatcher checked it
+  // queued its recheck before this stream could be found.
+  auto still = ctx_.authenticate(l.credential);
+  if (!still.principal) {
+    std::string reason = ended_reason(l, still.reason);
+    return end(l, reason, end_message(reason));
+  }
+  Evaluation e;
+  cache_.get(l.project_id)->evaluate(l.context, true, e);
+  if (e.etag == l.etag) {
+    l.stream->write(retry_ + "\n");  // the client is current: nothing until a change
+  } else {
+    l.stream->write(retry_ + config_event(e));
+    l.etag = std::move(e.etag);
+  }
 }
 
 void StreamHub::config_changed(std::string_view project_id) {
@@ -164,14 +179,13 @@ StreamHub::Listeners StreamHub::everyone() const {
 }
 
 void StreamHub::run() {
-  using clock = std::chrono::steady_clock;
-  auto next_beat = clock::now() + heartbeat_every_;
-  auto next_check = clock::now() + recheck_every_;
-  std::set<std::string> retry_later;  // configs that failed to load: again at the next tick
+  next_beat_ = Clock::now() + heartbeat_every_;
+  auto next_check = Clock::now() + recheck_every_;
+  std::set<std::string> retry_later;  // configs that could not be read: again in a second
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    auto due = std::min(next_beat, next_check);
-    if (!retry_later.empty()) due = std::min(due, clock::now() + std::chrono::seconds(1));
+    auto due = std::min(next_beat_, next_check);
+    if (!retry_later.empty()) due = std::min(due, Clock::now() + std::chrono::seconds(1));
     wake_.wait_until(lock, due, [this] {
       return stopping_ || reset_ || !changed_configs_.empty() || !changed_projects_.empty();
     });
@@ -187,23 +201,30 @@ void StreamHub::run() {
     retry_later.clear();
     try {
       // Keys first: a stream whose project is gone ends before any refresh.
-      if (reset || clock::now() >= next_check) {
+      if (reset || Clock::now() >= next_check) {
         recheck(everyone());
-        next_check = clock::now() + recheck_every_;
+        next_check = Clock::now() + recheck_every_;
       } else {
         for (auto& project : projects) recheck(listeners_of(project));
       }
-      for (auto& project : configs)
-        if (!refresh(project)) retry_later.insert(project);
-      if (clock::now() >= next_beat) {
-        heartbeat(everyone());
-        next_beat = clock::now() + heartbeat_every_;
+      for (auto it = configs.begin(); it != configs.end(); ++it) {
+        if (refresh(*it)) continue;
+        // The database is away: the rest waits too, rather than each waiting for its timeout.
+        retry_later.insert(it, configs.end());
+        break;
       }
+      beat_if_due();
     } catch (const std::exception& e) {  // the thread serves every stream: it must not end
       ctx_.logger().error("config streams: a pass failed", {{"error", e.what()}});
     }
     lock.lock();
   }
+}
+
+void StreamHub::beat_if_due() {
+  if (Clock::now() < next_beat_) return;
+  for (auto& l : everyone()) l->stream->write(": keep-alive\n\n");
+  next_beat_ = Clock::now() + heartbeat_every_;
 }
 
 bool StreamHub::refresh(const std::string& project_id) {
@@ -217,23 +238,27 @@ bool StreamHub::refresh(const std::string& project_id) {
                        {{"project_id", project_id}, {"error", e.what()}});
     return false;
   }
-  // One evaluation per distinct context: a change seen by 10,000 equal
-  // clients is evaluated and serialized once.
-  std::unordered_map<std::string, std::pair<Evaluation, std::string>> results;  // context -> (etag only, event)
-  for (auto& l : listeners) {
-    std::lock_guard lock(l->mu);
-    if (l->ended) continue;
-    auto [it, fresh] = results.try_emplace(l->context_key);
-    auto& [evaluation, event] = it->second;
-    if (fresh) compiled->evaluate(l->context, false, evaluation);
-    if (evaluation.etag == l->etag) continue;
-    if (event.empty()) {
-      Evaluation full;
-      compiled->evaluate(l->context, true, full);
-      event = config_event(full);
+  // One evaluation per distinct context, one context at a time: a change seen
+  // by 10,000 equal clients is evaluated and serialized once, and no more
+  // than one serialized event is held at once.
+  std::unordered_map<std::string_view, Listeners> by_context;
+  for (auto& l : listeners) by_context[l->context_key].push_back(l);
+  for (auto& [key, group] : by_context) {
+    Evaluation current;
+    compiled->evaluate(group.front()->context, false, current);  // the ETag only
+    std::string event;
+    for (auto& l : group) {
+      std::lock_guard lock(l->mu);
+      if (l->ended || current.etag == l->etag) continue;
+      if (event.empty()) {
+        Evaluation full;
+        compiled->evaluate(l->context, true, full);
+        event = config_event(full);
+      }
+      l->stream->write(event);
+      l->etag = current.etag;
     }
-    l->stream->write(event);
-    l->etag = evaluation.etag;
+    beat_if_due();
   }
   return true;
 }
@@ -253,22 +278,28 @@ std::string StreamHub::ended_reason(const Listener& l, const std::string& auth_r
 }
 
 void StreamHub::recheck(const Listeners& listeners) {
-  std::unordered_map<std::string, std::optional<sdk::AuthResult>> decided;  // per distinct key
+  std::unordered_map<std::string_view, std::string> ended;  // per distinct key that no longer works: why
+  std::unordered_set<std::string_view> decided;
   for (auto& l : listeners) {
-    auto [it, fresh] = decided.try_emplace(l->credential);
-    if (fresh) {
-      try {
-        it->second = ctx_.authenticate(l->credential);
-      } catch (const std::exception& e) {  // the database is away: keep streaming, ask again later
-        ctx_.logger().warn("config stream: authenticating a key again failed", {{"error", e.what()}});
-      }
+    if (!decided.insert(l->credential).second) continue;
+    sdk::AuthResult result;
+    try {
+      result = ctx_.authenticate(l->credential);
+    } catch (const std::exception& e) {
+      // The database is away: keep streaming, and ask again later rather than
+      // wait for each key's timeout in turn.
+      ctx_.logger().warn("config stream: authenticating a key again failed", {{"error", e.what()}});
+      break;
     }
-    const auto& result = it->second;
-    if (!result || result->principal) continue;
+    if (!result.principal) ended[l->credential] = ended_reason(*l, result.reason);
+    beat_if_due();
+  }
+  if (ended.empty()) return;
+  for (auto& l : listeners) {
+    auto it = ended.find(l->credential);
+    if (it == ended.end()) continue;
     std::lock_guard lock(l->mu);
-    if (l->ended) continue;
-    std::string reason = ended_reason(*l, result->reason);
-    end(*l, reason, end_message(reason));
+    if (!l->ended) end(*l, it->second, end_message(it->second));
   }
 }
 
@@ -276,10 +307,6 @@ void StreamHub::end(Listener& l, const std::string& reason, const std::string& m
   l.ended = true;
   l.stream->write(end_event(reason, message, false));
   l.stream->close();
-}
-
-void StreamHub::heartbeat(const Listeners& listeners) {
-  for (auto& l : listeners) l->stream->write(": keep-alive\n\n");
 }
 
 }  // namespace remote_config

@@ -6,9 +6,9 @@
 // changes (kConfigChangedTopic, from any process), the thread evaluates the
 // project once per distinct client context and writes an event to each
 // stream whose result changed. It also writes the heartbeats and
-// authenticates each stream's key again (every stream_recheck_seconds, and at
-// once when its project changes), ending the stream with a final `end` event
-// when the key is revoked or the project archived or deleted.
+// authenticates each stream's key again (at once when its project changes: a
+// key revoked, the project archived or deleted; and every
+// stream_recheck_seconds), ending the stream with a final `end` event saying why.
 //
 // Events (Server-Sent Events):
 //   id: <etag> / event: config / data: {"config": {...}, "etag": "<etag>"}
@@ -65,11 +65,15 @@ class StreamHub {
   using Listeners = std::vector<std::shared_ptr<Listener>>;
 
   void run();
+  /// The first event of a registered stream (its mu held).
+  void send_first(Listener& l);
   /// Evaluate the project's streams again; false when the config could not be loaded.
   bool refresh(const std::string& project_id);
   /// Authenticate the listeners' keys again, once per distinct key.
   void recheck(const Listeners& listeners);
-  void heartbeat(const Listeners& listeners);
+  /// The heartbeat of every stream when it is due; called between units of
+  /// work too, so a slow pass (a database that is away) does not starve it.
+  void beat_if_due();
   void end(Listener& l, const std::string& reason, const std::string& message);
   void remove(const std::string& project_id, const Listener* l);
   Listeners listeners_of(const std::string& project_id) const;
@@ -82,6 +86,7 @@ class StreamHub {
   const std::chrono::seconds recheck_every_;
   const std::string retry_;     ///< "retry: <ms>\n"
   const std::string farewell_;  ///< written by the kernel at shutdown
+  std::chrono::steady_clock::time_point next_beat_;  ///< the hub thread's
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

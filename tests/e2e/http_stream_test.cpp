@@ -296,6 +296,26 @@ TEST_F(HttpStream, AClientThatLeavesEndsTheStreamAtAWrite) {
   EXPECT_EQ(test::http(port_, "GET", "/plain").status, 200);
 }
 
+TEST_F(HttpStream, AClientThatLeavesAQuietStreamEndsItWithoutAWrite) {
+  auto ended = std::make_shared<Signal>();  // shared: the holding thread may outlive the test body
+  route("GET", "/quiet", [this, ended](const sdk::Request& req) {
+    auto stream = req.start_stream(event_stream_head());
+    stream->on_end([ended] { ended->set(); });
+    stream->write("data: hello\n\n");
+    spawn([ended, stream] { ended->wait(60s); });  // holds the stream and never writes again
+    return event_stream_head();
+  });
+  start();
+
+  RawClient client(port_);
+  client.send("GET /quiet HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_FALSE(client.head().empty());
+  ASSERT_EQ(client.chunk(), "data: hello\n\n");
+  EXPECT_FALSE(ended->is_set());
+  client.close();
+  EXPECT_TRUE(ended->wait(5s)) << "the stream outlived its client";
+}
+
 TEST_F(HttpStream, ShutdownEndsOpenStreamsWithTheirLastChunkAndFinishesPromptly) {
   // One handler writes until its stream ends; another stream sits idle in a
   // thread that only waits for its end: the drain ends both, waiting for neither.
@@ -310,6 +330,7 @@ TEST_F(HttpStream, ShutdownEndsOpenStreamsWithTheirLastChunkAndFinishesPromptly)
   route("GET", "/idle", [&](const sdk::Request& req) {
     auto stream = req.start_stream(event_stream_head());
     stream->on_end([&] { idle_ended.set(); });
+    stream->set_farewell("event: bye\n\n");
     stream->write("data: hello\n\n");
     spawn([&, stream] { idle_ended.wait(60s); });
     return event_stream_head();
@@ -334,6 +355,7 @@ TEST_F(HttpStream, ShutdownEndsOpenStreamsWithTheirLastChunkAndFinishesPromptly)
   std::optional<std::string> c;
   while ((c = loop.chunk(5s)) && !c->empty()) EXPECT_EQ(*c, "data: x\n\n");
   EXPECT_EQ(c, "");
+  EXPECT_EQ(idle.chunk(5s), "event: bye\n\n");  // its farewell, then the end
   EXPECT_EQ(idle.chunk(5s), "");
   std::string rest;
   EXPECT_TRUE(loop.read_to_close(5s, &rest));

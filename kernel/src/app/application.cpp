@@ -151,10 +151,11 @@ int Application::migrate() {
 
 void Application::serve() {
   migrate();
+  // Before any plugin starts: a thread a plugin starts may authenticate (Context::authenticate).
+  guard_database_calls(registry_.router, registry_.authenticators, *log_);  // 503 + Retry-After, never 500, on a lost connection
   events_->start();
   host_.start();
   audit_->start();
-  guard_database_calls(registry_.router, registry_.authenticators, *log_);  // 503 + Retry-After, never 500, on a lost connection
   dispatcher_ = std::make_unique<Dispatcher>(registry_.router, registry_.authenticators, *log_,
                                              config_.worker_threads, config_.access_log, audit_.get(),
                                              config_.public_url);

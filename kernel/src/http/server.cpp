@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -9,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <cerrno>
 #include <iterator>
 #include <optional>
 #include <utility>
@@ -395,7 +397,22 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() == 0) buffer_.shrink_to_fit();
     serialize_stream_head(head, stream_keep_);
     hold_while_streaming();
+    watch_for_hangup();
     flush_stream();
+  }
+
+  /// A client that leaves a quiet stream is noticed at once, not at the next
+  /// write (a heartbeat may be many seconds away): its descriptor and memory
+  /// go now. Waits for readability without reading; bytes that arrive are a
+  /// next request (pipelined), left for after the stream.
+  void watch_for_hangup() {
+    socket_.async_wait(net::socket_base::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->phase_ != Phase::streaming || self->stream_ended_) return;
+      char byte;
+      auto n = ::recv(self->socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return self->close();
+      if (n < 0) self->watch_for_hangup();  // woken without data: wait again
+    });
   }
 
   /// While a stream is open nothing else may be pending on the connection
@@ -436,8 +453,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_stream_written(beast::error_code ec) {
     stream_writing_ = false;
-    out_.clear();
-    if (out_.capacity() > kIdleBufferKeep) std::string().swap(out_);  // an idle stream holds no burst
+    std::string().swap(out_);  // a stream is quiet most of its life: it holds no write buffer
     if (ec || phase_ == Phase::closed) return close();  // the client is gone: the stream ends
     stream_->written(stream_taken_);
     flush_stream();

@@ -177,6 +177,9 @@ TEST_P(ConfigStream, ErrorsComeBeforeAnyStreamAndPagesOnOtherOriginsMayCall) {
   Stream owner_key(server->port(), owner.key);
   EXPECT_EQ(owner_key.status, 401) << owner_key.head;
   EXPECT_EQ(field(owner_key.head, "access-control-allow-origin"), "*") << "a page must be able to read the error";
+  Stream malformed(server->port(), "amb_client_ck_short");  // refused by the kernel, before any handler
+  EXPECT_EQ(malformed.status, 401) << malformed.head;
+  EXPECT_EQ(field(malformed.head, "access-control-allow-origin"), "*");
   Stream long_value(server->port(), client_key, "?user_id=" + std::string(257, 'u'));
   EXPECT_EQ(long_value.status, 400);
 

@@ -17,7 +17,8 @@
 // The stream may outlive the handler (hand it to another thread); dropping
 // its last reference closes it. The kernel holds at most 1 MiB written but
 // not yet sent per stream: past it (a client that stopped reading) the stream
-// ends, so pace the writes. A client that left is noticed at a write, and a
+// ends, so pace the writes. A client that left is noticed at once (the kernel
+// watches the quiet connection; since 1.8, before at the next write), and a
 // server shutdown ends every open stream (on_end runs).
 
 #include <functional>
