@@ -32,11 +32,6 @@ stream_figures() {
   read -r project client < <(config_project "${BENCH_AMBIT_URL}" "${key}")
   local tool=("${BENCH_TMP}/sse_streams" --port "${BENCH_AMBIT_PORT}" --key "${client}")
 
-  for n in 100 1000 10000; do
-    printf 'delay %-10s streams=%-6s %s\n' "${label}" "${n}" \
-      "$("${tool[@]}" --streams "${n}" --owner-key "${key}" --project "${project}" --writes "${WRITES}")"
-  done
-
   local query="${BENCH_AMBIT_URL}/v1/client/config?platform=ios&app_version=2.3.0&country=DE&user_id=fixed-user"
   poll_none="$(bench_wrk "${BENCH_SECONDS}" "${query}" -H "Authorization: Bearer ${client}")"
   before="$(rss_kb "${pid}")"
@@ -59,6 +54,12 @@ stream_figures() {
   printf 'poll  %-10s GET /v1/client/config req/s=%s p99=%sms with 10,000 streams open | req/s=%s p99=%sms with none | ratio %s\n' \
     "${label}" "${open_rps}" "${open_p99}" "${none_rps}" "${none_p99}" \
     "$(awk -v a="${open_rps}" -v b="${none_rps}" 'BEGIN { printf "%.2f", a / b }')"
+  # After the RSS figure, which wants a server that never held a stream.
+  for n in 100 1000 10000; do
+    printf 'delay %-10s streams=%-6s %s\n' "${label}" "${n}" \
+      "$("${tool[@]}" --streams "${n}" --owner-key "${key}" --project "${project}" --writes "${WRITES}")"
+  done
+
   bench_cleanup_servers
 }
 

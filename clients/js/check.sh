@@ -33,9 +33,7 @@ source "${here}/../../scripts/lib/common.sh"
 source "${AMBIT_ROOT}/tests/support/check_server.sh"
 
 check_backend "$@"
-command -v node >/dev/null 2>&1 || ambit_die "node not found (scripts/test installs nodejs and npm)"
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
-  ambit_die "Node.js $(node --version) is too old: the SDK needs >= 20"
+check_node 20 0 "the SDK and its tests"
 check_work clients-js
 
 # npm ci runs at most once at a time per directory (ambit_npm_tools locks).

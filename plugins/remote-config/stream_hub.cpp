@@ -51,6 +51,7 @@ struct StreamHub::Listener {
   EvalContext context;
   std::string context_key;
   std::mutex mu;      ///< orders the first event before any refresh
+  std::size_t beat_slice = 0;  ///< which second of the heartbeat period is its
   std::string etag;   ///< the result the client holds (guarded by mu)
   bool ended = false;  ///< guarded by mu
 };
@@ -76,11 +77,6 @@ void StreamHub::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::size_t StreamHub::open_streams() const {
-  std::lock_guard lock(mu_);
-  return count_;
-}
-
 void StreamHub::open(std::shared_ptr<sdk::ResponseStream> stream, Opening o) {
   auto l = std::make_shared<Listener>();
   l->stream = stream;
@@ -98,6 +94,7 @@ void StreamHub::open(std::shared_ptr<sdk::ResponseStream> stream, Opening o) {
     std::lock_guard first(l->mu);
     {
       std::lock_guard lock(mu_);
+      l->beat_slice = count_ % static_cast<std::size_t>(heartbeat_every_.count());
       by_project_[l->project_id].emplace(l.get(), l);
       ++count_;
     }
@@ -179,7 +176,7 @@ StreamHub::Listeners StreamHub::everyone() const {
 }
 
 void StreamHub::run() {
-  next_beat_ = Clock::now() + heartbeat_every_;
+  next_beat_ = Clock::now() + std::chrono::seconds(1);
   auto next_check = Clock::now() + recheck_every_;
   std::set<std::string> retry_later;  // configs that could not be read: again in a second
   std::unique_lock lock(mu_);
@@ -223,8 +220,12 @@ void StreamHub::run() {
 
 void StreamHub::beat_if_due() {
   if (Clock::now() < next_beat_) return;
-  for (auto& l : everyone()) l->stream->write(": keep-alive\n\n");
-  next_beat_ = Clock::now() + heartbeat_every_;
+  // One slice of the streams each second, each stream once per heartbeat
+  // period: 10,000 heartbeats are not one burst on the I/O threads.
+  beat_slice_ = (beat_slice_ + 1) % static_cast<std::size_t>(heartbeat_every_.count());
+  for (auto& l : everyone())
+    if (l->beat_slice == beat_slice_) l->stream->write(": keep-alive\n\n");
+  next_beat_ = Clock::now() + std::chrono::seconds(1);
 }
 
 bool StreamHub::refresh(const std::string& project_id) {

@@ -58,8 +58,6 @@ class StreamHub {
   void project_changed(std::string_view project_id);
   void reset();  ///< events may have been missed: everything again
 
-  std::size_t open_streams() const;
-
  private:
   struct Listener;
   using Listeners = std::vector<std::shared_ptr<Listener>>;
@@ -86,12 +84,13 @@ class StreamHub {
   const std::chrono::seconds recheck_every_;
   const std::string retry_;     ///< "retry: <ms>\n"
   const std::string farewell_;  ///< written by the kernel at shutdown
-  std::chrono::steady_clock::time_point next_beat_;  ///< the hub thread's
+  std::chrono::steady_clock::time_point next_beat_;  ///< the hub thread's: each second
+  std::size_t beat_slice_ = 0;                       ///< the slice of streams due this second
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::unordered_map<std::string, std::unordered_map<const Listener*, std::shared_ptr<Listener>>> by_project_;
-  std::size_t count_ = 0;
+  std::size_t count_ = 0;  ///< streams in by_project_
   std::set<std::string> changed_configs_;   ///< queued: evaluate their streams again
   std::set<std::string> changed_projects_;  ///< queued: authenticate their streams' keys again
   bool reset_ = false;

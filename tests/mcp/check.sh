@@ -50,9 +50,7 @@ source "${here}/../../scripts/lib/common.sh"
 source "${AMBIT_ROOT}/tests/support/check_server.sh"
 
 check_backend "$@"
-command -v node >/dev/null 2>&1 || ambit_die "node not found (scripts/test installs nodejs and npm)"
-node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
-  ambit_die "Node.js $(node --version) is too old: the MCP SDK tests need >= 20.19"
+check_node 20 19 "the MCP SDK tests"
 check_work mcp
 CHECK_KEEP=(conformance)
 

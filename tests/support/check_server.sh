@@ -18,6 +18,8 @@
 #       in a fresh data dir (on PostgreSQL, a fresh database) and starts
 #       `ambit serve` on 127.0.0.1:0. Sets CHECK_URL, CHECK_KEY (the owner's
 #       API key) and CHECK_SERVER_PID.
+#   check_node MAJOR MINOR WHO
+#       dies unless node is there and at least MAJOR.MINOR (WHO needs it).
 #   check_server_alive     false when the server has died
 #   check_server_log_tail  the last 80 lines of its log
 
@@ -43,6 +45,13 @@ check_backend() {
     echo "skipped: PostgreSQL tests need AMBIT_TEST_PG_URL and AMBIT_TEST_PG_ADMIN_URL (./scripts/test sets them)"
     exit 77
   fi
+}
+
+check_node() {
+  command -v node >/dev/null 2>&1 || ambit_die "node not found (scripts/test installs nodejs and npm)"
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number), [x, y] = process.argv.slice(1).map(Number);
+    process.exit(a > x || (a === x && b >= y) ? 0 : 1)' "$1" "$2" ||
+    ambit_die "Node.js $(node --version) is too old: $3 need >= $1.$2"
 }
 
 check_psql_admin() {
