@@ -16,6 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::size_t kFanoutBatch = 256;  ///< stream writes between two pauses of a fan-out
+constexpr std::chrono::microseconds kFanoutPause{1000};
+
 std::string config_event(const Evaluation& e) {
   std::string out;
   out.reserve(e.config_json.size() + 2 * e.etag.size() + 64);
@@ -258,10 +261,18 @@ bool StreamHub::refresh(const std::string& project_id) {
       }
       l->stream->write(event);
       l->etag = current.etag;
+      pace_fanout();
     }
     beat_if_due();
   }
   return true;
+}
+
+void StreamHub::pace_fanout() {
+  // Each write is a task queued on a connection's I/O thread; 10,000 at once
+  // would stand in front of every other request there. A short pause every
+  // few hundred lets the I/O threads serve what came in between.
+  if (++fanout_writes_ % kFanoutBatch == 0) std::this_thread::sleep_for(kFanoutPause);
 }
 
 std::string StreamHub::ended_reason(const Listener& l, const std::string& auth_reason) {

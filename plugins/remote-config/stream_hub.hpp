@@ -72,6 +72,8 @@ class StreamHub {
   /// The heartbeat of every stream when it is due; called between units of
   /// work too, so a slow pass (a database that is away) does not starve it.
   void beat_if_due();
+  /// After each event written by a fan-out: now and then, a pause.
+  void pace_fanout();
   void end(Listener& l, const std::string& reason, const std::string& message);
   void remove(const std::string& project_id, const Listener* l);
   Listeners listeners_of(const std::string& project_id) const;
@@ -86,6 +88,7 @@ class StreamHub {
   const std::string farewell_;  ///< written by the kernel at shutdown
   std::chrono::steady_clock::time_point next_beat_;  ///< the hub thread's: each second
   std::size_t beat_slice_ = 0;                       ///< the slice of streams due this second
+  std::size_t fanout_writes_ = 0;                    ///< the hub thread's, for pace_fanout
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
