@@ -1,24 +1,23 @@
 // Request header values as plugins and the kernel read them:
 //   - If-None-Match and If-Match: remote-config's etag_listed, weak and
-//     strong (plugins/remote-config/entity_tags.hpp, reached through
-//     routes_client.cpp, which is compiled here);
+//     strong (plugins/remote-config/entity_tags.hpp);
 //   - Accept and Content-Type: attestation-clients' require_json_accept and
 //     require_json_content_type (plugins/attestation-clients/media.cpp);
-//   - Authorization and X-API-Key: the kernel Dispatcher's bearer parsing,
-//     through Dispatcher::dispatch with an authenticator that records the
-//     credential it was handed (the parsing is not a separate function).
+//   - Authorization and X-API-Key: the kernel Dispatcher's bearer parsing
+//     (sdk::presented_credential), through Dispatcher::dispatch with an
+//     authenticator that records the credential it was handed.
 //
 // Input: one header value (used for each header in turn).
 //
 // Properties checked: "*" and the exact quoted ETag always match; the
 // credential an authenticator sees is a non-empty suffix of the header value
 // without leading spaces; the answer is 200 or 401, never anything else.
-#include "routes_client.cpp"  // NOLINT(bugprone-suspicious-include)
-
 #include "attestation-clients/media.hpp"
 #include "fuzz_support.hpp"
 #include "http/dispatcher.hpp"
+#include "remote-config/entity_tags.hpp"
 
+namespace sdk = ambit::sdk;
 using ambit::fuzz::violated;
 
 namespace {
