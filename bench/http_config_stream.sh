@@ -7,8 +7,9 @@
 #           (the write's own commit included), at 100, 1,000 and 10,000 streams,
 #           BENCH_STREAM_WRITES writes each (default 20);
 #   rss     the server's RSS per 1,000 open streams (10,000 open against none);
-#   poll    GET /v1/client/config req/s (wrk) while 10,000 streams are open,
-#           against the same with none.
+#   poll    GET /v1/client/config req/s (wrk) with no stream, with 10,000
+#           open, and with 10,000 open while a write every 300 ms fans out
+#           to all of them.
 # Needs 10,000 descriptors per process (ulimit -n; raised to the hard limit).
 set -euo pipefail
 
@@ -23,7 +24,7 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # stream_figures LABEL CONFIG: every figure of the scenario against a fresh server.
 stream_figures() {
-  local label="$1" config="$2" key project client pid n before after held poll_open poll_none
+  local label="$1" config="$2" key project client pid n before after held poll_open poll_none poll_fanout
   export BENCH_AMBIT_DATA="${BENCH_TMP}/data-${label}"
   key="$(bench_ambit bootstrap --config "${config}" --email "stream-${label}@example.com" |
     sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')"
@@ -35,7 +36,7 @@ stream_figures() {
   local query="${BENCH_AMBIT_URL}/v1/client/config?platform=ios&app_version=2.3.0&country=DE&user_id=fixed-user"
   poll_none="$(bench_wrk "${BENCH_SECONDS}" "${query}" -H "Authorization: Bearer ${client}")"
   before="$(rss_kb "${pid}")"
-  held="$((BENCH_SECONDS + 30))"
+  held="$((BENCH_SECONDS * 2 + 60))"
   "${tool[@]}" --streams 10000 --ready-file "${BENCH_TMP}/ready-${label}" --hold-seconds "${held}" >/dev/null &
   local holder=$!
   for ((n = 0; n < 1200; n++)); do
@@ -45,15 +46,22 @@ stream_figures() {
   done
   after="$(rss_kb "${pid}")"
   poll_open="$(bench_wrk "${BENCH_SECONDS}" "${query}" -H "Authorization: Bearer ${client}")"
+  # Again while a write every 300 ms fans out to the 10,000 streams.
+  "${tool[@]}" --streams 1 --owner-key "${key}" --project "${project}" --writes "$((BENCH_SECONDS * 3 + 6))" \
+    --gap-ms 300 >/dev/null &
+  local writer=$!
+  poll_fanout="$(bench_wrk "${BENCH_SECONDS}" "${query}" -H "Authorization: Bearer ${client}")"
+  wait "${writer}" || { ambit_error "the writes during the fan-out failed"; return 1; }
   kill "${holder}" 2>/dev/null || true
   wait "${holder}" 2>/dev/null || true
   printf 'rss   %-10s 10000 streams: %s KB -> %s KB, %s KB per 1,000 streams\n' "${label}" "${before}" "${after}" \
     "$(((after - before) / 10))"
-  read -r open_rps _ open_p99 _ <<<"${poll_open}"
-  read -r none_rps _ none_p99 _ <<<"${poll_none}"
-  printf 'poll  %-10s GET /v1/client/config req/s=%s p99=%sms with 10,000 streams open | req/s=%s p99=%sms with none | ratio %s\n' \
-    "${label}" "${open_rps}" "${open_p99}" "${none_rps}" "${none_p99}" \
-    "$(awk -v a="${open_rps}" -v b="${none_rps}" 'BEGIN { printf "%.2f", a / b }')"
+  local figures name rps p99
+  for figures in "none:${poll_none}" "10,000 open:${poll_open}" "10,000 open, a write every 300 ms:${poll_fanout}"; do
+    name="${figures%%:*}"
+    read -r rps _ p99 _ <<<"${figures#*:}"
+    printf 'poll  %-10s GET /v1/client/config with %-34s req/s=%-9s p99=%sms\n' "${label}" "${name}" "${rps}" "${p99}"
+  done
   # After the RSS figure, which wants a server that never held a stream.
   for n in 100 1000 10000; do
     printf 'delay %-10s streams=%-6s %s\n' "${label}" "${n}" \
