@@ -29,27 +29,17 @@ source "${here}/../../scripts/lib/common.sh"
 
 strict="${AMBIT_OPENAPI_STRICT:-1}"
 ambit="${1:-${AMBIT_ROOT}/build/dev/bin/ambit}"
-config="${AMBIT_ROOT}/config/default.json"
 bin="${here}/node_modules/.bin"
-[[ -x ${ambit} ]] || ambit_die "no ambit binary at ${ambit}"
-command -v node >/dev/null 2>&1 || ambit_die "node not found (scripts/test installs nodejs and npm)"
-node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
-  ambit_die "Node.js $(node --version) is too old: Redocly CLI needs >= 20.19"
 
 # No telemetry, update checks or banners from Redocly CLI in a test run.
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true REDOCLY_SUPPRESS_NOTIFICATIONS=true CI=true
 
-work="$(mktemp -d -t ambit-openapi.XXXXXX)"
-server_pid=""
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-  if [[ -n ${server_pid} ]]; then
-    kill "${server_pid}" 2>/dev/null || true
-    wait "${server_pid}" 2>/dev/null || true
-  fi
-  rm -rf "${work}"
-}
-trap cleanup EXIT
+# shellcheck source=tests/support/check_server.sh
+source "${AMBIT_ROOT}/tests/support/check_server.sh"
+check_backend "${ambit}" sqlite
+check_node 20 19 "Redocly CLI"
+check_work openapi
+work="${CHECK_WORK}"
 
 # One run at a time per work tree: npm ci and generated/ are shared.
 mkdir -p "${here}/generated"
@@ -58,25 +48,10 @@ flock 9
 ambit_npm_tools openapi
 
 # --- the server ---------------------------------------------------------------------------------
-export AMBIT_DATA_DIR="${work}/data" AMBIT_LISTEN="127.0.0.1:0"
-unset AMBIT_DATABASE_URL
-mkdir -m 700 "${AMBIT_DATA_DIR}"
-boot="$("${ambit}" bootstrap --config "${config}" --email owner@example.com 2>"${work}/bootstrap.err")" || {
-  cat "${work}/bootstrap.err" >&2
-  ambit_die "ambit bootstrap failed"
-}
-key="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).api_key)' "${boot}")"
-"${ambit}" serve --config "${config}" 2>"${work}/server.log" &
-server_pid=$!
-port=""
-for ((i = 0; i < 300; i++)); do
-  port="$(grep -m1 -o '"msg":"listening".*"port":[0-9]*' "${work}/server.log" | grep -o '[0-9]*$' || true)"
-  [[ -n ${port} ]] && break
-  kill -0 "${server_pid}" 2>/dev/null || { cat "${work}/server.log" >&2; ambit_die "ambit serve exited"; }
-  sleep 0.1
-done
-[[ -n ${port} ]] || { cat "${work}/server.log" >&2; ambit_die "ambit serve did not listen within 30 s"; }
-url="http://127.0.0.1:${port}"
+# shellcheck disable=SC2119 # no bootstrap arguments beyond the email
+check_server
+url="${CHECK_URL}"
+key="${CHECK_KEY}"
 doc="${work}/openapi.json"
 # shellcheck disable=SC2016 # JavaScript, not shell
 node -e 'fetch(process.argv[1]).then(async (r) => {

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # A real server for the check scripts that drive ambit with third-party
-# clients (tests/mcp/check.sh, clients/js/check.sh). Source
+# clients (tests/mcp/check.sh, tests/openapi/check.sh, clients/js/check.sh). Source
 # scripts/lib/common.sh first, then this file:
 #
 #   check_backend AMBIT_BINARY sqlite|postgresql
@@ -51,7 +51,7 @@ check_node() {
   command -v node >/dev/null 2>&1 || ambit_die "node not found (scripts/test installs nodejs and npm)"
   node -e 'const [a, b] = process.versions.node.split(".").map(Number), [x, y] = process.argv.slice(1).map(Number);
     process.exit(a > x || (a === x && b >= y) ? 0 : 1)' "$1" "$2" ||
-    ambit_die "Node.js $(node --version) is too old: $3 need >= $1.$2"
+    ambit_die "Node.js $(node --version) is too old for $3 (>= $1.$2)"
 }
 
 check_psql_admin() {
