@@ -96,4 +96,12 @@ void CompiledConfig::evaluate(const EvalContext& ctx, bool with_body, Evaluation
   }
 }
 
+void append_bundle(const Evaluation& e, std::string& out) {
+  out += "{\"config\":";
+  out += e.config_json;
+  out += ",\"etag\":\"";
+  out += e.etag;
+  out += "\"}";
+}
+
 }  // namespace remote_config

@@ -21,6 +21,10 @@ struct Evaluation {
   std::string config_json;  ///< {"key":value,...}; only when asked for
 };
 
+/// Appends {"config":{...},"etag":"..."} to `out`: what a client receives, as
+/// the GET's `data` and as a stream event's data. One line (serialized JSON).
+void append_bundle(const Evaluation& e, std::string& out);
+
 class CompiledConfig {
  public:
   CompiledConfig(const std::string& project_id, std::string version_hash, const std::vector<Entry>& entries,

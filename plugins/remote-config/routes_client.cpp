@@ -39,11 +39,9 @@ void register_client_routes(sdk::Context& ctx, ConfigCache& cache, StreamHub& hu
     if (if_none_match) compiled->evaluate(context, true, result);  // changed: now the body too
     sdk::Response response;
     response.body.reserve(result.config_json.size() + 64);
-    response.body += "{\"data\":{\"config\":";
-    response.body += result.config_json;
-    response.body += ",\"etag\":\"";
-    response.body += result.etag;
-    response.body += "\"}}";
+    response.body += "{\"data\":";
+    append_bundle(result, response.body);
+    response.body += '}';
     return response.with_header("ETag", std::move(quoted)).with_header("Cache-Control", "no-cache");
   };
   ctx.add_operation(std::move(r), operations::client_config_get());

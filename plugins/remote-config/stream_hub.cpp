@@ -24,11 +24,9 @@ std::string config_event(const Evaluation& e) {
   out.reserve(e.config_json.size() + 2 * e.etag.size() + 64);
   out += "id: ";
   out += e.etag;
-  out += "\nevent: config\ndata: {\"config\":";
-  out += e.config_json;  // serialized JSON: one line
-  out += ",\"etag\":\"";
-  out += e.etag;
-  out += "\"}\n\n";
+  out += "\nevent: config\ndata: ";
+  append_bundle(e, out);
+  out += "\n\n";
   return out;
 }
 
@@ -131,17 +129,14 @@ void StreamHub::send_first(Listener& l) {
   }
 }
 
-void StreamHub::config_changed(std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  if (!by_project_.count(std::string(project_id))) return;
-  changed_configs_.emplace(project_id);
-  wake_.notify_one();
-}
+void StreamHub::config_changed(std::string_view project_id) { queue(changed_configs_, project_id); }
 
-void StreamHub::project_changed(std::string_view project_id) {
+void StreamHub::project_changed(std::string_view project_id) { queue(changed_projects_, project_id); }
+
+void StreamHub::queue(std::set<std::string>& work, std::string_view project_id) {
   std::lock_guard lock(mu_);
-  if (!by_project_.count(std::string(project_id))) return;
-  changed_projects_.emplace(project_id);
+  if (!by_project_.count(std::string(project_id))) return;  // no stream of it here
+  work.emplace(project_id);
   wake_.notify_one();
 }
 

@@ -62,6 +62,8 @@ class StreamHub {
   struct Listener;
   using Listeners = std::vector<std::shared_ptr<Listener>>;
 
+  /// Queue a project of this process's streams in `work` (one of the change sets).
+  void queue(std::set<std::string>& work, std::string_view project_id);
   void run();
   /// The first event of a registered stream (its mu held).
   void send_first(Listener& l);
