@@ -217,6 +217,24 @@ sdk::Operation client_config_get() {
   };
 }
 
+sdk::Operation config_preview() {
+  return {
+      .id = "config.preview",
+      .title = "Preview the config for a context",
+      .description = "What GET /v1/client/config would answer a client with this context now: every key and the "
+                     "value chosen for it, and the result's ETag. For people and agents checking conditions and "
+                     "rollouts before the apps do; the query is the client endpoint's.",
+      .params = project_params(),
+      .query = client_context_query(),
+      .output = sdk::data_of(sdk::schema(R"json({"type": "object", "required": ["config", "etag"], "properties": {
+          "config": {"type": "object", "description": "every key of the project and the value chosen for this context"},
+          "etag": {"type": "string", "description": "the ETag a client with this context gets"}}})json")),
+      .errors = {kNoProject, {500, "LIST_FAILED", "an unexpected failure"}},
+      .read_only = true,
+      .idempotent = true,
+  };
+}
+
 sdk::Operation client_config_stream() {
   return {
       .id = "client_config.stream",

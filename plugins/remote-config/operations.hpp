@@ -26,5 +26,7 @@ ambit::sdk::Operation config_versions_rollback();
 ambit::sdk::Operation client_config_get();
 /// Its live form, Server-Sent Events (also handler_validates).
 ambit::sdk::Operation client_config_stream();
+/// The client endpoint's answer for a context, for an admin credential (the console's preview).
+ambit::sdk::Operation config_preview();
 
 }  // namespace remote_config::operations

@@ -1,4 +1,5 @@
 #include "ambit/sdk/projects.hpp"
+#include "ambit/sdk/routes.hpp"
 #include "client_context.hpp"
 #include "entity_tags.hpp"
 #include "operations.hpp"
@@ -68,6 +69,21 @@ void register_client_routes(sdk::Context& ctx, ConfigCache& cache, StreamHub& hu
   };
   ctx.add_operation(std::move(live), operations::client_config_stream());
   ctx.allow_cross_origin("/v1/client/config/stream");
+
+  // The same evaluation for an admin credential: a preview of what a client with this context gets.
+  const sdk::RouteGroup admin{ctx, "/v1/admin/projects/:projectId", {"remote_config"}};
+  admin.operation(operations::config_preview(), "GET", "/config/preview", "config:read", "LIST_FAILED",
+                  [&ctx, &cache](const sdk::Request& req) {
+                    std::string project = project_of(ctx, req);
+                    EvalContext context = client_context(req);
+                    Evaluation result;
+                    cache.get(req, project)->evaluate(context, true, result);
+                    sdk::Response response;
+                    response.body = "{\"data\":";
+                    append_bundle(result, response.body);
+                    response.body += '}';
+                    return response.with_header("Cache-Control", "no-store");
+                  });
 }
 
 }  // namespace remote_config

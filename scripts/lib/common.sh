@@ -10,7 +10,7 @@
 #   ambit_as_root CMD...          run CMD as root (sudo only when not root)
 #   ambit_install_deps [PKG...]   apt-get install what is missing (base + PKG)
 #   ambit_build PRESET            configure (first time) and build a preset
-#   ambit_npm_tools [DIR...]      npm ci in tests/DIR or clients/js (default: all three) when needed (OpenAPI tools, /docs renderer, MCP clients, the JS SDK's tools)
+#   ambit_npm_tools [DIR...]      npm ci in tests/DIR or clients/js (default: all four) when needed (OpenAPI tools, /docs renderer, MCP clients, the JS SDK's tools, the console's browser tests)
 #   ambit_free_port               print a free TCP port on 127.0.0.1
 #   ambit_pg_start / ambit_pg_stop  throwaway PostgreSQL 15 on loopback
 
@@ -137,7 +137,7 @@ ambit_npm_fresh() {
 ambit_npm_tools() {
   local name dir
   local -a names=("$@")
-  ((${#names[@]})) || names=(openapi mcp clients/js)
+  ((${#names[@]})) || names=(openapi mcp clients/js console)
   for name in "${names[@]}"; do
     if [[ ${name} == */* ]]; then dir="${AMBIT_ROOT}/${name}"; else dir="${AMBIT_ROOT}/tests/${name}"; fi
     ambit_npm_fresh "${dir}" && continue

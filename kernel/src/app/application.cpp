@@ -156,9 +156,10 @@ void Application::serve() {
   events_->start();
   host_.start();
   audit_->start();
+  registry_.cookie_credentials.set_keyring(keyring_.get());
   dispatcher_ = std::make_unique<Dispatcher>(registry_.router, registry_.authenticators, *log_,
                                              config_.worker_threads, config_.access_log, audit_.get(),
-                                             config_.public_url);
+                                             config_.public_url, &registry_.cookie_credentials);
   tools_.attach(dispatcher_.get());
   server_ = std::make_unique<HttpServer>(config_, *dispatcher_, *log_);
   std::uint16_t port = server_->listen();

@@ -86,13 +86,14 @@ sdk::Response error_response(int status, const std::string& code, const std::str
 
 Dispatcher::Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
                        sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit,
-                       const std::string& public_url)
+                       const std::string& public_url, const CookieCredentials* cookies)
     : router_(router),
       authenticators_(authenticators),
       log_(log),
       access_log_(access_log),
       audit_(audit),
       public_url_(public_url),
+      cookies_(cookies),
       workers_(static_cast<std::size_t>(worker_threads)) {
   constexpr std::string_view kWellKnown = "/.well-known/oauth-protected-resource";
   for (auto& route : router_.routes())
@@ -184,12 +185,30 @@ Dispatcher::AuthStep Dispatcher::authenticate(Pending& p, const RouteEntry& rout
     denial = unauthenticated(p.request, "malformed", "Authorization must be \"Bearer <credential>\"");
     return AuthStep::denied;
   }
-  if (credential.token.empty()) {
+  std::string_view token = credential.token;
+  if (cookies_ && credential.present && cookies_->cookie_only(token)) {
+    denial = unauthenticated(p.request, "cookie_only", "this credential is accepted only in its browser session cookie");
+    return AuthStep::denied;
+  }
+  if (cookies_ && !credential.present) {
+    if (auto cookie = cookies_->presented(p.request, public_url_)) {
+      if (!cookie->refusal.empty()) {
+        denial = error_response(403, "CSRF_REJECTED",
+                                cookie->refusal == "origin"
+                                    ? "a session cookie is accepted only from this server's own pages"
+                                    : "an unsafe request with a session cookie needs its X-CSRF-Token",
+                                {{"reason", cookie->refusal}});
+        return AuthStep::denied;
+      }
+      token = cookie->token;
+    }
+  }
+  if (token.empty()) {
     if (mode == sdk::AuthMode::optional) return AuthStep::ok;
     denial = unauthenticated(p.request, "missing", "a credential is required (Authorization: Bearer ... or X-API-Key)");
     return AuthStep::denied;
   }
-  std::optional<sdk::AuthResult> result = authenticate_token(authenticators_, credential.token, inline_only);
+  std::optional<sdk::AuthResult> result = authenticate_token(authenticators_, token, inline_only);
   if (!result) return AuthStep::would_block;
   if (!result->principal) {
     denial = unauthenticated(p.request, result->reason, "the credential is " + result->reason);

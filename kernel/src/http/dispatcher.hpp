@@ -18,6 +18,7 @@
 #include "ambit/sdk/http.hpp"
 #include "ambit/sdk/logger.hpp"
 #include "audit/audit_log.hpp"
+#include "http/cookie_credentials.hpp"
 #include "http/router.hpp"
 
 namespace ambit::kernel {
@@ -44,7 +45,7 @@ class Dispatcher {
   /// builds the RFC 9728 pointer of a protected resource (see unauthenticated).
   Dispatcher(const Router& router, const std::vector<std::shared_ptr<sdk::Authenticator>>& authenticators,
              sdk::Logger& log, int worker_threads, bool access_log, AuditLog* audit,
-             const std::string& public_url);
+             const std::string& public_url, const CookieCredentials* cookies = nullptr);
   ~Dispatcher();
 
   /// Calls `reply` exactly once, on an I/O thread or a worker thread.
@@ -96,6 +97,7 @@ class Dispatcher {
   bool access_log_;
   AuditLog* audit_;
   const std::string& public_url_;
+  const CookieCredentials* cookies_;  ///< null: no browser session cookies are read
   std::set<std::string, std::less<>> protected_resources_;  ///< paths with RFC 9728 metadata routes
   boost::asio::thread_pool workers_;
   std::atomic<int> busy_{0};

@@ -62,6 +62,24 @@ void PluginContext::allow_cross_origin(std::string path) {
   registry_.router.allow_cross_origin(path, name_);
 }
 
+void PluginContext::add_cookie_credential(sdk::CookieCredential credential) {
+  require_open("add_cookie_credential");
+  registry_.cookie_credentials.add(std::move(credential));
+}
+
+std::string PluginContext::csrf_token(std::string_view cookie_token) {
+  return csrf_token_for(keyring(), cookie_token);
+}
+
+void PluginContext::add_console_page(sdk::ConsolePage page) {
+  require_open("add_console_page");
+  if (page.title.empty()) throw std::invalid_argument("add_console_page: the title is empty");
+  // Same origin only: the console's CSP loads scripts from 'self'.
+  if (!page.script.starts_with("/") || page.script.starts_with("//"))
+    throw std::invalid_argument("add_console_page: script must be an absolute path on this server, not " + page.script);
+  registry_.console_pages.push_back(std::move(page));
+}
+
 void PluginContext::add_audit_sink(std::string name, std::shared_ptr<sdk::AuditSink> sink) {
   require_open("add_audit_sink");
   if (!sink) throw std::invalid_argument("add_audit_sink: the sink is null");

@@ -9,6 +9,7 @@
 
 #include "ambit/sdk/context.hpp"
 #include "db/migrator.hpp"
+#include "http/cookie_credentials.hpp"
 #include "http/router.hpp"
 #include "jobs/job_queue.hpp"
 
@@ -29,6 +30,8 @@ struct Registry {
   std::vector<MigrationSet> migrations;  ///< kernel first, then plugins in start order
   std::map<std::pair<std::string, int>, std::pair<std::string, std::shared_ptr<void>>> services;
   std::map<std::string, sdk::Command> commands;  ///< operator commands, by name
+  CookieCredentials cookie_credentials;          ///< browser session cookies (SDK 1.9)
+  std::vector<sdk::ConsolePage> console_pages;   ///< in plugin setup order
 };
 
 /// The kernel services a context hands out. Pointers are null in `ambit
@@ -83,6 +86,10 @@ class PluginContext final : public sdk::Context {
   void add_completion_failure(sdk::CompletionFailure failure) override;
   sdk::AuthResult authenticate(std::string_view token) override;
   void allow_cross_origin(std::string path) override;
+  void add_cookie_credential(sdk::CookieCredential credential) override;
+  std::string csrf_token(std::string_view cookie_token) override;
+  void add_console_page(sdk::ConsolePage page) override;
+  std::vector<sdk::ConsolePage> console_pages() const override { return registry_.console_pages; }
 
   /// Registration is refused after setup().
   void close_registration() { open_ = false; }

@@ -39,6 +39,15 @@ struct Command {
   std::function<int(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)> run;
 };
 
+/// A page a plugin adds to the console (SDK 1.9; Context::add_console_page):
+/// a menu entry and an ES module the console loads, which exports
+/// `render(root, ctx)` (docs/console.md). The plugin serves the module itself
+/// on a route of its own (AuthMode::none, `text/javascript`).
+struct ConsolePage {
+  std::string title;   ///< the menu entry, e.g. "Greetings"
+  std::string script;  ///< the module's absolute path on this server, e.g. "/hello/console.js"
+};
+
 class Context {
  public:
   virtual ~Context() = default;
@@ -137,6 +146,19 @@ class Context {
   /// errors included. Only for routes whose credential is a header the page
   /// sends itself (a project client key), never a cookie.
   virtual void allow_cross_origin(std::string path) = 0;
+
+  // --- SDK 1.9 ----------------------------------------------------------------
+  /// Accept a browser session cookie as a credential (setup only; see
+  /// CookieCredential in auth.hpp for the rules the kernel enforces).
+  virtual void add_cookie_credential(CookieCredential credential) = 0;
+  /// The CSRF token that goes with a cookie credential's token (from
+  /// start()): pages send it as `X-CSRF-Token` on unsafe requests. Derived
+  /// from the token with the kernel's keyring, so nothing is stored.
+  virtual std::string csrf_token(std::string_view cookie_token) = 0;
+  /// Add a page to the console (setup only).
+  virtual void add_console_page(ConsolePage page) = 0;
+  /// Every plugin's console pages, in plugin start order (complete from start()).
+  virtual std::vector<ConsolePage> console_pages() const = 0;
 };
 
 }  // namespace v1

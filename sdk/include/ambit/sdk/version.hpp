@@ -20,7 +20,7 @@
 
 // The one source of the SDK version: sdk/CMakeLists.txt reads these lines.
 #define AMBIT_SDK_VERSION_MAJOR 1
-#define AMBIT_SDK_VERSION_MINOR 8
+#define AMBIT_SDK_VERSION_MINOR 9
 #define AMBIT_SDK_VERSION_PATCH 0
 
 #define AMBIT_SDK_STR_(x) #x

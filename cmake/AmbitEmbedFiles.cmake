@@ -1,0 +1,27 @@
+# cmake -P script: embed the text files of a folder (not its sub-folders) as
+# ambit::sdk::embedded_files() (see ambit/sdk/embedded_files.hpp): a
+# plugin's web pages, served without a file on disk.
+# Inputs: -DDIR=<folder> -DOUT=<generated .cpp>
+file(GLOB _files RELATIVE "${DIR}" LIST_DIRECTORIES false "${DIR}/*")
+list(SORT _files)
+set(_body "")
+foreach(_f IN LISTS _files)
+  if(NOT _f MATCHES "^[A-Za-z0-9_.-]+\\.(html|js|mjs|css|svg|json|txt|map)$")
+    message(FATAL_ERROR "${DIR}/${_f}: only text files named [A-Za-z0-9_.-]+ (.html .js .mjs .css .svg .json .txt .map) are embedded")
+  endif()
+  file(READ "${DIR}/${_f}" _text)
+  string(FIND "${_text}" ")ambit_file\"" _clash)
+  if(NOT _clash EQUAL -1)
+    message(FATAL_ERROR "${DIR}/${_f}: holds the raw string delimiter )ambit_file\"")
+  endif()
+  string(APPEND _body "    {\"${_f}\", R\"ambit_file(${_text})ambit_file\"},\n")
+endforeach()
+set(_content "// Generated from ${DIR}: do not edit.\n#include \"ambit/sdk/embedded_files.hpp\"\n\nnamespace ambit::sdk {\ninline namespace v1 {\nconst std::vector<EmbeddedFile>& embedded_files() {\n  static const std::vector<EmbeddedFile> files = {\n${_body}  };\n  return files;\n}\n}  // namespace v1\n}  // namespace ambit::sdk\n")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" _old)
+else()
+  set(_old "")
+endif()
+if(NOT _old STREQUAL _content)
+  file(WRITE "${OUT}" "${_content}")
+endif()
