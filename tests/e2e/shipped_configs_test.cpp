@@ -12,7 +12,7 @@ using namespace ambit::test;
 namespace {
 
 const char* const kFirstParty[] = {"auth-apikey", "auth-oauth", "projects", "remote-config", "secrets",
-                                   "attestation-clients"};
+                                   "attestation-clients", "mcp", "console"};
 
 void expect_all_plugins(const ProcessResult& r) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

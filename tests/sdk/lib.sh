@@ -93,7 +93,7 @@ JSON
 }
 
 # write_hello_mcp_config <config file> <hello dir> <first-party plugin dir>:
-# the same data as write_hello_config, with API keys and the MCP server.
+# the same data as write_hello_config, with API keys, the MCP server and the console.
 write_hello_mcp_config() {
   cat >"$1" <<JSON
 {
@@ -101,7 +101,7 @@ write_hello_mcp_config() {
   "data_dir": "$work/data",
   "plugin_dirs": ["$2", "$3"],
   "plugins": [{"name": "hello", "config": {"greeting": "Howdy"}}, {"name": "auth-apikey"},
-              {"name": "mcp", "config": {"tool_prefix": "amba"}}]
+              {"name": "mcp", "config": {"tool_prefix": "amba"}}, {"name": "console"}]
 }
 JSON
 }

@@ -43,5 +43,15 @@ help=$("${cli_env[@]}" "$ambit" help greetings visits) || fail "ambit help greet
 grep -q "How often \`name\` was greeted" <<<"$help" || fail "the command's help lacks the operation's description: $help"
 answer=$("${cli_env[@]}" "$ambit" greetings visits world --output json) || fail "ambit greetings visits failed"
 [[ $answer == '{"data":{"name":"world","visits":2}}' ]] || fail "unexpected CLI answer: $answer"
-stop_server
 echo "and the CLI command ambit greetings visits"
+# ... and a page in the console (SDK 1.9): a menu entry and its module, built into hello.so.
+origin="http://127.0.0.1:$port"
+signed=$(curl -s --max-time 10 -X POST "$origin/console/api/sign-in" -H "Origin: $origin" -H 'Content-Type: application/json' \
+  -d '{"email": "owner@example.com", "password": "a long enough password"}') || fail "console sign-in: curl failed"
+grep -q '"pages":\[{"title":"Greetings","script":"/hello/console.js"}\]' <<<"$signed" ||
+  fail "the console session does not list the hello page: $signed"
+module=$(curl -s --max-time 10 -i "$origin/hello/console.js") || fail "GET /hello/console.js: curl failed"
+grep -qi '^content-type: text/javascript' <<<"$module" && grep -q 'export async function render' <<<"$module" ||
+  fail "GET /hello/console.js is not the page's module: $module"
+stop_server
+echo "and the console page Greetings"

@@ -84,8 +84,8 @@ TEST_P(ConsoleSession, IsACredentialOfItsOwnTypeWithTheRolesScopes) {
   ASSERT_EQ(created.status, 201) << created.body;
   bool audited = false;
   for (int i = 0; i < 50 && !audited; ++i) {
-    auto rows = http(server->port(), "GET", "/v1/audit?credential_id=" + s.id, bearer(owner_key));
-    for (auto& row : rows.json().at("data").as_array())
+    json::value rows = http(server->port(), "GET", "/v1/audit?credential_id=" + s.id, bearer(owner_key)).json();
+    for (auto& row : rows.at("data").as_array())
       audited = audited || (row.at("credential_type") == "session" && row.at("method") == "POST");
     if (!audited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -122,8 +122,8 @@ TEST_P(ConsoleSession, AnUnsafeRequestNeedsTheCsrfTokenAndThisServersOrigin) {
   // A read from another origin is refused too: the session serves this server's pages only.
   auto foreign_read = http(server->port(), "GET", "/v1/me", with_cookie(s.token, {{"Origin", "https://evil.example"}}));
   EXPECT_EQ(foreign_read.status, 403) << foreign_read.body;
-  auto keys = http(server->port(), "GET", "/v1/api_keys", bearer(owner_key));
-  EXPECT_EQ(keys.json().at("data").as_array().size(), 1u) << "only the owner's bootstrap key: nothing was created";
+  json::value keys = http(server->port(), "GET", "/v1/api_keys", bearer(owner_key)).json();
+  EXPECT_EQ(keys.at("data").as_array().size(), 1u) << "only the owner's bootstrap key: nothing was created";
   auto ok = create_key(s, {{"Origin", origin}, {"X-CSRF-Token", s.csrf}});
   EXPECT_EQ(ok.status, 201) << ok.body;
 }
@@ -196,6 +196,15 @@ TEST_P(ConsoleSession, TheShellIsServedUnderAStrictPolicyAndCannotBeFramed) {
   EXPECT_EQ(page.header("x-frame-options"), "DENY");
   auto again = http(server->port(), "GET", "/console", {{"If-None-Match", page.header("etag")}});
   EXPECT_EQ(again.status, 304);
+  // The first load: the page, the shell, its helpers, the stylesheet and the default page (API keys).
+  std::size_t first_load = page.body.size();
+  for (const char* file : {"app.js", "lib.js", "console.css", "keys.js"}) {
+    auto asset = http(server->port(), "GET", std::string("/console/assets/") + file);
+    EXPECT_EQ(asset.status, 200) << file;
+    EXPECT_EQ(asset.header("x-frame-options"), "DENY");
+    first_load += asset.body.size();
+  }
+  EXPECT_LE(first_load, 250u * 1024) << "the console's first load is over its 250 KB budget";
   EXPECT_EQ(http(server->port(), "GET", "/console/assets/..%2Fplugin.cpp").status, 404);
   EXPECT_EQ(http(server->port(), "GET", "/console/assets/missing.js").status, 404);
 }
