@@ -86,4 +86,29 @@ sdk::Operation sign_out_operation() {
                        .idempotent = true});
 }
 
+sdk::Operation page_operation() {
+  return browser_only({.id = "console_page.get",
+                       .title = "Open the console",
+                       .description = "The console's page: it loads its script and styles from /console/assets and "
+                                      "shows the sign-in form or the signed-in session. Not framable.",
+                       .output = sdk::schema(R"json({"type": "string", "description": "the HTML page"})json"),
+                       .read_only = true,
+                       .idempotent = true,
+                       .output_media_type = "text/html"});
+}
+
+sdk::Operation file_operation() {
+  return browser_only({.id = "console_files.get",
+                       .title = "A file of the console",
+                       .description = "A script, stylesheet or image of the console, with an ETag (If-None-Match "
+                                      "answers 304).",
+                       .params = sdk::schema(R"json({"type": "object", "properties": {
+                         "file": {"type": "string", "maxLength": 64, "description": "a file name, e.g. app.js"}}})json"),
+                       .output = sdk::schema(R"json({"type": "string", "description": "the file (JavaScript, CSS or SVG)"})json"),
+                       .errors = {{404, "NOT_FOUND", "no such file"}},
+                       .read_only = true,
+                       .idempotent = true,
+                       .output_media_type = "text/javascript"});
+}
+
 }  // namespace console

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ambit/sdk/embedded_files.hpp"
+#include "operations.hpp"
 #include "routes.hpp"
 
 namespace sdk = ambit::sdk;
@@ -48,20 +49,18 @@ sdk::Response serve(const sdk::Request& req, const Config& config, const std::st
 }  // namespace
 
 void register_file_routes(sdk::Context& ctx, const Config& config) {
-  auto add = [&](std::string path, std::string summary, sdk::Handler handler) {
+  auto add = [&](std::string path, sdk::Operation operation, sdk::Handler handler) {
     sdk::RouteSpec r;
     r.method = "GET";
     r.path = std::move(path);
     r.auth = sdk::AuthMode::none;
     r.may_block = !config.files_dir.empty();  // from memory: the I/O thread answers
-    r.summary = std::move(summary);
     r.tags = {"console"};
     r.handler = std::move(handler);
-    ctx.add_route(std::move(r));
+    ctx.add_operation(std::move(r), std::move(operation));
   };
-  add("/console", "The console (a page for people)",
-      [&config](const sdk::Request& req) { return serve(req, config, "index.html"); });
-  add("/console/assets/:file", "A file of the console page",
+  add("/console", page_operation(), [&config](const sdk::Request& req) { return serve(req, config, "index.html"); });
+  add("/console/assets/:file", file_operation(),
       [&config](const sdk::Request& req) { return serve(req, config, req.param("file")); });
 }
 
