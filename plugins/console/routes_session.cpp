@@ -49,7 +49,7 @@ class SessionRoutes {
     // and a real session the browser still held is ended.
     std::string planted;
     if (auto old = sdk::cookie(req, kCookie)) planted = std::string(*old);
-    return open(req, tenant_id, attempt.user->id, planted, 200);
+    return open(tenant_id, attempt.user->id, planted);
   }
 
   sdk::Response get(const sdk::Request& req) {
@@ -65,7 +65,7 @@ class SessionRoutes {
       throw sdk::ApiError::invalid_input("tenant_id is required: the workspace to open", "tenant_id");
     std::string tenant_id(t->as_string());
     require_member(record.user_id, tenant_id);
-    return open(req, tenant_id, record.user_id, token, 200);
+    return open(tenant_id, record.user_id, token);
   }
 
   sdk::Response sign_out(const sdk::Request& req) {
@@ -97,8 +97,7 @@ class SessionRoutes {
   }
 
   /// A new session for (tenant, user), replacing the one `old_token` names, if any.
-  sdk::Response open(const sdk::Request&, const std::string& tenant_id, const std::string& user_id,
-                     const std::string& old_token, int status) {
+  sdk::Response open(const std::string& tenant_id, const std::string& user_id, const std::string& old_token) {
     std::int64_t now = ctx_.clock().now_ms();
     SessionRecord s;
     s.id = sdk::random_id(ctx_.keyring(), "sn_");
@@ -115,7 +114,7 @@ class SessionRoutes {
       store_.insert(tx, s, kit_.hash(token));
       store_.purge_expired(tx, now - kDayMs);
     });
-    return sdk::Response::data(session_json(ctx_, config_, s, token), status)
+    return sdk::Response::data(session_json(ctx_, config_, s, token))
         .with_header("Set-Cookie", session_cookie(ctx_.public_url(), token))
         .with_header("Cache-Control", "no-store");
   }

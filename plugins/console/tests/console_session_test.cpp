@@ -5,7 +5,9 @@
 // the role. The browser flows are tests/console (headless Chromium).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
+#include <thread>
 
 #include "e2e_util.hpp"
 
@@ -21,8 +23,11 @@ class ConsoleSession : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     AMBIT_REQUIRE_BACKEND(GetParam());
     db = std::make_unique<TestDatabase>(GetParam(), dir);
-    config_file = write_config(dir, e2e_config(dir, db->url(),
-                                               {json::object{{"name", "auth-apikey"}}, json::object{{"name", "console"}}}));
+    auto cfg = e2e_config(dir, db->url(),
+                          {json::object{{"name", "auth-apikey"}},
+                           json::object{{"name", "console"}, {"config", {{"session_max_age_hours", 2}}}}});
+    cfg["testing"] = {{"clock_offset_file", dir.str() + "/clock"}};
+    config_file = write_config(dir, cfg);
     auto boot = run_ambit({"bootstrap", "--config", config_file, "--email", "owner@example.com", "--password", kPassword});
     ASSERT_EQ(boot.exit_code, 0) << boot.err;
     owner_key = str(json::parse(boot.out).at("api_key"));
@@ -51,6 +56,11 @@ class ConsoleSession : public ::testing::TestWithParam<Backend> {
         << cookie;
     auto data = r.json().at("data");
     return {m[1], str(data.at("csrf_token")), str(data.at("id"))};
+  }
+  /// Moves the server's clock `minutes` ahead of the real time (testing.clock_offset_file).
+  void clock_at(long long minutes) {
+    std::ofstream(dir.str() + "/clock") << minutes * 60 * 1000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));  // read again within 20 ms
   }
   static Headers with_cookie(const std::string& token, Headers more = {}) {
     more.emplace_back("Cookie", "theme=dark; ambit_session=" + token);
@@ -90,6 +100,25 @@ TEST_P(ConsoleSession, IsACredentialOfItsOwnTypeWithTheRolesScopes) {
     if (!audited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(audited);
+}
+
+TEST_P(ConsoleSession, EachRequestRenewsTheSessionUpToItsMaximumAge) {
+  auto s = sign_in();  // idle limit 60 min, maximum age 2 h (this deployment)
+  auto me = [&](const std::string& token) { return http(server->port(), "GET", "/v1/me", with_cookie(token)); };
+  for (long long at : {50, 100}) {  // a request every 50 minutes keeps it past its first hour
+    clock_at(at);
+    EXPECT_EQ(me(s.token).status, 200) << "at +" << at << " min";
+    std::this_thread::sleep_for(std::chrono::seconds(6));  // the last use is written in batches every 5 s
+  }
+  clock_at(125);  // used 25 minutes ago, but signed in over 2 h ago
+  auto aged = me(s.token);
+  EXPECT_EQ(aged.status, 401);
+  EXPECT_EQ(str(aged.json().at("error").at("details").at("reason")), "expired");
+  auto idle = sign_in();
+  clock_at(125 + 61);  // 61 minutes without a request
+  auto idled = me(idle.token);
+  EXPECT_EQ(idled.status, 401);
+  EXPECT_EQ(str(idled.json().at("error").at("details").at("reason")), "expired");
 }
 
 TEST_P(ConsoleSession, AWrongPasswordOrAnotherSitesSignInFormIsRefused) {
