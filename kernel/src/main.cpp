@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   auto* rotate = with_config(keyring->add_subcommand("rotate", "re-wrap every data key under a new master key"));
   auto* bootstrap = with_config(app.add_subcommand("bootstrap", "create the first tenant and owner; prints their key once"));
   bootstrap->add_option("--email", opts.email, "the owner's email")->required();
-  bootstrap->add_option("--password", opts.password, "the owner's password (optional; 8+ characters)");
+  bootstrap->add_option("--password", opts.password, "the owner's password (optional; 8+ characters)")
+      ->envname("AMBIT_OWNER_PASSWORD");  // off the command line, where other users could read it
   bootstrap->add_option("--tenant-name", opts.tenant_name, "the first tenant's name")->default_val("Default");
   auto* users = app.add_subcommand("users", "manage users");
   users->require_subcommand(1);

@@ -117,22 +117,8 @@ sdk::Response request_error(const Deps& d, const Checked& c, const Form& f) {
 
 /// The cookie's value when it is well formed.
 std::string csrf_cookie(const sdk::Request& req) {
-  auto header = req.header("Cookie");
-  if (!header) return {};
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    auto semi = rest.find(';');
-    auto pair = rest.substr(0, semi);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    std::string_view name = std::string_view(kCsrfCookie);
-    if (pair.size() > name.size() + 1 && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
-      auto value = pair.substr(name.size() + 1);
-      return value.size() == 43 && sdk::is_base62(value) ? std::string(value) : std::string();
-    }
-    if (semi == std::string_view::npos) break;
-    rest.remove_prefix(semi + 1);
-  }
-  return {};
+  auto value = sdk::cookie(req, kCsrfCookie);
+  return value && value->size() == 43 && sdk::is_base62(*value) ? std::string(*value) : std::string();
 }
 
 Fields request_fields(const Form& f, const std::string& csrf) {

@@ -53,7 +53,7 @@ sdk::Operation sign_in_operation() {
                      {403, "NO_WORKSPACE", "the account is a member of no workspace"},
                      {403, "NOT_A_MEMBER", "the account is not a member of tenant_id"},
                      {403, "CSRF_REJECTED", "the request came from another site"},
-                     {429, "TOO_MANY_ATTEMPTS", "the attempt budget is spent: wait Retry-After seconds"}}};
+                     {429, "too_many_requests", "the attempt budget is spent: wait Retry-After seconds"}}};
 }
 
 sdk::Operation session_operation() {

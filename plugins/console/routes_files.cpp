@@ -41,7 +41,7 @@ sdk::Response serve(const sdk::Request& req, const Config& config, const std::st
   }
   r.with_header("Content-Security-Policy", kCsp)
       .with_header("X-Frame-Options", "DENY")
-      .with_header("Referrer-Policy", "same-origin")
+      .with_header("Referrer-Policy", "no-referrer")
       .with_header("Cross-Origin-Opener-Policy", "same-origin");
   return r;
 }

@@ -29,11 +29,11 @@ class SessionRoutes {
     auto body = req.json_object();
     std::string email(body.at("email").as_string());
     auto attempt = ctx_.identity().sign_in(email, std::string(body.at("password").as_string()), req.remote_address);
-    if (attempt.retry_after_s > 0) {
+    if (attempt.retry_after_s > 0) {  // the identity core's answer, with the header a browser can read
       std::string wait = std::to_string(attempt.retry_after_s);
-      return sdk::Response::json({{"error", {{"code", "TOO_MANY_ATTEMPTS"},
+      return sdk::Response::json({{"error", {{"code", "too_many_requests"},
                                              {"message", "too many sign-in attempts; try again in " + wait + " s"},
-                                             {"details", {{"retry_after_seconds", attempt.retry_after_s}}}}}},
+                                             {"details", {{"retry_after", attempt.retry_after_s}}}}}},
                                  429)
           .with_header("Retry-After", wait);
     }

@@ -105,7 +105,7 @@ test('sign-in limits: too many wrong passwords show the wait (429, Retry-After),
     const alert = page.getByRole('alert');
     await alert.waitFor();
     const text = await alert.innerText();
-    if (/TOO_MANY_ATTEMPTS/.test(text)) {
+    if (/429 too_many_requests/.test(text)) {
       limited = true;
       assert.match(text, /Too many attempts\. Wait \d+ s/);
       assert.ok(await submit.isDisabled(), 'the button waits out Retry-After');

@@ -91,7 +91,7 @@ function append(el, children) {
  * `next_cursor` is on the returned array as `.nextCursor` (null on the last page).
  * Throws ApiError on a non-2xx answer; a 401 also shows the sign-in form.
  */
-export async function api(method, path, body) {
+export async function api(method, path, body, retried = false) {
   method = method.toUpperCase();
   const headers = { Accept: 'application/json' };
   const init = { method, credentials: 'same-origin', headers, cache: 'no-store' };
@@ -126,6 +126,16 @@ export async function api(method, path, body) {
       res.headers.get('Retry-After'),
     );
     if (res.status === 401 && unauthorizedHandler && !path.startsWith('/console/api/sign-in')) unauthorizedHandler(err);
+    if (res.status === 403 && err.code === 'CSRF_REJECTED' && err.details.reason === 'csrf_token' && !retried) {
+      // Another tab switched workspace or signed in again: this tab's token belongs to the old session.
+      const fresh = await api('GET', '/console/api/session');
+      if (fresh.tenant?.id !== currentSession?.tenant?.id) {
+        location.reload(); // the pages show another workspace now
+        throw err;
+      }
+      currentSession = fresh;
+      return api(method, path, body, true);
+    }
     throw err;
   }
   if (res.status === 204 || parsed === null) return null;

@@ -33,6 +33,7 @@ class HelloPlugin final : public sdk::Plugin {
     page.summary = "The hello page of the console";
     page.handler = [](const sdk::Request& req) {
       auto file = sdk::find_file(sdk::embedded_files(), "console.js");
+      if (!file) throw sdk::ApiError::not_found("the page was not built in");
       return sdk::file_response(req, file->name, file->content);
     };
     ctx.add_route(std::move(page));

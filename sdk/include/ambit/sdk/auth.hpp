@@ -108,10 +108,13 @@ inline std::optional<std::string_view> cookie(const Request& req, std::string_vi
 
 /// Whether a browser request comes from this server's own pages (SDK 1.9):
 /// false when `Sec-Fetch-Site` says cross-site or same-site, or when
-/// `Origin` is neither `public_url`'s origin nor this server as the request
-/// names it (public_url's scheme with the Host header). Without `Origin`:
-/// `!require_origin` (browsers send it on every unsafe request). For
-/// AuthMode::none routes that set a cookie credential (a sign-in form).
+/// `Origin` is neither `public_url`'s origin nor, for a loopback Host
+/// (localhost, 127.0.0.1, [::1]), this server as the request names it
+/// (public_url's scheme with the Host header: http://localhost:8080 when
+/// public_url says 127.0.0.1). Any other Host is not trusted: a rebound DNS
+/// name would pass. Without `Origin`: `!require_origin` (browsers send it
+/// on every unsafe request). For AuthMode::none routes that set a cookie
+/// credential (a sign-in form).
 inline bool from_own_origin(const Request& req, std::string_view public_url, bool require_origin) {
   auto iequal = [](std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -128,9 +131,17 @@ inline bool from_own_origin(const Request& req, std::string_view public_url, boo
   std::string_view own = public_url.substr(0, public_url.find('/', scheme_end + 3));
   if (iequal(*origin, own)) return true;
   auto host = req.header("Host");
+  if (!host) return false;
+  std::string_view name = *host;
+  if (name.starts_with("[")) {
+    name = name.substr(0, name.find(']') + 1);
+  } else {
+    name = name.substr(0, name.find(':'));
+  }
+  if (!iequal(name, "localhost") && name != "127.0.0.1" && name != "[::1]") return false;
   std::string_view scheme = public_url.substr(0, scheme_end + 3);
-  return host && !host->empty() && origin->size() == scheme.size() + host->size() &&
-         iequal(origin->substr(0, scheme.size()), scheme) && iequal(origin->substr(scheme.size()), *host);
+  return origin->size() == scheme.size() + host->size() && iequal(origin->substr(0, scheme.size()), scheme) &&
+         iequal(origin->substr(scheme.size()), *host);
 }
 
 struct CookieCredential {
