@@ -155,6 +155,17 @@ TEST_P(ConsoleSession, AnUnsafeRequestNeedsTheCsrfTokenAndThisServersOrigin) {
   EXPECT_EQ(keys.at("data").as_array().size(), 1u) << "only the owner's bootstrap key: nothing was created";
   auto ok = create_key(s, {{"Origin", origin}, {"X-CSRF-Token", s.csrf}});
   EXPECT_EQ(ok.status, 201) << ok.body;
+  // The server as the browser names it counts for loopback names (localhost for 127.0.0.1)...
+  std::string port = std::to_string(server->port());
+  auto via_localhost =
+      create_key(s, {{"Host", "localhost:" + port}, {"Origin", "http://localhost:" + port}, {"X-CSRF-Token", s.csrf}});
+  EXPECT_EQ(via_localhost.status, 201) << via_localhost.body;
+  // ...but not for another name: a page whose DNS name was rebound to this server is another site.
+  Headers rebound{{"Host", "rebound.example:" + port}, {"Origin", "http://rebound.example:" + port}};
+  auto rebound_write = create_key(s, {rebound[0], rebound[1], {"X-CSRF-Token", s.csrf}});
+  EXPECT_EQ(rebound_write.status, 403) << rebound_write.body;
+  auto rebound_sign_in = sign_in_raw("owner@example.com", kPassword, {rebound[0]}, rebound[1].second);
+  EXPECT_EQ(rebound_sign_in.status, 403) << rebound_sign_in.body;
 }
 
 TEST_P(ConsoleSession, ASessionTokenIsRefusedInAHeader) {
