@@ -38,6 +38,8 @@ class AuditTableLock {
  public:
   explicit AuditTableLock(const TestDatabase& db) : session_(db.session()) {
     if (db.backend() == Backend::sqlite) {
+      // The server may be mid-write (a last-used flush): wait for it rather than fail at once.
+      *session_ << "PRAGMA busy_timeout = 5000";
       *session_ << "BEGIN IMMEDIATE";
       *session_ << "DELETE FROM ambit_audit WHERE id = 'none'";  // takes the write lock now
     } else {
