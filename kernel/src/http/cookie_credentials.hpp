@@ -24,7 +24,6 @@ class CookieCredentials {
   void add(sdk::CookieCredential credential);
   /// The keyring the CSRF tokens are checked with (set before serving).
   void set_keyring(sdk::Keyring* keyring) { keyring_ = keyring; }
-  bool empty() const { return list_.empty(); }
 
   /// A token that may come only from its cookie, never from a header.
   bool cookie_only(std::string_view token) const;
